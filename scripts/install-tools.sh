@@ -1,0 +1,55 @@
+#!/usr/bin/env bash
+# Installs the Debian tools obsgen verifies and tests with, when they are missing.
+# Idempotent: a second run with everything present does nothing and prints one line.
+# Usage: scripts/install-tools.sh [extra-debian-package ...]
+set -euo pipefail
+
+declare -A need=(
+  [promtool]=prometheus
+  [prometheus]=prometheus
+  [amtool]=prometheus-alertmanager
+  [prometheus-alertmanager]=prometheus-alertmanager
+  [docker-compose]=docker-compose
+  [prometheus-node-exporter]=prometheus-node-exporter
+)
+
+missing=()
+for bin in "${!need[@]}"; do
+  command -v "$bin" >/dev/null 2>&1 || missing+=("${need[$bin]}")
+done
+for pkg in "$@"; do
+  dpkg -s "$pkg" >/dev/null 2>&1 || missing+=("$pkg")
+done
+
+if [ ${#missing[@]} -eq 0 ]; then
+  echo "install-tools: all tools present"
+  exit 0
+fi
+
+# Deduplicate while keeping order stable.
+mapfile -t pkgs < <(printf '%s\n' "${missing[@]}" | sort -u)
+
+if [ "$(id -u)" -ne 0 ]; then
+  echo "install-tools: missing Debian packages: ${pkgs[*]}" >&2
+  echo "install-tools: run as root, or: sudo apt-get install -y ${pkgs[*]}" >&2
+  exit 1
+fi
+
+echo "install-tools: installing ${pkgs[*]}"
+# Packages must not start their daemons here: tests start their own on 127.0.0.1.
+policy=/usr/sbin/policy-rc.d
+created_policy=0
+if [ ! -e "$policy" ]; then
+  printf '#!/bin/sh\nexit 101\n' > "$policy"
+  chmod +x "$policy"
+  created_policy=1
+fi
+trap '[ "$created_policy" = 1 ] && rm -f "$policy"' EXIT
+
+export DEBIAN_FRONTEND=noninteractive
+# Refresh the package lists when they are missing or older than a day.
+if [ -z "$(find /var/lib/apt/lists -maxdepth 1 -name '*Packages*' -mmin -1440 2>/dev/null | head -1)" ]; then
+  apt-get update -q >/dev/null
+fi
+apt-get install -y -q --no-install-recommends "${pkgs[@]}" >/dev/null
+echo "install-tools: done"

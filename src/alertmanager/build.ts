@@ -1,0 +1,270 @@
+/**
+ * Alertmanager: the stack's alerting props -> alertmanager.yml (as data), its route tree
+ * walked the way Alertmanager walks it, and route expectations for routes.test.json.
+ */
+import type { Diagnostics } from '../core/diagnostics.ts';
+import { joinPath } from '../core/diagnostics.ts';
+import type { InhibitRule, Matcher } from '../core/model.ts';
+import { exampleValue, matcherText, matchersFromMap, matchesAll, routeMatchers } from './matchers.ts';
+import type { Alerting, ReceiverProps, RouteProps } from './schema.ts';
+
+export const NULL_RECEIVER = 'default';
+
+export interface ResolvedRoute {
+  matchers: Matcher[];
+  receiver: string;
+  continue: boolean;
+  groupBy?: string[];
+  routes: ResolvedRoute[];
+  path: string;
+}
+
+export interface RouteExpectation {
+  /** Why this case exists, e.g. "route routes[0]" or "alerts with severity=critical". */
+  name: string;
+  labels: Record<string, string>;
+  receivers: string[];
+}
+
+function resolve(route: RouteProps, parentReceiver: string, path: string): ResolvedRoute {
+  const receiver = route.receiver ?? parentReceiver;
+  return {
+    matchers: routeMatchers(route),
+    receiver,
+    continue: route.continue ?? false,
+    ...(route.groupBy ? { groupBy: route.groupBy } : {}),
+    routes: (route.routes ?? []).map((r, i) => resolve(r, receiver, joinPath(path, 'routes', i))),
+    path,
+  };
+}
+
+export function resolveRouteTree(alerting: Alerting, basePath: string): ResolvedRoute {
+  const root = alerting.defaultReceiver ?? NULL_RECEIVER;
+  return {
+    matchers: [],
+    receiver: root,
+    continue: false,
+    routes: alerting.routes.map((r, i) => resolve(r, root, joinPath(basePath, 'routes', i))),
+    path: basePath,
+  };
+}
+
+/** The receivers an alert with these labels is sent to (Alertmanager's first-match-unless-continue walk). */
+export function routeAlert(route: ResolvedRoute, labels: Record<string, string>): string[] {
+  if (!matchesAll(route.matchers, labels)) return [];
+  const out: string[] = [];
+  let matchedChild = false;
+  for (const child of route.routes) {
+    const got = routeAlert(child, labels);
+    if (got.length > 0) {
+      out.push(...got);
+      matchedChild = true;
+      if (!child.continue) break;
+    }
+  }
+  return matchedChild ? out : [route.receiver];
+}
+
+function receiverYaml(name: string, r: ReceiverProps): Record<string, unknown> {
+  const out: Record<string, unknown> = { name };
+  if (r.webhook) {
+    const w: Record<string, unknown> = { url: r.webhook.url, send_resolved: r.webhook.sendResolved ?? true };
+    if (r.webhook.maxAlerts !== undefined) w.max_alerts = r.webhook.maxAlerts;
+    if (r.webhook.auth?.bearerTokenFile) w.http_config = { authorization: { type: 'Bearer', credentials_file: r.webhook.auth.bearerTokenFile } };
+    if (r.webhook.auth?.basicAuth) w.http_config = { basic_auth: { username: r.webhook.auth.basicAuth.username, password_file: r.webhook.auth.basicAuth.passwordFile } };
+    out.webhook_configs = [w];
+  }
+  if (r.slack) {
+    const s: Record<string, unknown> = { api_url_file: r.slack.apiUrlFile, channel: r.slack.channel, send_resolved: r.slack.sendResolved ?? true };
+    s.title = r.slack.title ?? '[{{ .Status | toUpper }}{{ if eq .Status "firing" }}:{{ .Alerts.Firing | len }}{{ end }}] {{ .CommonLabels.alertname }}';
+    s.text = r.slack.text ?? '{{ range .Alerts }}{{ .Annotations.summary }}\n{{ .Annotations.description }}\n{{ if .Annotations.runbook_url }}Runbook: {{ .Annotations.runbook_url }}\n{{ end }}{{ end }}';
+    out.slack_configs = [s];
+  }
+  if (r.pagerduty) {
+    const p: Record<string, unknown> = { routing_key_file: r.pagerduty.routingKeyFile, send_resolved: r.pagerduty.sendResolved ?? true };
+    if (r.pagerduty.severity) p.severity = r.pagerduty.severity;
+    out.pagerduty_configs = [p];
+  }
+  if (r.email) {
+    const e: Record<string, unknown> = { to: r.email.to, send_resolved: r.email.sendResolved ?? false };
+    if (r.email.from) e.from = r.email.from;
+    if (r.email.smarthost) e.smarthost = r.email.smarthost;
+    if (r.email.authUsername) e.auth_username = r.email.authUsername;
+    if (r.email.authPasswordFile) e.auth_password_file = r.email.authPasswordFile;
+    if (r.email.requireTls !== undefined) e.require_tls = r.email.requireTls;
+    out.email_configs = [e];
+  }
+  return out;
+}
+
+function routeYaml(route: RouteProps): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  if (route.receiver) out.receiver = route.receiver;
+  const ms = routeMatchers(route);
+  if (ms.length) out.matchers = ms.map(matcherText);
+  if (route.groupBy) out.group_by = route.groupBy;
+  if (route.groupWait) out.group_wait = route.groupWait;
+  if (route.groupInterval) out.group_interval = route.groupInterval;
+  if (route.repeatInterval) out.repeat_interval = route.repeatInterval;
+  if (route.continue) out.continue = true;
+  if (route.muteTimeIntervals?.length) out.mute_time_intervals = route.muteTimeIntervals;
+  if (route.activeTimeIntervals?.length) out.active_time_intervals = route.activeTimeIntervals;
+  if (route.routes?.length) out.routes = route.routes.map(routeYaml);
+  return out;
+}
+
+export function defaultInhibitRules(): InhibitRule[] {
+  return [
+    {
+      sourceMatchers: [{ name: 'severity', op: '=', value: 'critical' }],
+      targetMatchers: [{ name: 'severity', op: '=~', value: 'warning|info' }],
+      equal: ['alertname', 'service'],
+      source: 'alerting.defaultInhibitRules',
+    },
+    {
+      sourceMatchers: [{ name: 'severity', op: '=', value: 'warning' }],
+      targetMatchers: [{ name: 'severity', op: '=', value: 'info' }],
+      equal: ['alertname', 'service'],
+      source: 'alerting.defaultInhibitRules',
+    },
+  ];
+}
+
+export function userInhibitRules(alerting: Alerting, basePath: string): InhibitRule[] {
+  return alerting.inhibitRules.map((r, i) => ({
+    sourceMatchers: matchersFromMap(r.source),
+    targetMatchers: matchersFromMap(r.target),
+    equal: r.equal,
+    source: joinPath(basePath, 'inhibitRules', i),
+  }));
+}
+
+export function alertmanagerYaml(alerting: Alerting, inhibitRules: InhibitRule[]): Record<string, unknown> {
+  const global: Record<string, unknown> = { resolve_timeout: '5m' };
+  if (alerting.smtp) {
+    global.smtp_smarthost = alerting.smtp.smarthost;
+    global.smtp_from = alerting.smtp.from;
+    if (alerting.smtp.authUsername) global.smtp_auth_username = alerting.smtp.authUsername;
+    if (alerting.smtp.authPasswordFile) global.smtp_auth_password_file = alerting.smtp.authPasswordFile;
+    global.smtp_require_tls = alerting.smtp.requireTls;
+  }
+  const names = Object.keys(alerting.receivers).sort();
+  const receivers = names.map((n) => receiverYaml(n, alerting.receivers[n]!));
+  const root = alerting.defaultReceiver ?? NULL_RECEIVER;
+  if (!alerting.receivers[root]) receivers.unshift({ name: root });
+  const out: Record<string, unknown> = {
+    global,
+    route: {
+      receiver: root,
+      group_by: alerting.groupBy,
+      group_wait: alerting.groupWait,
+      group_interval: alerting.groupInterval,
+      repeat_interval: alerting.repeatInterval,
+      ...(alerting.routes.length ? { routes: alerting.routes.map(routeYaml) } : {}),
+    },
+    receivers,
+  };
+  if (inhibitRules.length) {
+    out.inhibit_rules = inhibitRules.map((r) => ({
+      source_matchers: r.sourceMatchers.map(matcherText),
+      target_matchers: r.targetMatchers.map(matcherText),
+      equal: r.equal,
+    }));
+  }
+  const intervals = Object.keys(alerting.timeIntervals).sort();
+  if (intervals.length) {
+    out.time_intervals = intervals.map((name) => ({
+      name,
+      time_intervals: alerting.timeIntervals[name]!.map((t) => {
+        const o: Record<string, unknown> = {};
+        if (t.times) o.times = t.times.map((x) => ({ start_time: x.start, end_time: x.end }));
+        if (t.weekdays) o.weekdays = t.weekdays;
+        if (t.daysOfMonth) o.days_of_month = t.daysOfMonth;
+        if (t.months) o.months = t.months;
+        if (t.years) o.years = t.years;
+        if (t.location) o.location = t.location;
+        return o;
+      }),
+    }));
+  }
+  return out;
+}
+
+/** Semantic checks the schema cannot do: receivers that exist, intervals that exist, integrations present. */
+export function checkAlerting(alerting: Alerting, diag: Diagnostics, basePath: string): void {
+  const receivers = new Set(Object.keys(alerting.receivers));
+  const intervals = new Set(Object.keys(alerting.timeIntervals));
+  const known = [...receivers].sort().join(', ') || '(none)';
+  for (const [name, r] of Object.entries(alerting.receivers)) {
+    if (!r.webhook && !r.slack && !r.pagerduty && !r.email) {
+      diag.warn(joinPath(basePath, 'receivers', name), 'empty-receiver', `receiver ${name} has no integration and notifies nobody`, {
+        hint: 'add webhook, slack, pagerduty or email, or remove the receiver',
+      });
+    }
+  }
+  if (alerting.defaultReceiver && !receivers.has(alerting.defaultReceiver)) {
+    diag.error(joinPath(basePath, 'defaultReceiver'), 'unknown-receiver', `receiver ${JSON.stringify(alerting.defaultReceiver)} is not defined`, {
+      value: alerting.defaultReceiver,
+      hint: `define it under alerting.receivers, or use one of: ${known}`,
+    });
+  }
+  const walk = (routes: RouteProps[], path: string) => {
+    routes.forEach((r, i) => {
+      const p = joinPath(path, i);
+      if (r.receiver && !receivers.has(r.receiver)) {
+        diag.error(joinPath(p, 'receiver'), 'unknown-receiver', `receiver ${JSON.stringify(r.receiver)} is not defined`, {
+          value: r.receiver,
+          hint: `define it under alerting.receivers, or use one of: ${known}`,
+        });
+      }
+      for (const [key, list] of [['muteTimeIntervals', r.muteTimeIntervals], ['activeTimeIntervals', r.activeTimeIntervals]] as const) {
+        (list ?? []).forEach((name, j) => {
+          if (!intervals.has(name)) {
+            diag.error(joinPath(p, key, j), 'unknown-time-interval', `time interval ${JSON.stringify(name)} is not defined`, {
+              value: name,
+              hint: 'define it under alerting.timeIntervals',
+            });
+          }
+        });
+      }
+      for (const m of r.matchers ?? []) {
+        const body = /(=~|!~)\s*"?(.*?)"?\s*$/.exec(m);
+        if (body) {
+          try {
+            new RegExp(body[2]!);
+          } catch {
+            diag.error(joinPath(p, 'matchers'), 'bad-regex', `matcher ${m} has an invalid regex`, { value: m, hint: 'fix the regular expression (RE2 syntax)' });
+          }
+        }
+      }
+      if (r.routes) walk(r.routes, joinPath(p, 'routes'));
+    });
+  };
+  walk(alerting.routes, joinPath(basePath, 'routes'));
+}
+
+/** One expectation per route (labels that reach it) and per severity the bundle's alerts use. */
+export function routeExpectations(tree: ResolvedRoute, alertLabelSets: { name: string; labels: Record<string, string> }[]): RouteExpectation[] {
+  const out: RouteExpectation[] = [];
+  const walk = (route: ResolvedRoute, inherited: Matcher[]) => {
+    const all = [...inherited, ...route.matchers];
+    if (route !== tree) {
+      const labels: Record<string, string> = {};
+      let ok = true;
+      for (const m of all) {
+        if (m.op === '!=' || m.op === '!~') continue;
+        const v = exampleValue(m);
+        if (v === undefined) ok = false;
+        else labels[m.name] = v;
+      }
+      if (ok && matchesAll(all, labels)) {
+        labels.alertname ??= 'RouteTest';
+        out.push({ name: `route ${route.path}`, labels, receivers: routeAlert(tree, labels) });
+      }
+    }
+    for (const child of route.routes) walk(child, all);
+  };
+  walk(tree, []);
+  for (const a of alertLabelSets) out.push({ name: a.name, labels: a.labels, receivers: routeAlert(tree, a.labels) });
+  return out;
+}

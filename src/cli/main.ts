@@ -1,0 +1,165 @@
+/** obsgen build | test | lint | --help */
+import { existsSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { formatDiagnostic } from '../core/diagnostics.ts';
+import { buildStack } from '../stack/build.ts';
+import { loadStack, stackFiles, stackNameOfFile } from '../stack/load.ts';
+import { trySynth } from '../stack/synth.ts';
+import { flag, flagList, parseArgs, type Args } from './args.ts';
+import { runBundleTests } from './runtests.ts';
+
+const HELP = `obsgen: observability as code
+
+Usage:
+  obsgen build [--stack NAME]... [--file FILE]... [--out DIR] [--no-verify]
+      Build stacks into DIR/<stack>/ (default: every file in stacks/, out/).
+      Verifies with promtool, amtool and docker-compose when they are on PATH.
+      On any error nothing is written and the previous bundle stays.
+  obsgen test [--stack NAME]... [--out DIR]
+      Run the generated promtool unit tests and Alertmanager route tests of built bundles.
+  obsgen lint [--stack NAME]... [--file FILE]... [--strict]
+      Validate stacks without writing anything; exit 1 on errors (on warnings too with --strict).
+  obsgen --help
+
+Options:
+  --stack NAME   a stack in stacks/ (file stacks/NAME.ts); repeatable
+  --file FILE    a stack file anywhere; repeatable
+  --out DIR      output root (default: out)
+  --stacks DIR   folder of stack files (default: stacks)
+`;
+
+const BOOLEAN_FLAGS = new Set(['no-verify', 'help', 'strict', 'quiet']);
+
+interface Selected {
+  files: string[];
+  errors: string[];
+}
+
+function selectStackFiles(args: Args): Selected {
+  const dir = flag(args, 'stacks') ?? 'stacks';
+  const explicit = flagList(args, 'file');
+  const names = flagList(args, 'stack');
+  const errors: string[] = [];
+  const files = [...explicit];
+  for (const name of names) {
+    const f = stackFiles(dir).find((p) => stackNameOfFile(p) === name);
+    if (f) files.push(f);
+    else errors.push(`no stack named ${name} in ${dir}/ (have: ${stackFiles(dir).map(stackNameOfFile).join(', ') || 'none'})`);
+  }
+  if (!explicit.length && !names.length) files.push(...stackFiles(dir));
+  for (const f of explicit) if (!existsSync(f)) errors.push(`no such file: ${f}`);
+  return { files, errors };
+}
+
+async function cmdBuild(args: Args): Promise<number> {
+  const out = resolve(flag(args, 'out') ?? 'out');
+  const { files, errors } = selectStackFiles(args);
+  for (const e of errors) console.error(`error: ${e}`);
+  if (errors.length) return 1;
+  if (!files.length) {
+    console.error('error: no stack files found; add stacks/<name>.ts or pass --file');
+    return 1;
+  }
+  let failed = 0;
+  for (const file of files) {
+    const stack = await loadStack(file);
+    if ('error' in stack) {
+      console.error(`error: ${stack.error}`);
+      failed++;
+      continue;
+    }
+    const t0 = performance.now();
+    const r = buildStack(stack, out, { verify: !args.flags.has('no-verify') });
+    const ms = Math.round(performance.now() - t0);
+    for (const d of r.diagnostics) console.error(formatDiagnostic(d));
+    if (r.verify) {
+      for (const run of r.verify.ran) {
+        if (!run.ok) console.error(`error: ${r.stack}: ${run.tool} failed:\n${run.output}`);
+      }
+      const ran = r.verify.ran.map((x) => `${x.tool} ${x.ok ? 'ok' : 'FAILED'}`).join(', ');
+      console.log(`${r.stack}: verified: ${ran || 'nothing'}${r.verify.missing.length ? `; missing: ${r.verify.missing.join(', ')}` : ''}`);
+      for (const run of r.verify.ran) if (run.note) console.log(`${r.stack}: note: ${run.note}`);
+    } else if (args.flags.has('no-verify')) console.log(`${r.stack}: verification skipped (--no-verify)`);
+    if (r.ok) {
+      const c = r.counts!;
+      console.log(
+        `${r.stack}: wrote ${r.outDir} in ${ms} ms: ${c.scrapeJobs} scrape jobs, ${c.ruleGroups} rule groups, ${c.recordingRules} recording rules, ${c.alerts} alerts, ${c.ruleTests} rule tests, ${c.dashboards} dashboards`,
+      );
+    } else {
+      const n = r.diagnostics.filter((d) => d.severity === 'error').length;
+      console.error(`${r.stack}: build failed${n ? ` with ${n} error(s)` : ''}; nothing written`);
+      failed++;
+    }
+  }
+  return failed ? 1 : 0;
+}
+
+async function cmdTest(args: Args): Promise<number> {
+  const out = resolve(flag(args, 'out') ?? 'out');
+  let names = flagList(args, 'stack');
+  if (!names.length) {
+    const { files } = selectStackFiles(args);
+    names = files.map(stackNameOfFile);
+  }
+  let failures = 0;
+  let passed = 0;
+  for (const name of names) {
+    const dir = join(out, name);
+    if (!existsSync(join(dir, 'manifest.json'))) {
+      console.error(`error: ${name}: no bundle in ${dir}; run obsgen build --stack ${name} first`);
+      failures++;
+      continue;
+    }
+    const s = runBundleTests(dir, name);
+    for (const m of s.missing) console.error(`error: ${name}: ${m} is not on PATH; run scripts/install-tools.sh`);
+    for (const f of [...s.ruleFailures, ...s.routeFailures]) console.error(`FAIL ${name}: ${f}`);
+    const bad = s.ruleFailures.length + s.routeFailures.length + s.missing.length;
+    console.log(
+      `${name}: ${s.ruleCases} rule tests in ${s.ruleFiles} files ${s.ruleFailures.length ? `FAILED (${s.ruleFailures.length} files)` : 'passed'}; ${s.routeCases} route tests ${s.routeFailures.length ? `FAILED (${s.routeFailures.length})` : 'passed'}`,
+    );
+    failures += bad;
+    if (!bad) passed++;
+  }
+  return failures ? 1 : 0;
+}
+
+async function cmdLint(args: Args): Promise<number> {
+  const { files, errors } = selectStackFiles(args);
+  for (const e of errors) console.error(`error: ${e}`);
+  let errorCount = errors.length;
+  let warnCount = 0;
+  for (const file of files) {
+    const stack = await loadStack(file);
+    if ('error' in stack) {
+      console.error(`error: ${stack.error}`);
+      errorCount++;
+      continue;
+    }
+    const r = trySynth(stack);
+    for (const d of r.diagnostics.items) console.error(formatDiagnostic(d));
+    errorCount += r.diagnostics.errors.length;
+    warnCount += r.diagnostics.warnings.length;
+  }
+  console.log(`lint: ${files.length} stacks, ${errorCount} errors, ${warnCount} warnings`);
+  return errorCount || (args.flags.has('strict') && warnCount) ? 1 : 0;
+}
+
+export async function main(argv: string[]): Promise<number> {
+  const args = parseArgs(argv, BOOLEAN_FLAGS);
+  const [cmd] = args.positional;
+  if (!cmd || args.flags.has('help') || cmd === 'help') {
+    console.log(HELP);
+    return cmd || args.flags.has('help') ? 0 : 1;
+  }
+  switch (cmd) {
+    case 'build':
+      return cmdBuild(args);
+    case 'test':
+      return cmdTest(args);
+    case 'lint':
+      return cmdLint(args);
+    default:
+      console.error(`error: unknown command ${cmd}\n\n${HELP}`);
+      return 1;
+  }
+}

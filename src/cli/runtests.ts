@@ -1,0 +1,52 @@
+/** `obsgen test`: the bundle's promtool unit tests and Alertmanager route tests, with the real tools. */
+import { spawnSync } from 'node:child_process';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { hasTool } from '../emit/verify.ts';
+
+export interface TestSummary {
+  stack: string;
+  ruleFiles: number;
+  ruleCases: number;
+  ruleFailures: string[];
+  routeCases: number;
+  routeFailures: string[];
+  missing: string[];
+}
+
+export function runBundleTests(bundleDir: string, stack: string): TestSummary {
+  const summary: TestSummary = { stack, ruleFiles: 0, ruleCases: 0, ruleFailures: [], routeCases: 0, routeFailures: [], missing: [] };
+  const testsDir = join(bundleDir, 'prometheus/tests');
+  const files = existsSync(testsDir) ? readdirSync(testsDir).filter((f) => f.endsWith('.test.yml')).sort() : [];
+  if (files.length) {
+    if (!hasTool('promtool')) summary.missing.push('promtool');
+    else {
+      for (const f of files) {
+        const text = readFileSync(join(testsDir, f), 'utf8');
+        const cases = (text.match(/^ {2}- name: /gm) ?? []).length;
+        const r = spawnSync('promtool', ['test', 'rules', f], { cwd: testsDir, encoding: 'utf8', timeout: 300_000 });
+        summary.ruleFiles++;
+        summary.ruleCases += cases;
+        if (r.status !== 0) summary.ruleFailures.push(`${f}:\n${`${r.stdout}${r.stderr}`.trim()}`);
+      }
+    }
+  }
+  const routesFile = join(bundleDir, 'alertmanager/routes.test.json');
+  if (existsSync(routesFile)) {
+    if (!hasTool('amtool')) summary.missing.push('amtool');
+    else {
+      const { cases } = JSON.parse(readFileSync(routesFile, 'utf8')) as { cases: { name: string; labels: Record<string, string>; receivers: string[] }[] };
+      for (const c of cases) {
+        summary.routeCases++;
+        const labels = Object.entries(c.labels).map(([k, v]) => `${k}=${v}`);
+        const r = spawnSync(
+          'amtool',
+          ['config', 'routes', 'test', `--config.file=${join(bundleDir, 'alertmanager/alertmanager.yml')}`, `--verify.receivers=${c.receivers.join(',')}`, ...labels],
+          { encoding: 'utf8', timeout: 60_000 },
+        );
+        if (r.status !== 0) summary.routeFailures.push(`${c.name} (${labels.join(' ')}): expected ${c.receivers.join(',')}: ${`${r.stdout}${r.stderr}`.trim()}`);
+      }
+    }
+  }
+  return summary;
+}

@@ -1,0 +1,60 @@
+/**
+ * The contract between a stack and what it is made of: services, mixins and SLO sets
+ * are Components. A factory (`httpService({...})`, `postgres({...})`) only records its
+ * props; synth validates them with the component's schema under the component's path
+ * and then calls build, so every error of a stack is reported in one pass.
+ */
+import type { z } from 'zod';
+import type { Diagnostics } from './diagnostics.ts';
+import type { Contribution } from './model.ts';
+
+export interface StackGlobals {
+  name: string;
+  scrapeInterval: string;
+  evaluationInterval: string;
+  externalLabels: Record<string, string>;
+}
+
+export interface Links {
+  /** Base URL of Grafana as users reach it, for dashboard_url annotations. */
+  grafanaUrl: string;
+  /** Base URL under which runbooks/<AlertName>.md are published. */
+  runbookBaseUrl: string;
+}
+
+export interface DatasourceRef {
+  type: 'prometheus';
+  uid: string;
+}
+
+export interface BuildContext {
+  stack: StackGlobals;
+  links: Links;
+  datasource: DatasourceRef;
+  diag: Diagnostics;
+  /** Path of this component in the stack props, e.g. `services[0]`. */
+  path: string;
+  runbookUrl(alertName: string): string;
+  dashboardUrl(uid: string, panelId?: number): string;
+}
+
+export interface Component<P = unknown> {
+  readonly kind: string;
+  /** Raw props as the user wrote them; validated by `schema` at synth. */
+  readonly props: unknown;
+  readonly schema: z.ZodType<P>;
+  build(props: P, ctx: BuildContext): Contribution;
+}
+
+export function defineComponent<P>(kind: string, schema: z.ZodType<P>, build: Component<P>['build']) {
+  return (props: z.input<z.ZodType<P>>): Component<P> => ({ kind, props, schema, build });
+}
+
+export function isComponent(value: unknown): value is Component {
+  return (
+    typeof value === 'object' &&
+    value !== null &&
+    typeof (value as Component).kind === 'string' &&
+    typeof (value as Component).build === 'function'
+  );
+}

@@ -1,0 +1,198 @@
+/**
+ * The bundle's intermediate representation: plain data that services, mixins and SLOs
+ * contribute, that checks read, and that emitters turn into files. No file formats here.
+ */
+export type Labels = Record<string, string>;
+
+export type Severity = 'critical' | 'warning' | 'info';
+
+/** One input series of a promtool test: `series` in PromQL selector form, `values` in expanding notation. */
+export interface InputSeries {
+  series: string;
+  values: string;
+}
+
+/** An alert instance expected at an eval time: the expression's output labels and value. */
+export interface ExpectedAlert {
+  /** Labels of the expression's result sample (rule labels are added by the test generator). */
+  labels: Labels;
+  /** The sample value, used to render `$value` in annotations exactly as Prometheus does. */
+  value: number;
+}
+
+export interface AlertCheck {
+  /** Duration since the start of the input series, e.g. `10m`. */
+  at: string;
+  /** Alerts expected to be firing at `at`; empty means the alert must stay quiet. */
+  firing: ExpectedAlert[];
+}
+
+/** A scenario for one alert: input series and what must fire when. */
+export interface AlertScenario {
+  /** Short description, becomes the promtool test name, e.g. `fires on 10% 5xx`. */
+  name: string;
+  /** Step between input samples; defaults to 1m. */
+  interval?: string;
+  series: InputSeries[];
+  checks: AlertCheck[];
+}
+
+/** A PromQL expression check in a scenario: the value a recording rule or query must give. */
+export interface ExprScenario {
+  name: string;
+  interval?: string;
+  series: InputSeries[];
+  checks: { at: string; expr: string; samples: { labels: string; value: number }[] }[];
+}
+
+export interface RunbookContent {
+  /** What the alert means, in a sentence or two. */
+  meaning: string;
+  /** What users feel while it fires. */
+  impact: string;
+  /** PromQL that helps diagnose, with a line saying what each shows. */
+  diagnosis: { title: string; query: string }[];
+  /** First steps to take. */
+  mitigation: string[];
+}
+
+export interface AlertRule {
+  kind: 'alert';
+  name: string;
+  expr: string;
+  /** Omitted only for multi-window burn-rate alerts, whose short window debounces. */
+  for?: string;
+  keepFiringFor?: string;
+  labels: Labels & { severity: Severity | 'none' };
+  annotations: Labels;
+  runbook?: RunbookContent;
+  /** Scenarios the generated promtool tests run: at least one firing and one quiet. */
+  tests: AlertScenario[];
+  /** Path in the stack props that produced this rule, for diagnostics. */
+  source: string;
+}
+
+export interface RecordingRule {
+  kind: 'record';
+  name: string;
+  expr: string;
+  labels?: Labels;
+  tests?: ExprScenario[];
+  source: string;
+}
+
+export type Rule = AlertRule | RecordingRule;
+
+export interface RuleGroup {
+  /** Group name, also the file stem: prometheus/rules/<name>.rules.yml. */
+  name: string;
+  interval?: string;
+  rules: Rule[];
+  source: string;
+}
+
+export interface RelabelConfig {
+  sourceLabels?: string[];
+  separator?: string;
+  regex?: string;
+  targetLabel?: string;
+  replacement?: string;
+  action?:
+    | 'replace'
+    | 'keep'
+    | 'drop'
+    | 'keepequal'
+    | 'dropequal'
+    | 'hashmod'
+    | 'labelmap'
+    | 'labeldrop'
+    | 'labelkeep'
+    | 'lowercase'
+    | 'uppercase';
+  modulus?: number;
+}
+
+export interface ScrapeJob {
+  name: string;
+  scrapeInterval?: string;
+  scrapeTimeout?: string;
+  metricsPath?: string;
+  scheme?: 'http' | 'https';
+  params?: Record<string, string[]>;
+  honorLabels?: boolean;
+  staticConfigs?: { targets: string[]; labels?: Labels }[];
+  fileSdConfigs?: { files: string[]; refreshInterval?: string }[];
+  kubernetesSdConfigs?: { role: 'pod' | 'service' | 'endpoints' | 'endpointslice' | 'node' | 'ingress'; namespaces?: string[] }[];
+  relabelConfigs?: RelabelConfig[];
+  metricRelabelConfigs?: RelabelConfig[];
+  basicAuth?: { username: string; passwordFile: string };
+  bearerTokenFile?: string;
+  tls?: { caFile?: string; certFile?: string; keyFile?: string; serverName?: string; insecureSkipVerify?: boolean };
+  sampleLimit?: number;
+  /** Catalog key of the exporter behind this job (e.g. `node_exporter`), for lint and natively run stacks. */
+  exporter?: string;
+  source: string;
+}
+
+export interface Matcher {
+  name: string;
+  op: '=' | '!=' | '=~' | '!~';
+  value: string;
+}
+
+export interface InhibitRule {
+  sourceMatchers: Matcher[];
+  targetMatchers: Matcher[];
+  equal: string[];
+  source: string;
+}
+
+/** A built classic Grafana dashboard with where it goes. */
+export interface DashboardFile {
+  uid: string;
+  title: string;
+  /** Folder under grafana/dashboards/, becomes the Grafana folder. */
+  folder: string;
+  /** The dashboard JSON model (plain data). Ids and refIds are assigned at emit. */
+  model: Record<string, unknown>;
+  source: string;
+}
+
+/** A container of the compose stack besides Prometheus, Alertmanager and Grafana (e.g. an exporter). */
+export interface ComposeService {
+  name: string;
+  image: string;
+  command?: string[];
+  environment?: Record<string, string>;
+  /** Names of compose secrets mounted at /run/secrets/<name>. */
+  secrets?: string[];
+  ports?: { host: number; container: number }[];
+  /** Catalog key of the exporter this container runs (the native runner maps it to a Debian binary). */
+  exporter?: string;
+  source: string;
+}
+
+/** What a service, mixin or SLO adds to a stack. Every list may be empty. */
+export interface Contribution {
+  scrapeJobs: ScrapeJob[];
+  ruleGroups: RuleGroup[];
+  dashboards: DashboardFile[];
+  inhibitRules: InhibitRule[];
+  composeServices: ComposeService[];
+}
+
+export function emptyContribution(): Contribution {
+  return { scrapeJobs: [], ruleGroups: [], dashboards: [], inhibitRules: [], composeServices: [] };
+}
+
+export function mergeContributions(parts: Contribution[]): Contribution {
+  const out = emptyContribution();
+  for (const p of parts) {
+    out.scrapeJobs.push(...p.scrapeJobs);
+    out.ruleGroups.push(...p.ruleGroups);
+    out.dashboards.push(...p.dashboards);
+    out.inhibitRules.push(...p.inhibitRules);
+    out.composeServices.push(...p.composeServices);
+  }
+  return out;
+}

@@ -1,0 +1,17 @@
+/** alertmanager/alertmanager.yml and alertmanager/routes.test.json. */
+import { alertmanagerYaml } from '../alertmanager/build.ts';
+import type { Bundle } from '../stack/bundle.ts';
+import { GENERATED, toYaml } from './yaml.ts';
+
+export function alertmanagerFile(bundle: Bundle): string {
+  return toYaml(alertmanagerYaml(bundle.alerting, bundle.inhibitRules), GENERATED);
+}
+
+export function routeTestsFile(bundle: Bundle): string {
+  const cases = bundle.routeTests.map((t) => ({
+    name: t.name,
+    labels: Object.fromEntries(Object.keys(t.labels).sort().map((k) => [k, t.labels[k]!])),
+    receivers: t.receivers,
+  }));
+  return `${JSON.stringify({ cases }, null, 2)}\n`;
+}

@@ -1,0 +1,66 @@
+/** Bundle -> every file of out/<stack>/, in memory, with manifest.json last. */
+import { createHash } from 'node:crypto';
+import { parse } from 'yaml';
+import type { Bundle } from '../stack/bundle.ts';
+import { alertmanagerFile, routeTestsFile } from './alertmanager.ts';
+import { composeFile, secretsReadme } from './compose.ts';
+import { dashboardFiles, dashboardProvidersFile, datasourcesFile } from './grafana.ts';
+import { prometheusYaml, RULES_DIR, ruleFileName, ruleFileYaml } from './prometheus.ts';
+import { runbookFiles } from './runbooks.ts';
+import { testFile } from './tests.ts';
+
+/** Promtool tests step one minute at a time: scenarios are written against that. */
+export const TEST_EVALUATION_INTERVAL = '1m';
+
+export interface BundleFiles {
+  files: Map<string, string>;
+  counts: Record<string, number>;
+}
+
+export function bundleFiles(bundle: Bundle): BundleFiles {
+  const files = new Map<string, string>();
+  const prom = prometheusYaml(bundle);
+  files.set('prometheus/prometheus.yml', prom);
+  let testCases = 0;
+  for (const group of bundle.ruleGroups) {
+    files.set(`${RULES_DIR}/${ruleFileName(group)}`, ruleFileYaml(group));
+    const t = testFile(group, bundle.ruleGroups, TEST_EVALUATION_INTERVAL);
+    if (t) {
+      files.set(t.path, t.content);
+      testCases += t.cases;
+    }
+  }
+  const am = alertmanagerFile(bundle);
+  files.set('alertmanager/alertmanager.yml', am);
+  files.set('alertmanager/routes.test.json', routeTestsFile(bundle));
+  files.set('grafana/provisioning/datasources/datasources.yml', datasourcesFile(bundle));
+  files.set('grafana/provisioning/dashboards/dashboards.yml', dashboardProvidersFile());
+  for (const [p, c] of dashboardFiles(bundle)) files.set(p, c);
+  const runbooks = runbookFiles(bundle);
+  for (const [p, c] of runbooks) files.set(p, c);
+  const compose = composeFile({ bundle, prometheusConfig: parse(prom), alertmanagerConfig: parse(am) });
+  files.set('docker-compose.yml', compose.content);
+  files.set('secrets/README.md', secretsReadme(compose.secrets));
+
+  const rules = bundle.ruleGroups.flatMap((g) => g.rules);
+  const counts = {
+    scrapeJobs: bundle.scrapeJobs.length,
+    ruleGroups: bundle.ruleGroups.length,
+    recordingRules: rules.filter((r) => r.kind === 'record').length,
+    alerts: rules.filter((r) => r.kind === 'alert').length,
+    ruleTests: testCases,
+    routeTests: bundle.routeTests.length,
+    dashboards: bundle.dashboards.length,
+    runbooks: runbooks.size,
+  };
+  const sortedPaths = [...files.keys()].sort();
+  const manifest = {
+    stack: bundle.stack,
+    generator: 'obsgen',
+    counts,
+    files: Object.fromEntries(sortedPaths.map((p) => [p, createHash('sha256').update(files.get(p)!).digest('hex')])),
+  };
+  const out = new Map<string, string>(sortedPaths.map((p) => [p, files.get(p)!]));
+  out.set('manifest.json', `${JSON.stringify(manifest, null, 2)}\n`);
+  return { files: out, counts };
+}

@@ -1,0 +1,63 @@
+/** Grafana provisioning (datasource, dashboard provider) and the dashboard JSON files. */
+import type { Bundle } from '../stack/bundle.ts';
+import { GENERATED, sortKeys, toYaml } from './yaml.ts';
+
+export const DASHBOARDS_MOUNT = '/var/lib/grafana/dashboards';
+
+export function datasourcesFile(bundle: Bundle): string {
+  return toYaml(
+    {
+      apiVersion: 1,
+      datasources: [
+        {
+          name: bundle.grafana.datasourceName,
+          type: 'prometheus',
+          uid: bundle.grafana.datasourceUid,
+          access: 'proxy',
+          url: 'http://prometheus:9090',
+          isDefault: true,
+          editable: false,
+          jsonData: { httpMethod: 'POST', timeInterval: bundle.globals.scrapeInterval, prometheusType: 'Prometheus' },
+        },
+        {
+          name: 'Alertmanager',
+          type: 'alertmanager',
+          uid: 'alertmanager',
+          access: 'proxy',
+          url: 'http://alertmanager:9093',
+          editable: false,
+          jsonData: { implementation: 'prometheus', handleGrafanaManagedAlerts: false },
+        },
+      ],
+    },
+    GENERATED,
+  );
+}
+
+export function dashboardProvidersFile(): string {
+  return toYaml(
+    {
+      apiVersion: 1,
+      providers: [
+        {
+          name: 'obsgen',
+          orgId: 1,
+          type: 'file',
+          disableDeletion: false,
+          allowUiUpdates: false,
+          updateIntervalSeconds: 30,
+          options: { path: DASHBOARDS_MOUNT, foldersFromFilesStructure: true },
+        },
+      ],
+    },
+    GENERATED,
+  );
+}
+
+export function dashboardFiles(bundle: Bundle): Map<string, string> {
+  const out = new Map<string, string>();
+  for (const d of bundle.dashboards) {
+    out.set(`grafana/dashboards/${d.folder}/${d.uid}.json`, `${JSON.stringify(sortKeys(d.model), null, 2)}\n`);
+  }
+  return out;
+}

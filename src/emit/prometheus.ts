@@ -1,0 +1,51 @@
+/** prometheus/prometheus.yml and prometheus/rules/<group>.rules.yml. */
+import type { AlertRule, RuleGroup } from '../core/model.ts';
+import { scrapeConfigYaml } from '../scrape/jobs.ts';
+import type { Bundle } from '../stack/bundle.ts';
+import { GENERATED, toYaml } from './yaml.ts';
+
+export const RULES_DIR = 'prometheus/rules';
+
+export function ruleFileName(group: RuleGroup): string {
+  return `${group.name}.rules.yml`;
+}
+
+function sorted(map: Record<string, string>): Record<string, string> {
+  return Object.fromEntries(Object.keys(map).sort().map((k) => [k, map[k]!]));
+}
+
+export function prometheusYaml(bundle: Bundle): string {
+  const g = bundle.globals;
+  const global: Record<string, unknown> = { scrape_interval: g.scrapeInterval, evaluation_interval: g.evaluationInterval };
+  if (g.scrapeTimeout) global.scrape_timeout = g.scrapeTimeout;
+  if (Object.keys(g.externalLabels).length) global.external_labels = sorted(g.externalLabels);
+  const config = {
+    global,
+    rule_files: bundle.ruleGroups.length ? ['rules/*.rules.yml'] : [],
+    alerting: { alertmanagers: [{ static_configs: [{ targets: ['alertmanager:9093'] }] }] },
+    scrape_configs: bundle.scrapeJobs.map((j) => scrapeConfigYaml(j, g.scrapeInterval, g.scrapeTimeout)),
+  };
+  return toYaml(config, GENERATED);
+}
+
+export function ruleYaml(rule: RuleGroup['rules'][number]): Record<string, unknown> {
+  if (rule.kind === 'record') {
+    return { record: rule.name, expr: rule.expr, ...(rule.labels && Object.keys(rule.labels).length ? { labels: sorted(rule.labels) } : {}) };
+  }
+  const a: AlertRule = rule;
+  return {
+    alert: a.name,
+    expr: a.expr,
+    ...(a.for ? { for: a.for } : {}),
+    ...(a.keepFiringFor ? { keep_firing_for: a.keepFiringFor } : {}),
+    labels: sorted(a.labels),
+    annotations: sorted(a.annotations),
+  };
+}
+
+export function ruleFileYaml(group: RuleGroup): string {
+  return toYaml(
+    { groups: [{ name: group.name, ...(group.interval ? { interval: group.interval } : {}), rules: group.rules.map(ruleYaml) }] },
+    GENERATED,
+  );
+}

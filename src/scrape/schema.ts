@@ -1,0 +1,104 @@
+/** Props of a scrape job as a stack writes it (camelCase, flat), and its zod schema. */
+import { z } from 'zod';
+import { duration, filePath, labelName, labels, target } from '../core/schema.ts';
+
+export const relabelSchema = z
+  .object({
+    /** Labels whose values are joined with `separator` and matched against `regex`. */
+    sourceLabels: z.array(z.string().regex(/^[a-zA-Z_][a-zA-Z0-9_]*$/, 'is not a label name')).optional(),
+    separator: z.string().optional(),
+    regex: z.string().optional(),
+    targetLabel: z.string().optional(),
+    replacement: z.string().optional(),
+    /** @default 'replace' */
+    action: z
+      .enum(['replace', 'keep', 'drop', 'keepequal', 'dropequal', 'hashmod', 'labelmap', 'labeldrop', 'labelkeep', 'lowercase', 'uppercase'])
+      .optional(),
+    modulus: z.number().int().positive().optional(),
+  })
+  .strict()
+  .superRefine((r, ctx) => {
+    if (r.regex !== undefined) {
+      try {
+        new RegExp(`^(?:${r.regex})$`);
+      } catch (e) {
+        ctx.addIssue({ code: 'custom', path: ['regex'], input: r.regex, message: `is not a valid regular expression: ${(e as Error).message}`, params: { hint: 'Prometheus uses RE2 syntax, anchored at both ends' } });
+      }
+    }
+    const action = r.action ?? 'replace';
+    if (['replace', 'hashmod', 'lowercase', 'uppercase'].includes(action) && !r.targetLabel) {
+      ctx.addIssue({ code: 'custom', path: ['targetLabel'], input: undefined, message: `is required for action ${action}`, params: { hint: 'name the label the result is written to' } });
+    }
+    if (action === 'hashmod' && !r.modulus) {
+      ctx.addIssue({ code: 'custom', path: ['modulus'], input: undefined, message: 'is required for action hashmod', params: { hint: 'set modulus to the number of shards' } });
+    }
+  });
+
+export type RelabelProps = z.infer<typeof relabelSchema>;
+
+export const scrapeJobShape = z
+  .object({
+    /** job_name; unique in the stack. */
+    name: z.string().regex(/^[a-zA-Z0-9_.:-]+$/, 'is not a usable job name'),
+    /** Static targets, host:port. */
+    targets: z.array(target).min(1).optional(),
+    /** Labels added to the static targets. */
+    labels: labels.optional(),
+    /** File-based discovery: JSON or YAML target files, watched by Prometheus. */
+    fileSd: z.object({ files: z.array(z.string().min(1)).min(1), refreshInterval: duration.optional() }).strict().optional(),
+    /** Kubernetes discovery (not compiled into Debian's promtool: obsgen validates these jobs itself). */
+    kubernetesSd: z
+      .object({
+        role: z.enum(['pod', 'service', 'endpoints', 'endpointslice', 'node', 'ingress']),
+        namespaces: z.array(z.string().min(1)).optional(),
+      })
+      .strict()
+      .optional(),
+    /** @default the stack's prometheus.scrapeInterval */
+    scrapeInterval: duration.optional(),
+    /** @default min(10s, scrapeInterval) */
+    scrapeTimeout: duration.optional(),
+    /** @default '/metrics' */
+    metricsPath: z.string().startsWith('/').optional(),
+    /** @default 'http' */
+    scheme: z.enum(['http', 'https']).optional(),
+    params: z.record(z.string(), z.array(z.string())).optional(),
+    honorLabels: z.boolean().optional(),
+    relabel: z.array(relabelSchema).optional(),
+    metricRelabel: z.array(relabelSchema).optional(),
+    /** Basic auth with the password read from a file (never inline). */
+    basicAuth: z.object({ username: z.string().min(1), passwordFile: filePath }).strict().optional(),
+    /** Bearer token read from a file (never inline). */
+    bearerTokenFile: filePath.optional(),
+    tls: z
+      .object({
+        caFile: filePath.optional(),
+        certFile: filePath.optional(),
+        keyFile: filePath.optional(),
+        serverName: z.string().optional(),
+        insecureSkipVerify: z.boolean().optional(),
+      })
+      .strict()
+      .optional(),
+    sampleLimit: z.number().int().nonnegative().optional(),
+    /** Catalog key of the exporter behind the job, e.g. `node_exporter`. */
+    exporter: z.string().optional(),
+  })
+  .strict();
+
+export const scrapeJobSchema = scrapeJobShape.superRefine((job, ctx) => {
+    const kinds = [job.targets, job.fileSd, job.kubernetesSd].filter((x) => x !== undefined).length;
+    if (kinds === 0) {
+      ctx.addIssue({ code: 'custom', path: ['targets'], input: undefined, message: 'the job has no targets', params: { hint: 'give targets: ["host:port"], fileSd: { files: [...] } or kubernetesSd: { role: "pod" }' } });
+    }
+    if (job.labels && !job.targets) {
+      ctx.addIssue({ code: 'custom', path: ['labels'], input: job.labels, message: 'labels apply to static targets only', params: { hint: 'use relabel rules to add labels to discovered targets' } });
+    }
+    if (job.basicAuth && job.bearerTokenFile) {
+      ctx.addIssue({ code: 'custom', path: ['bearerTokenFile'], input: job.bearerTokenFile, message: 'basicAuth and bearerTokenFile are mutually exclusive', params: { hint: 'keep one of them' } });
+    }
+  });
+
+export type ScrapeJobProps = z.input<typeof scrapeJobSchema>;
+
+export { labelName };

@@ -1,0 +1,25 @@
+/** The synthesized bundle of one stack: plain data, before it becomes files. */
+import type { Diagnostic } from '../core/diagnostics.ts';
+import type { StackGlobals } from '../core/component.ts';
+import type { ComposeService, DashboardFile, InhibitRule, RuleGroup, ScrapeJob } from '../core/model.ts';
+import type { Alerting } from '../alertmanager/schema.ts';
+import type { ResolvedRoute, RouteExpectation } from '../alertmanager/build.ts';
+import type { StackConfig } from './schema.ts';
+
+export interface Bundle {
+  stack: string;
+  description?: string;
+  globals: StackGlobals & { scrapeTimeout?: string; retention: string };
+  scrapeJobs: ScrapeJob[];
+  ruleGroups: RuleGroup[];
+  alerting: Alerting;
+  routeTree: ResolvedRoute;
+  inhibitRules: InhibitRule[];
+  routeTests: RouteExpectation[];
+  dashboards: DashboardFile[];
+  composeServices: ComposeService[];
+  grafana: StackConfig['grafana'];
+  compose: StackConfig['compose'];
+  links: StackConfig['links'];
+  warnings: Diagnostic[];
+}

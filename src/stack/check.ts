@@ -1,0 +1,143 @@
+/**
+ * Checks over a synthesized bundle that no single component can make: names unique
+ * across the stack, every expression parses, every template renders, every alert
+ * follows the conventions and has tests, dashboards are well-formed.
+ */
+import type { Diagnostics } from '../core/diagnostics.ts';
+import { durationMs } from '../core/duration.ts';
+import type { AlertRule, Rule } from '../core/model.ts';
+import { LABEL_NAME_HINT, LABEL_NAME_RE } from '../core/names.ts';
+import { parsePromQL } from '../core/promql.ts';
+import { renderTemplate, TemplateError } from '../core/template.ts';
+import type { Bundle } from './bundle.ts';
+
+const UID_RE = /^[A-Za-z0-9_-]{1,40}$/;
+
+/** Burn-rate pairs carry both window labels; their short window debounces, so they need no `for`. */
+export function isBurnRateAlert(rule: AlertRule): boolean {
+  return 'long_window' in rule.labels && 'short_window' in rule.labels;
+}
+
+function ruleKey(rule: Rule): string {
+  const labels = rule.kind === 'alert' ? rule.labels : (rule.labels ?? {});
+  return `${rule.name}${JSON.stringify(Object.keys(labels).sort().map((k) => [k, labels[k]]))}`;
+}
+
+function checkExpr(expr: string, path: string, what: string, diag: Diagnostics): void {
+  const parsed = parsePromQL(expr);
+  for (const e of parsed.errors) {
+    diag.error(path, 'promql-syntax', `${what}: ${e.message} at position ${e.from}`, {
+      value: expr,
+      hint: 'fix the PromQL; the position counts characters from the start of the expression',
+    });
+  }
+}
+
+function checkAlert(rule: AlertRule, diag: Diagnostics): void {
+  const p = rule.source;
+  const sev = rule.labels.severity;
+  if (!['critical', 'warning', 'info', 'none'].includes(sev)) {
+    diag.error(p, 'bad-severity', `alert ${rule.name} has severity ${JSON.stringify(sev)}`, { value: sev, hint: 'use critical (pages), warning (ticket) or info (not routed)' });
+  }
+  if (!rule.labels.service) diag.error(p, 'missing-label', `alert ${rule.name} has no service label`, { hint: 'set service: the component the alert is about' });
+  for (const key of ['summary', 'description', 'runbook_url']) {
+    if (!rule.annotations[key]) diag.error(p, 'missing-annotation', `alert ${rule.name} has no ${key} annotation`, { hint: `add ${key}` });
+  }
+  if (!rule.for && !isBurnRateAlert(rule)) {
+    diag.error(p, 'missing-for', `alert ${rule.name} has no for:`, { hint: 'give a for: duration so one bad evaluation does not page' });
+  }
+  for (const [name] of Object.entries(rule.labels)) {
+    if (!LABEL_NAME_RE.test(name)) diag.error(p, 'bad-label-name', `alert ${rule.name} has label ${JSON.stringify(name)}`, { value: name, hint: LABEL_NAME_HINT });
+  }
+  const firing = rule.tests.some((t) => t.checks.some((c) => c.firing.length > 0));
+  const quiet = rule.tests.some((t) => t.checks.some((c) => c.firing.length === 0));
+  if (!firing || !quiet) {
+    diag.error(p, 'missing-tests', `alert ${rule.name} needs a test where it fires and one where it stays quiet`, {
+      hint: 'add test scenarios to the alert (tests: [...])',
+    });
+  }
+  // Every template must render the way Prometheus would, with the labels the tests expect.
+  const sample = rule.tests.flatMap((t) => t.checks.flatMap((c) => c.firing))[0] ?? { labels: {}, value: 1 };
+  for (const [key, text] of [...Object.entries(rule.annotations), ...Object.entries(rule.labels)]) {
+    try {
+      renderTemplate(text, { labels: sample.labels, value: sample.value });
+    } catch (e) {
+      if (e instanceof TemplateError) {
+        diag.error(p, 'template', `alert ${rule.name}: ${key} template: ${e.message}`, { value: text, hint: 'fix the Go template; see Prometheus alerting template reference' });
+      } else throw e;
+    }
+  }
+  for (const t of rule.tests) {
+    for (const c of t.checks) {
+      if (durationMs(c.at) < 0) diag.error(p, 'bad-test', `test ${t.name} checks at a negative time`, { value: c.at });
+    }
+  }
+}
+
+export function checkBundle(bundle: Bundle, diag: Diagnostics): void {
+  const alertCount = bundle.ruleGroups.reduce((n, g) => n + g.rules.length, 0);
+  if (bundle.scrapeJobs.filter((j) => !j.source.startsWith('prometheus.selfMonitoring')).length === 0 && alertCount === 0) {
+    diag.error('', 'empty-stack', 'the stack defines no services, mixins, scrape jobs or rules', {
+      hint: 'add services: [httpService({...})], mixins: [...] or scrapeJobs: [...]',
+    });
+  }
+
+  const jobs = new Map<string, string>();
+  for (const job of bundle.scrapeJobs) {
+    const prev = jobs.get(job.name);
+    if (prev !== undefined) {
+      diag.error(job.source, 'duplicate-job', `scrape job ${JSON.stringify(job.name)} is also defined at ${prev || 'the stack'}`, {
+        value: job.name,
+        hint: 'job names must be unique in a stack; rename one, or set ownJob: false on a service that reuses a job',
+      });
+    } else jobs.set(job.name, job.source);
+    const interval = durationMs(job.scrapeInterval ?? bundle.globals.scrapeInterval);
+    if (job.scrapeTimeout && durationMs(job.scrapeTimeout) > interval) {
+      diag.error(job.source, 'scrape-timeout', `scrape timeout ${job.scrapeTimeout} is longer than the interval`, { value: job.scrapeTimeout, hint: 'make scrapeTimeout <= scrapeInterval' });
+    }
+  }
+
+  const groups = new Map<string, string>();
+  const rules = new Map<string, string>();
+  for (const group of bundle.ruleGroups) {
+    const prev = groups.get(group.name);
+    if (prev !== undefined) {
+      diag.error(group.source, 'duplicate-group', `rule group ${JSON.stringify(group.name)} is also defined at ${prev}`, {
+        value: group.name,
+        hint: 'give each group a unique name (it is also the rule file name)',
+      });
+    } else groups.set(group.name, group.source);
+    for (const rule of group.rules) {
+      const key = ruleKey(rule);
+      const dup = rules.get(key);
+      if (dup !== undefined) {
+        diag.error(rule.source, rule.kind === 'alert' ? 'duplicate-alert' : 'duplicate-record', `${rule.kind === 'alert' ? 'alert' : 'recording rule'} ${rule.name} with the same labels is also defined at ${dup}`, {
+          value: rule.name,
+          hint: rule.kind === 'alert' ? 'rename one alert (name: ...) or give the twins different severities' : 'rename one of the recording rules',
+        });
+      } else rules.set(key, rule.source);
+      checkExpr(rule.expr, rule.source, `${rule.kind === 'alert' ? 'alert' : 'record'} ${rule.name}`, diag);
+      if (rule.kind === 'alert') checkAlert(rule, diag);
+    }
+  }
+
+  const uids = new Map<string, string>();
+  for (const d of bundle.dashboards) {
+    if (!UID_RE.test(d.uid)) {
+      diag.error(d.source, 'dashboard-uid', `dashboard uid ${JSON.stringify(d.uid)} is not valid`, { value: d.uid, hint: 'uids are 1-40 characters of A-Z a-z 0-9 _ -' });
+    }
+    const prev = uids.get(d.uid);
+    if (prev !== undefined) {
+      diag.error(d.source, 'duplicate-dashboard', `dashboard uid ${d.uid} is also used at ${prev}`, { value: d.uid, hint: 'give each dashboard a unique uid' });
+    } else uids.set(d.uid, d.source);
+    const visit = (panels: unknown[] | undefined) => {
+      for (const panel of (panels ?? []) as Record<string, unknown>[]) {
+        for (const t of (panel.targets as { expr?: string }[] | undefined) ?? []) {
+          if (t.expr) checkExpr(t.expr.replace(/\$__rate_interval|\$__interval|\$__range/g, '5m').replace(/\$\{?\w+\}?/g, 'x'), d.source, `dashboard ${d.uid} panel ${JSON.stringify(panel.title)}`, diag);
+        }
+        visit(panel.panels as unknown[] | undefined);
+      }
+    };
+    visit(d.model.panels as unknown[] | undefined);
+  }
+}

@@ -1,0 +1,31 @@
+/** Finding and loading stack files (TypeScript, loaded through tsx by the CLI). */
+import { existsSync, readdirSync } from 'node:fs';
+import { basename, join, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { isStack, type Stack } from './define.ts';
+
+export function stackFiles(dir: string): string[] {
+  if (!existsSync(dir)) return [];
+  return readdirSync(dir)
+    .filter((f) => /\.(ts|mts|js|mjs)$/.test(f) && !f.endsWith('.d.ts'))
+    .sort()
+    .map((f) => join(dir, f));
+}
+
+export async function loadStack(file: string): Promise<Stack | { error: string; file: string }> {
+  const full = resolve(file);
+  let mod: { default?: unknown };
+  try {
+    mod = (await import(pathToFileURL(full).href)) as { default?: unknown };
+  } catch (e) {
+    return { error: `cannot load ${file}: ${(e as Error).message}`, file };
+  }
+  if (!isStack(mod.default)) {
+    return { error: `${file} does not default-export defineStack({...})`, file };
+  }
+  return mod.default;
+}
+
+export function stackNameOfFile(file: string): string {
+  return basename(file).replace(/\.(ts|mts|js|mjs)$/, '');
+}

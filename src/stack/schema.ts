@@ -1,0 +1,88 @@
+/** The props of a stack: its globals, components and alerting, with documented defaults. */
+import { z } from 'zod';
+import { isComponent, type Component } from '../core/component.ts';
+import { duration, labels } from '../core/schema.ts';
+import { STACK_NAME_RE } from '../core/names.ts';
+import { alertingSchema } from '../alertmanager/schema.ts';
+import { customAlertSchema, recordingGroupSchema } from '../alerts/custom.ts';
+import { scrapeJobSchema } from '../scrape/schema.ts';
+
+const component = z.custom<Component>(isComponent, {
+  message: 'is not a service or mixin',
+  params: { hint: 'use a factory such as httpService({...}) or postgres({...})' },
+});
+
+export const IMAGES = {
+  prometheus: 'prom/prometheus:v3.14.0',
+  alertmanager: 'prom/alertmanager:v0.34.0',
+  grafana: 'grafana/grafana:13.2.3',
+} as const;
+
+export const stackSchema = z
+  .object({
+    /** Lowercase name; the bundle goes to out/<name>/. */
+    name: z.string().regex(STACK_NAME_RE, 'is not a stack name (lowercase letters, digits and -)'),
+    description: z.string().optional(),
+    prometheus: z
+      .object({
+        /** @default '15s' */
+        scrapeInterval: duration.default('15s'),
+        /** @default '15s' */
+        evaluationInterval: duration.default('15s'),
+        /** @default min(10s, scrapeInterval) */
+        scrapeTimeout: duration.optional(),
+        /** Labels attached to every series and alert leaving this Prometheus. @default {} */
+        externalLabels: labels.default({}),
+        /** TSDB retention. @default '15d' */
+        retention: duration.default('15d'),
+        /** Scrape Prometheus and Alertmanager themselves. @default true */
+        selfMonitoring: z.boolean().default(true),
+      })
+      .strict()
+      .default({ scrapeInterval: '15s', evaluationInterval: '15s', externalLabels: {}, retention: '15d', selfMonitoring: true }),
+    services: z.array(component).default([]),
+    mixins: z.array(component).default([]),
+    scrapeJobs: z.array(scrapeJobSchema).default([]),
+    recordingRules: z.array(recordingGroupSchema).default([]),
+    alerts: z.array(customAlertSchema).default([]),
+    alerting: alertingSchema.default({ receivers: {}, groupBy: ['alertname', 'service', 'severity'], groupWait: '30s', groupInterval: '5m', repeatInterval: '4h', routes: [], inhibitRules: [], defaultInhibitRules: true, timeIntervals: {} }),
+    grafana: z
+      .object({
+        /** uid of the provisioned Prometheus datasource; dashboards reference it. @default 'prometheus' */
+        datasourceUid: z.string().regex(/^[A-Za-z0-9_-]{1,40}$/, 'is not a datasource uid').default('prometheus'),
+        /** @default 'Prometheus' */
+        datasourceName: z.string().default('Prometheus'),
+        /** @default 'admin' */
+        adminUser: z.string().default('admin'),
+      })
+      .strict()
+      .default({ datasourceUid: 'prometheus', datasourceName: 'Prometheus', adminUser: 'admin' }),
+    links: z
+      .object({
+        /** How users reach Grafana. @default 'http://localhost:3000' */
+        grafanaUrl: z.string().url().default('http://localhost:3000'),
+        /** Where runbooks/<Alert>.md are published. @default 'runbooks' (relative to the bundle) */
+        runbookBaseUrl: z.string().default('runbooks'),
+      })
+      .strict()
+      .default({ grafanaUrl: 'http://localhost:3000', runbookBaseUrl: 'runbooks' }),
+    compose: z
+      .object({
+        /** Host address the published ports bind to. @default '127.0.0.1' */
+        bindAddress: z.string().default('127.0.0.1'),
+        ports: z
+          .object({ prometheus: z.number().int().default(9090), alertmanager: z.number().int().default(9093), grafana: z.number().int().default(3000) })
+          .strict()
+          .default({ prometheus: 9090, alertmanager: 9093, grafana: 3000 }),
+        images: z
+          .object({ prometheus: z.string().optional(), alertmanager: z.string().optional(), grafana: z.string().optional() })
+          .strict()
+          .default({}),
+      })
+      .strict()
+      .default({ bindAddress: '127.0.0.1', ports: { prometheus: 9090, alertmanager: 9093, grafana: 3000 }, images: {} }),
+  })
+  .strict();
+
+export type StackProps = z.input<typeof stackSchema>;
+export type StackConfig = z.output<typeof stackSchema>;

@@ -1,0 +1,174 @@
+/**
+ * synth: stack props -> Bundle. Validates everything (schema, then semantics, then
+ * PromQL and templates) and reports every error at once, each with its path.
+ */
+import { isComponent, type BuildContext, type Component } from '../core/component.ts';
+import { alertingSchema } from '../alertmanager/schema.ts';
+import { BuildError, Diagnostics, joinPath } from '../core/diagnostics.ts';
+import { mergeContributions, type AlertRule, type Contribution, type Rule } from '../core/model.ts';
+import { validate } from '../core/schema.ts';
+import { STACK_NAME_RE } from '../core/names.ts';
+import { customAlertRule, recordingGroups } from '../alerts/custom.ts';
+import { checkAlerting, defaultInhibitRules, resolveRouteTree, routeExpectations, userInhibitRules } from '../alertmanager/build.ts';
+import { toScrapeJob } from '../scrape/jobs.ts';
+import type { Bundle } from './bundle.ts';
+import { checkBundle } from './check.ts';
+import { isStack, type Stack } from './define.ts';
+import { stackSchema } from './schema.ts';
+
+export interface SynthResult {
+  bundle?: Bundle;
+  diagnostics: Diagnostics;
+}
+
+function stackLabel(input: unknown): string {
+  const props = isStack(input) ? input.props : input;
+  const name = (props as { name?: unknown } | undefined)?.name;
+  return typeof name === 'string' && STACK_NAME_RE.test(name) ? name : typeof name === 'string' ? name || '<unnamed>' : '<unnamed>';
+}
+
+/** Synthesizes a stack; returns diagnostics instead of throwing. */
+export function trySynth(stack: Stack | unknown): SynthResult {
+  const label = stackLabel(stack);
+  const diag = new Diagnostics(label);
+  if (!isStack(stack)) {
+    diag.error('', 'not-a-stack', 'the stack file does not default-export a stack', {
+      hint: "export default defineStack({ name: '...', ... }) from 'obsgen'",
+    });
+    return { diagnostics: diag };
+  }
+  const config = validate(stackSchema, stack.props, diag, '');
+  if (!config) {
+    reportPartsOfInvalidStack(stack.props, diag);
+    return { diagnostics: diag };
+  }
+
+  const links = {
+    grafanaUrl: config.links.grafanaUrl.replace(/\/+$/, ''),
+    runbookBaseUrl: config.links.runbookBaseUrl.replace(/\/+$/, ''),
+  };
+  const globals = {
+    name: config.name,
+    scrapeInterval: config.prometheus.scrapeInterval,
+    evaluationInterval: config.prometheus.evaluationInterval,
+    externalLabels: config.prometheus.externalLabels,
+  };
+  const makeContext = (path: string): BuildContext => ({
+    stack: globals,
+    links,
+    datasource: { type: 'prometheus', uid: config.grafana.datasourceUid },
+    diag,
+    path,
+    runbookUrl: (alert) => `${links.runbookBaseUrl}/${alert}.md`,
+    dashboardUrl: (uid, panelId) => `${links.grafanaUrl}/d/${uid}${panelId !== undefined ? `?viewPanel=${panelId}` : ''}`,
+  });
+
+  const parts: Contribution[] = [];
+  const buildAll = (list: Component[], key: string) => {
+    list.forEach((component, i) => {
+      const path = joinPath('', key, i);
+      const props = validate(component.schema, component.props, diag, path);
+      if (props === undefined) return;
+      try {
+        parts.push(component.build(props, makeContext(path)));
+      } catch (e) {
+        diag.error(path, 'build-failed', `${component.kind} could not be built: ${(e as Error).message}`, {
+          hint: 'this is a bug in obsgen or the component; report it with the stack file',
+        });
+      }
+    });
+  };
+  buildAll(config.services, 'services');
+  buildAll(config.mixins, 'mixins');
+
+  const merged = mergeContributions(parts);
+  merged.scrapeJobs.push(...config.scrapeJobs.map((j, i) => toScrapeJob(j, joinPath('', 'scrapeJobs', i))));
+  merged.ruleGroups.push(...recordingGroups(config.recordingRules, 'recordingRules'));
+  const customByGroup = new Map<string, Rule[]>();
+  config.alerts.forEach((a, i) => {
+    const rule = customAlertRule(a, config.name, makeContext('').runbookUrl, joinPath('', 'alerts', i));
+    const list = customByGroup.get(a.group) ?? [];
+    list.push(rule);
+    customByGroup.set(a.group, list);
+  });
+  for (const [name, rules] of customByGroup) {
+    const existing = merged.ruleGroups.find((g) => g.name === name && g.source.startsWith('recordingRules'));
+    if (existing) existing.rules.push(...rules);
+    else merged.ruleGroups.push({ name, rules, source: 'alerts' });
+  }
+
+  checkAlerting(config.alerting, diag, 'alerting');
+  const routeTree = resolveRouteTree(config.alerting, 'alerting');
+  const inhibitRules = [
+    ...(config.alerting.defaultInhibitRules ? defaultInhibitRules() : []),
+    ...merged.inhibitRules,
+    ...userInhibitRules(config.alerting, 'alerting'),
+  ];
+
+  const alerts = merged.ruleGroups.flatMap((g) => g.rules.filter((r): r is AlertRule => r.kind === 'alert'));
+  const severities = [...new Set(alerts.map((a) => a.labels.severity))].sort();
+  const routeTests = routeExpectations(
+    routeTree,
+    severities.map((s) => ({ name: `alerts with severity=${s}`, labels: { alertname: 'RouteTest', severity: s, service: config.name } })),
+  );
+
+  const bundle: Bundle = {
+    stack: config.name,
+    ...(config.description ? { description: config.description } : {}),
+    globals: {
+      ...globals,
+      retention: config.prometheus.retention,
+      ...(config.prometheus.scrapeTimeout ? { scrapeTimeout: config.prometheus.scrapeTimeout } : {}),
+    },
+    scrapeJobs: merged.scrapeJobs,
+    ruleGroups: merged.ruleGroups,
+    alerting: config.alerting,
+    routeTree,
+    inhibitRules,
+    routeTests,
+    dashboards: merged.dashboards,
+    composeServices: merged.composeServices,
+    grafana: config.grafana,
+    compose: config.compose,
+    links,
+    warnings: [],
+  };
+  if (config.prometheus.selfMonitoring) addSelfMonitoring(bundle);
+  checkBundle(bundle, diag);
+  bundle.warnings = diag.warnings;
+  return diag.hasErrors() ? { diagnostics: diag } : { bundle, diagnostics: diag };
+}
+
+/** Synthesizes a stack or throws a BuildError carrying every error. */
+export function synth(stack: Stack | unknown): Bundle {
+  const result = trySynth(stack);
+  if (!result.bundle) throw new BuildError(result.diagnostics.items);
+  return result.bundle;
+}
+
+/**
+ * When the stack as a whole fails its schema, still validate what can be validated on its
+ * own (each component's props, the alerting semantics), so one run shows every error.
+ */
+function reportPartsOfInvalidStack(props: unknown, diag: Diagnostics): void {
+  const raw = (props ?? {}) as Record<string, unknown>;
+  for (const key of ['services', 'mixins']) {
+    const list = raw[key];
+    if (!Array.isArray(list)) continue;
+    list.forEach((c, i) => {
+      if (isComponent(c)) validate(c.schema, c.props, diag, joinPath('', key, i));
+    });
+  }
+  const alerting = alertingSchema.safeParse(raw.alerting ?? { receivers: {} });
+  if (alerting.success) checkAlerting(alerting.data, diag, 'alerting');
+}
+
+function addSelfMonitoring(bundle: Bundle): void {
+  const names = new Set(bundle.scrapeJobs.map((j) => j.name));
+  if (!names.has('prometheus')) {
+    bundle.scrapeJobs.unshift({ name: 'prometheus', staticConfigs: [{ targets: ['localhost:9090'] }], source: 'prometheus.selfMonitoring' });
+  }
+  if (!names.has('alertmanager')) {
+    bundle.scrapeJobs.splice(1, 0, { name: 'alertmanager', staticConfigs: [{ targets: ['alertmanager:9093'] }], source: 'prometheus.selfMonitoring' });
+  }
+}

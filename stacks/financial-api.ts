@@ -1,0 +1,44 @@
+/**
+ * EdgarTools Financial API (seed 002): FastAPI service on :8000 behind nginx, PostgreSQL
+ * (via postgres_exporter) and Redis (via redis_exporter). The seed's prometheus.yml,
+ * alert_rules.yml and dashboard, made sound:
+ * - HighErrorRate is a 5xx *ratio* with a minimum-traffic guard (the seed compared a raw
+ *   5xx rate with 0.05, which fires on 3 errors a minute and never on a busy service).
+ * - DatabaseConnectionsHigh is a share of usable connections (the seed's "> 80" assumed
+ *   max_connections 100; PgBouncer caps server connections at 100 in the seed).
+ * - RedisMemoryUsageHigh ignores instances without maxmemory instead of dividing by zero.
+ * - Routes: critical pages on-call, warning goes to the team's Slack channel.
+ */
+import { defineStack, httpService, postgres, redis } from 'obsgen';
+
+export default defineStack({
+  name: 'financial-api',
+  description: 'EdgarTools Financial API: FastAPI, PostgreSQL, Redis',
+  prometheus: { scrapeInterval: '15s', evaluationInterval: '15s', externalLabels: { env: 'prod' } },
+  services: [
+    httpService({
+      name: 'financial-api',
+      targets: ['api:8000'],
+      scrapeInterval: '5s',
+      metrics: { requests: 'http_requests_total', duration: 'http_request_duration_seconds', codeLabel: 'status', errorCodes: '5..' },
+      alerts: {
+        errorRatio: { name: 'HighErrorRate', above: 0.05, for: '2m', severity: 'critical' },
+        latency: { name: 'SlowResponseTime', quantile: 0.95, above: '2s', for: '5m', severity: 'warning' },
+      },
+    }),
+  ],
+  mixins: [
+    postgres({ targets: ['postgres-exporter:9187'], connections: { name: 'DatabaseConnectionsHigh', above: 0.8, for: '2m', severity: 'warning' } }),
+    redis({ targets: ['redis-exporter:9121'], memory: { name: 'RedisMemoryUsageHigh', above: 0.9, for: '5m', severity: 'critical' } }),
+  ],
+  alerting: {
+    receivers: {
+      oncall: { pagerduty: { routingKeyFile: '/run/secrets/pagerduty_routing_key' } },
+      team: { slack: { apiUrlFile: '/run/secrets/slack_api_url', channel: '#financial-api-alerts' } },
+    },
+    routes: [
+      { match: { severity: 'critical' }, receiver: 'oncall', repeatInterval: '1h' },
+      { match: { severity: 'warning' }, receiver: 'team', repeatInterval: '12h' },
+    ],
+  },
+});
