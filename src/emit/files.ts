@@ -7,7 +7,7 @@ import { composeFile, secretsReadme } from './compose.ts';
 import { dashboardFiles, dashboardProvidersFile, datasourcesFile } from './grafana.ts';
 import { prometheusYaml, RULES_DIR, ruleFileName, ruleFileYaml } from './prometheus.ts';
 import { runbookFiles } from './runbooks.ts';
-import { testFile } from './tests.ts';
+import { recordProducers, testFile } from './tests.ts';
 
 /** Promtool tests step one minute at a time: scenarios are written against that. */
 export const TEST_EVALUATION_INTERVAL = '1m';
@@ -22,9 +22,10 @@ export function bundleFiles(bundle: Bundle): BundleFiles {
   const prom = prometheusYaml(bundle);
   files.set('prometheus/prometheus.yml', prom);
   let testCases = 0;
+  const producers = recordProducers(bundle.ruleGroups);
   for (const group of bundle.ruleGroups) {
     files.set(`${RULES_DIR}/${ruleFileName(group)}`, ruleFileYaml(group));
-    const t = testFile(group, bundle.ruleGroups, TEST_EVALUATION_INTERVAL);
+    const t = testFile(group, producers, TEST_EVALUATION_INTERVAL);
     if (t) {
       files.set(t.path, t.content);
       testCases += t.cases;

@@ -12,20 +12,33 @@ import { GENERATED, toYaml } from './yaml.ts';
 
 export const TESTS_DIR = 'prometheus/tests';
 
+/** Which groups record each recording rule name (per-job rules share a name across groups). */
+export function recordProducers(all: RuleGroup[]): Map<string, RuleGroup[]> {
+  const producer = new Map<string, RuleGroup[]>();
+  for (const g of all) {
+    for (const r of g.rules) {
+      if (r.kind !== 'record') continue;
+      const list = producer.get(r.name) ?? [];
+      if (!list.includes(g)) list.push(g);
+      producer.set(r.name, list);
+    }
+  }
+  return producer;
+}
+
 /** Groups whose recording rules the group's expressions read, transitively, the group itself first. */
-export function groupDependencies(group: RuleGroup, all: RuleGroup[]): RuleGroup[] {
-  const producer = new Map<string, RuleGroup>();
-  for (const g of all) for (const r of g.rules) if (r.kind === 'record' && !producer.has(r.name)) producer.set(r.name, g);
+export function groupDependencies(group: RuleGroup, producer: Map<string, RuleGroup[]>): RuleGroup[] {
   const out: RuleGroup[] = [];
   const seen = new Set<string>();
   const visit = (g: RuleGroup) => {
     if (seen.has(g.name)) return;
     seen.add(g.name);
     out.push(g);
+    const own = new Set(g.rules.filter((r) => r.kind === 'record').map((r) => r.name));
     for (const r of g.rules) {
       for (const m of metricNames(r.expr)) {
-        const dep = producer.get(m);
-        if (dep) visit(dep);
+        // A group that records the name itself reads its own output.
+        if (!own.has(m)) for (const dep of producer.get(m) ?? []) visit(dep);
       }
     }
   };
@@ -54,7 +67,7 @@ export interface TestFile {
   cases: number;
 }
 
-export function testFile(group: RuleGroup, all: RuleGroup[], evaluationInterval: string): TestFile | undefined {
+export function testFile(group: RuleGroup, producers: Map<string, RuleGroup[]>, evaluationInterval: string): TestFile | undefined {
   const tests: Record<string, unknown>[] = [];
   for (const rule of group.rules) {
     if (rule.kind === 'alert') {
@@ -86,7 +99,7 @@ export function testFile(group: RuleGroup, all: RuleGroup[], evaluationInterval:
     }
   }
   if (tests.length === 0) return undefined;
-  const ruleFiles = groupDependencies(group, all).map((g) => `../rules/${ruleFileName(g)}`);
+  const ruleFiles = groupDependencies(group, producers).map((g) => `../rules/${ruleFileName(g)}`);
   return {
     path: `${TESTS_DIR}/${group.name}.test.yml`,
     content: toYaml({ rule_files: ruleFiles, evaluation_interval: evaluationInterval, tests }, GENERATED),

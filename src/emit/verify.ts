@@ -5,7 +5,7 @@
  */
 import { spawnSync } from 'node:child_process';
 import { readdirSync, readFileSync, writeFileSync, existsSync, mkdirSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { parse } from 'yaml';
 import { toYaml } from './yaml.ts';
 
@@ -45,7 +45,8 @@ function promtoolConfigPath(dir: string): { path: string; skipped: string[] } {
   return { path: copy, skipped: k8s };
 }
 
-export function verifyBundle(dir: string, options: { compose?: boolean } = {}): VerifyResult {
+export function verifyBundle(bundleDir: string, options: { compose?: boolean } = {}): VerifyResult {
+  const dir = resolve(bundleDir);
   const ran: ToolRun[] = [];
   const missing: string[] = [];
   if (hasTool('promtool')) {

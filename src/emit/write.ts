@@ -7,9 +7,14 @@ import { mkdirSync, mkdtempSync, renameSync, rmSync, writeFileSync, existsSync }
 import { dirname, join, basename } from 'node:path';
 
 export function writeTree(dir: string, files: Map<string, string>): void {
+  const made = new Set<string>();
   for (const [rel, content] of files) {
     const full = join(dir, rel);
-    mkdirSync(dirname(full), { recursive: true });
+    const parent = dirname(full);
+    if (!made.has(parent)) {
+      mkdirSync(parent, { recursive: true });
+      made.add(parent);
+    }
     writeFileSync(full, content);
   }
 }

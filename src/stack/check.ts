@@ -18,9 +18,15 @@ export function isBurnRateAlert(rule: AlertRule): boolean {
   return 'long_window' in rule.labels && 'short_window' in rule.labels;
 }
 
+/**
+ * Two alerts with one name and the same static labels collide in Alertmanager. Recording
+ * rules of one name are fine when their expressions differ (per-job rules produce
+ * distinct series); the same name, expression and labels twice is a copy.
+ */
 function ruleKey(rule: Rule): string {
   const labels = rule.kind === 'alert' ? rule.labels : (rule.labels ?? {});
-  return `${rule.name}${JSON.stringify(Object.keys(labels).sort().map((k) => [k, labels[k]]))}`;
+  const id = rule.kind === 'alert' ? rule.name : `${rule.name} ${rule.expr}`;
+  return `${id}${JSON.stringify(Object.keys(labels).sort().map((k) => [k, labels[k]]))}`;
 }
 
 function checkExpr(expr: string, path: string, what: string, diag: Diagnostics): void {
