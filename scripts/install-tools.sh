@@ -2,6 +2,7 @@
 # Installs the Debian tools obsgen verifies and tests with, when they are missing.
 # Idempotent: a second run with everything present does nothing and prints one line.
 # Usage: scripts/install-tools.sh [extra-debian-package ...]
+#   e.g. scripts/install-tools.sh chromium   (only `obsgen preview` and its test need it)
 set -euo pipefail
 
 declare -A need=(

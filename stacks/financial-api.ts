@@ -8,6 +8,8 @@
  *   max_connections 100; PgBouncer caps server connections at 100 in the seed).
  * - RedisMemoryUsageHigh ignores instances without maxmemory instead of dividing by zero.
  * - Routes: critical pages on-call, warning goes to the team's Slack channel.
+ * - SLOs: availability 99.9% and latency 99% under 300ms over 30 days, with the SRE
+ *   Workbook's multi-window burn-rate alerts (pages critical, tickets warning).
  */
 import { defineStack, httpService, postgres, redis } from 'obsgen';
 
@@ -21,6 +23,12 @@ export default defineStack({
       targets: ['api:8000'],
       scrapeInterval: '5s',
       metrics: { requests: 'http_requests_total', duration: 'http_request_duration_seconds', codeLabel: 'status', errorCodes: '5..' },
+      // prom-client's defaults plus 0.3, the latency SLO's threshold.
+      buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.3, 0.5, 1, 2.5, 5, 10],
+      slos: [
+        { name: 'availability', objective: 99.9, window: '30d', reportingWindows: ['7d'], sli: { errorRatio: {} }, description: 'Requests answered without a 5xx' },
+        { name: 'latency', objective: 99, window: '30d', sli: { latency: { below: '300ms' } }, description: 'Requests answered within 300ms' },
+      ],
       alerts: {
         errorRatio: { name: 'HighErrorRate', above: 0.05, for: '2m', severity: 'critical' },
         latency: { name: 'SlowResponseTime', quantile: 0.95, above: '2s', for: '5m', severity: 'warning' },

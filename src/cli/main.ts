@@ -4,9 +4,12 @@ import { join, resolve } from 'node:path';
 import { formatDiagnostic } from '../core/diagnostics.ts';
 import { buildStack } from '../stack/build.ts';
 import { loadStack, stackFiles, stackNameOfFile } from '../stack/load.ts';
-import { trySynth } from '../stack/synth.ts';
 import { flag, flagList, parseArgs, type Args } from './args.ts';
 import { runBundleTests } from './runtests.ts';
+import { cmdStack, STACK_HELP } from './stack.ts';
+import { cmdPreview, PREVIEW_HELP } from './preview.ts';
+import { cmdImport, IMPORT_HELP } from './import.ts';
+import { cmdLint, LINT_HELP } from './lint.ts';
 
 const HELP = `obsgen: observability as code
 
@@ -17,8 +20,7 @@ Usage:
       On any error nothing is written and the previous bundle stays.
   obsgen test [--stack NAME]... [--out DIR]
       Run the generated promtool unit tests and Alertmanager route tests of built bundles.
-  obsgen lint [--stack NAME]... [--file FILE]... [--strict]
-      Validate stacks without writing anything; exit 1 on errors (on warnings too with --strict).
+${LINT_HELP}${PREVIEW_HELP}${IMPORT_HELP}${STACK_HELP}
   obsgen --help
 
 Options:
@@ -28,7 +30,7 @@ Options:
   --stacks DIR   folder of stack files (default: stacks)
 `;
 
-const BOOLEAN_FLAGS = new Set(['no-verify', 'help', 'strict', 'quiet']);
+const BOOLEAN_FLAGS = new Set(['no-verify', 'help', 'strict', 'quiet', 'no-png', 'webhook-sink']);
 
 interface Selected {
   files: string[];
@@ -123,27 +125,6 @@ async function cmdTest(args: Args): Promise<number> {
   return failures ? 1 : 0;
 }
 
-async function cmdLint(args: Args): Promise<number> {
-  const { files, errors } = selectStackFiles(args);
-  for (const e of errors) console.error(`error: ${e}`);
-  let errorCount = errors.length;
-  let warnCount = 0;
-  for (const file of files) {
-    const stack = await loadStack(file);
-    if ('error' in stack) {
-      console.error(`error: ${stack.error}`);
-      errorCount++;
-      continue;
-    }
-    const r = trySynth(stack);
-    for (const d of r.diagnostics.items) console.error(formatDiagnostic(d));
-    errorCount += r.diagnostics.errors.length;
-    warnCount += r.diagnostics.warnings.length;
-  }
-  console.log(`lint: ${files.length} stacks, ${errorCount} errors, ${warnCount} warnings`);
-  return errorCount || (args.flags.has('strict') && warnCount) ? 1 : 0;
-}
-
 export async function main(argv: string[]): Promise<number> {
   const args = parseArgs(argv, BOOLEAN_FLAGS);
   const [cmd] = args.positional;
@@ -158,6 +139,12 @@ export async function main(argv: string[]): Promise<number> {
       return cmdTest(args);
     case 'lint':
       return cmdLint(args);
+    case 'stack':
+      return cmdStack(args);
+    case 'preview':
+      return cmdPreview(args);
+    case 'import':
+      return cmdImport(args);
     default:
       console.error(`error: unknown command ${cmd}\n\n${HELP}`);
       return 1;

@@ -18,6 +18,10 @@ export interface ExpectedAlert {
   labels: Labels;
   /** The sample value, used to render `$value` in annotations exactly as Prometheus does. */
   value: number;
+  /** Values of `query "..." | first | value` in the alert's templates, by query text. */
+  queries?: Record<string, number>;
+  /** The rule giving this alert when it is another rule of the same name in the group (e.g. another burn-rate pair). */
+  rule?: { labels: Labels; annotations: Labels };
 }
 
 export interface AlertCheck {
@@ -86,6 +90,8 @@ export type Rule = AlertRule | RecordingRule;
 export interface RuleGroup {
   /** Group name, also the file stem: prometheus/rules/<name>.rules.yml. */
   name: string;
+  /** Contributed by several components (e.g. the SLO windows every SLO reads): merged by name, identical rules once. */
+  shared?: boolean;
   interval?: string;
   rules: Rule[];
   source: string;
@@ -189,10 +195,18 @@ export function mergeContributions(parts: Contribution[]): Contribution {
   const out = emptyContribution();
   for (const p of parts) {
     out.scrapeJobs.push(...p.scrapeJobs);
-    out.ruleGroups.push(...p.ruleGroups);
+    for (const g of p.ruleGroups) {
+      const same = g.shared ? out.ruleGroups.find((x) => x.shared && x.name === g.name) : undefined;
+      if (!same) out.ruleGroups.push(g.shared ? { ...g, rules: [...g.rules] } : g);
+      else for (const r of g.rules) if (!same.rules.some((x) => sameRule(x, r))) same.rules.push(r);
+    }
     out.dashboards.push(...p.dashboards);
     out.inhibitRules.push(...p.inhibitRules);
     out.composeServices.push(...p.composeServices);
   }
   return out;
+}
+
+function sameRule(a: Rule, b: Rule): boolean {
+  return a.kind === b.kind && a.name === b.name && a.expr === b.expr && JSON.stringify(a.labels ?? {}) === JSON.stringify(b.labels ?? {});
 }

@@ -25,6 +25,8 @@ export interface TemplateData {
   value: number;
   externalLabels?: Record<string, string>;
   externalURL?: string;
+  /** Results of `query` calls, by query text: the value of the first sample (for `query "..." | first | value`). */
+  queries?: Record<string, number>;
 }
 
 type Value = string | number | boolean | Record<string, string> | undefined;
@@ -331,6 +333,17 @@ const FUNCS: Record<string, (...args: Value[]) => Value> = {
 };
 
 export function renderTemplate(src: string, data: TemplateData): string {
+  // `query "q" | first | value`: the one query shape obsgen renders, from the values the test states.
+  const funcs: Record<string, (...args: Value[]) => Value> = {
+    ...FUNCS,
+    query: (q) => ({ __query: String(q) }),
+    first: (v) => v,
+    value: (v) => {
+      const q = v && typeof v === 'object' ? (v as Record<string, string>).__query : undefined;
+      if (q === undefined) throw new TemplateError('value expects a query result', 0);
+      return data.queries?.[q] ?? NaN;
+    },
+  };
   const vars: Record<string, Value> = {
     labels: data.labels,
     value: data.value,
@@ -368,7 +381,7 @@ export function renderTemplate(src: string, data: TemplateData): string {
       case 'pipeline':
         return evalPipeline(arg.pipeline);
       case 'ident': {
-        const fn = FUNCS[arg.name];
+        const fn = funcs[arg.name];
         if (!fn) throw new TemplateError(`function "${arg.name}" is not supported by obsgen's renderer`, 0);
         return fn();
       }
@@ -380,7 +393,7 @@ export function renderTemplate(src: string, data: TemplateData): string {
     for (const cmd of pipeline) {
       const head = cmd[0]!;
       if (head.kind === 'ident') {
-        const fn = FUNCS[head.name];
+        const fn = funcs[head.name];
         if (!fn) throw new TemplateError(`function "${head.name}" is not supported by obsgen's renderer`, 0);
         const args = cmd.slice(1).map(evalArg);
         if (!first) args.push(prev);

@@ -4,8 +4,8 @@
  * rules makes tests orders of magnitude slower). Expected annotations are rendered here
  * exactly as Prometheus renders them.
  */
-import type { AlertRule, RuleGroup } from '../core/model.ts';
-import { metricNames } from '../core/promql.ts';
+import type { AlertRule, ExpectedAlert, RuleGroup } from '../core/model.ts';
+import { parsePromQL, selectors } from '../core/promql.ts';
 import { renderTemplate } from '../core/template.ts';
 import { ruleFileName } from './prometheus.ts';
 import { GENERATED, toYaml } from './yaml.ts';
@@ -26,6 +26,13 @@ export function recordProducers(all: RuleGroup[]): Map<string, RuleGroup[]> {
   return producer;
 }
 
+/** Whether a group's rules named `name` can give series the `=` matchers select (their static labels agree). */
+function mayProduce(group: RuleGroup, name: string, matchers: { name: string; op: string; value: string }[]): boolean {
+  return group.rules.some(
+    (r) => r.kind === 'record' && r.name === name && matchers.every((m) => m.op !== '=' || r.labels?.[m.name] === undefined || r.labels[m.name] === m.value),
+  );
+}
+
 /** Groups whose recording rules the group's expressions read, transitively, the group itself first. */
 export function groupDependencies(group: RuleGroup, producer: Map<string, RuleGroup[]>): RuleGroup[] {
   const out: RuleGroup[] = [];
@@ -36,9 +43,21 @@ export function groupDependencies(group: RuleGroup, producer: Map<string, RuleGr
     out.push(g);
     const own = new Set(g.rules.filter((r) => r.kind === 'record').map((r) => r.name));
     for (const r of g.rules) {
-      for (const m of metricNames(r.expr)) {
+      // What the rule reads, what its expression tests query, and what its annotations query.
+      const exprs =
+        r.kind === 'record'
+          ? [r.expr, ...(r.tests ?? []).flatMap((t) => t.checks.map((c) => c.expr))]
+          : [r.expr, ...r.tests.flatMap((t) => t.checks.flatMap((c) => c.firing.flatMap((f) => Object.keys(f.queries ?? {}))))];
+      for (const s of exprs.flatMap((e) => selectors(parsePromQL(e)))) {
+        const m = s.metric;
         // A group that records the name itself reads its own output.
-        if (!own.has(m)) for (const dep of producer.get(m) ?? []) visit(dep);
+        if (!m || own.has(m)) continue;
+        for (const dep of producer.get(m) ?? []) {
+          // A shared group (one copy of rules many components contributed, e.g. the SLO windows)
+          // reads every contributor's series; a test of one contributor needs only its own.
+          if (g.shared && !dep.shared && dep !== group) continue;
+          if (mayProduce(dep, m, s.matchers)) visit(dep);
+        }
       }
     }
   };
@@ -46,9 +65,10 @@ export function groupDependencies(group: RuleGroup, producer: Map<string, RuleGr
   return out;
 }
 
-function expectedAlerts(rule: AlertRule, firing: { labels: Record<string, string>; value: number }[]) {
+function expectedAlerts(own: AlertRule, firing: ExpectedAlert[]) {
   return firing.map((f) => {
-    const data = { labels: f.labels, value: f.value };
+    const rule = f.rule ?? own;
+    const data = { labels: f.labels, value: f.value, ...(f.queries ? { queries: f.queries } : {}) };
     const labels: Record<string, string> = {};
     for (const [k, v] of Object.entries(f.labels)) if (k !== '__name__') labels[k] = v;
     for (const [k, v] of Object.entries(rule.labels)) labels[k] = renderTemplate(v, data);

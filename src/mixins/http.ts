@@ -6,13 +6,15 @@
 import { z } from 'zod';
 import { defineComponent } from '../core/component.ts';
 import { durationMs } from '../core/duration.ts';
-import { emptyContribution, type Rule } from '../core/model.ts';
+import { emptyContribution, mergeContributions, type Rule } from '../core/model.ts';
 import { alertName, duration, labelName, metricName, severity } from '../core/schema.ts';
 import { dashboardUid, pascalCase } from '../core/names.ts';
 import { errorRatioAlert, httpRecordingRules, latencyAlert, type HttpAlertTarget } from '../alerts/http.ts';
 import { SERVICE_PANELS, serviceDashboard } from '../dashboards/service.ts';
 import { scrapeJobShape } from '../scrape/schema.ts';
 import { toScrapeJob } from '../scrape/jobs.ts';
+import { buildSlo } from '../slo/build.ts';
+import { sloBodySchema } from '../slo/schema.ts';
 
 /** prom-client's default buckets, in seconds. */
 export const DEFAULT_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
@@ -91,6 +93,8 @@ export const httpServiceSchema = z
       .default({}),
     /** Generate the service dashboard. @default true */
     dashboard: z.boolean().default(true),
+    /** SLOs of this service; error-ratio and latency SLIs read its metrics, job and buckets. @default [] */
+    slos: z.array(sloBodySchema).default([]),
   })
   .strict();
 
@@ -171,5 +175,17 @@ export const httpService = defineComponent('httpService', httpServiceSchema, (pr
     }
   }
   out.ruleGroups.push({ name: props.name, rules, source: path });
-  return out;
+  const sloParts = props.slos.map((s, i) =>
+    buildSlo(
+      s,
+      {
+        service: props.name,
+        http: { job: jobName, ...props.metrics, buckets: props.buckets },
+        scrapeInterval: props.scrapeInterval ?? props.scrape?.scrapeInterval ?? ctx.stack.scrapeInterval,
+      },
+      ctx,
+      `${path}.slos[${i}]`,
+    ),
+  );
+  return mergeContributions([out, ...sloParts]);
 });

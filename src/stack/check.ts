@@ -10,8 +10,7 @@ import { LABEL_NAME_HINT, LABEL_NAME_RE } from '../core/names.ts';
 import { parsePromQL } from '../core/promql.ts';
 import { renderTemplate, TemplateError } from '../core/template.ts';
 import type { Bundle } from './bundle.ts';
-
-const UID_RE = /^[A-Za-z0-9_-]{1,40}$/;
+import { checkDashboards } from '../dashboards/check.ts';
 
 /** Burn-rate pairs carry both window labels; their short window debounces, so they need no `for`. */
 export function isBurnRateAlert(rule: AlertRule): boolean {
@@ -66,7 +65,7 @@ function checkAlert(rule: AlertRule, diag: Diagnostics): void {
   const sample = rule.tests.flatMap((t) => t.checks.flatMap((c) => c.firing))[0] ?? { labels: {}, value: 1 };
   for (const [key, text] of [...Object.entries(rule.annotations), ...Object.entries(rule.labels)]) {
     try {
-      renderTemplate(text, { labels: sample.labels, value: sample.value });
+      renderTemplate(text, { labels: sample.labels, value: sample.value, ...('queries' in sample && sample.queries ? { queries: sample.queries } : {}) });
     } catch (e) {
       if (e instanceof TemplateError) {
         diag.error(p, 'template', `alert ${rule.name}: ${key} template: ${e.message}`, { value: text, hint: 'fix the Go template; see Prometheus alerting template reference' });
@@ -127,23 +126,5 @@ export function checkBundle(bundle: Bundle, diag: Diagnostics): void {
     }
   }
 
-  const uids = new Map<string, string>();
-  for (const d of bundle.dashboards) {
-    if (!UID_RE.test(d.uid)) {
-      diag.error(d.source, 'dashboard-uid', `dashboard uid ${JSON.stringify(d.uid)} is not valid`, { value: d.uid, hint: 'uids are 1-40 characters of A-Z a-z 0-9 _ -' });
-    }
-    const prev = uids.get(d.uid);
-    if (prev !== undefined) {
-      diag.error(d.source, 'duplicate-dashboard', `dashboard uid ${d.uid} is also used at ${prev}`, { value: d.uid, hint: 'give each dashboard a unique uid' });
-    } else uids.set(d.uid, d.source);
-    const visit = (panels: unknown[] | undefined) => {
-      for (const panel of (panels ?? []) as Record<string, unknown>[]) {
-        for (const t of (panel.targets as { expr?: string }[] | undefined) ?? []) {
-          if (t.expr) checkExpr(t.expr.replace(/\$__rate_interval|\$__interval|\$__range/g, '5m').replace(/\$\{?\w+\}?/g, 'x'), d.source, `dashboard ${d.uid} panel ${JSON.stringify(panel.title)}`, diag);
-        }
-        visit(panel.panels as unknown[] | undefined);
-      }
-    };
-    visit(d.model.panels as unknown[] | undefined);
-  }
+  checkDashboards(bundle, diag);
 }

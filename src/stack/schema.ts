@@ -6,6 +6,7 @@ import { STACK_NAME_RE } from '../core/names.ts';
 import { alertingSchema } from '../alertmanager/schema.ts';
 import { customAlertSchema, recordingGroupSchema } from '../alerts/custom.ts';
 import { scrapeJobSchema } from '../scrape/schema.ts';
+import { userDashboardSchema } from '../dashboards/user.ts';
 
 const component = z.custom<Component>(isComponent, {
   message: 'is not a service or mixin',
@@ -42,9 +43,15 @@ export const stackSchema = z
       .default({ scrapeInterval: '15s', evaluationInterval: '15s', externalLabels: {}, retention: '15d', selfMonitoring: true }),
     services: z.array(component).default([]),
     mixins: z.array(component).default([]),
+    /** SLOs of any service: `slo({...})`, or `...openslo('file.yaml')`. @default [] */
+    slos: z.array(component).default([]),
     scrapeJobs: z.array(scrapeJobSchema).default([]),
     recordingRules: z.array(recordingGroupSchema).default([]),
     alerts: z.array(customAlertSchema).default([]),
+    /** Your own dashboards: `dashboard({ title, panels: [row(...), timeseries(...)] })`; `replace: true` replaces the generated one with its uid. @default [] */
+    dashboards: z.array(userDashboardSchema).default([]),
+    /** uids of generated dashboards to leave out (the overview is `<stack>-overview`). @default [] */
+    dropDashboards: z.array(z.string()).default([]),
     alerting: alertingSchema.default({ receivers: {}, groupBy: ['alertname', 'service', 'severity'], groupWait: '30s', groupInterval: '5m', repeatInterval: '4h', routes: [], inhibitRules: [], defaultInhibitRules: true, timeIntervals: {} }),
     grafana: z
       .object({

@@ -15,6 +15,7 @@ import type { Bundle } from './bundle.ts';
 import { checkBundle } from './check.ts';
 import { isStack, type Stack } from './define.ts';
 import { stackSchema } from './schema.ts';
+import { assembleDashboards } from '../dashboards/user.ts';
 
 export interface SynthResult {
   bundle?: Bundle;
@@ -80,6 +81,7 @@ export function trySynth(stack: Stack | unknown): SynthResult {
   };
   buildAll(config.services, 'services');
   buildAll(config.mixins, 'mixins');
+  buildAll(config.slos, 'slos');
 
   const merged = mergeContributions(parts);
   merged.scrapeJobs.push(...config.scrapeJobs.map((j, i) => toScrapeJob(j, joinPath('', 'scrapeJobs', i))));
@@ -134,6 +136,16 @@ export function trySynth(stack: Stack | unknown): SynthResult {
     warnings: [],
   };
   if (config.prometheus.selfMonitoring) addSelfMonitoring(bundle);
+  bundle.dashboards = assembleDashboards({
+    stack: config.name,
+    datasource: { type: 'prometheus', uid: config.grafana.datasourceUid },
+    generated: bundle.dashboards,
+    user: config.dashboards,
+    drop: config.dropDashboards,
+    jobs: bundle.scrapeJobs.map((j) => j.name),
+    selfMonitoring: config.prometheus.selfMonitoring,
+    diag,
+  });
   checkBundle(bundle, diag);
   bundle.warnings = diag.warnings;
   return diag.hasErrors() ? { diagnostics: diag } : { bundle, diagnostics: diag };
@@ -152,7 +164,7 @@ export function synth(stack: Stack | unknown): Bundle {
  */
 function reportPartsOfInvalidStack(props: unknown, diag: Diagnostics): void {
   const raw = (props ?? {}) as Record<string, unknown>;
-  for (const key of ['services', 'mixins']) {
+  for (const key of ['services', 'mixins', 'slos']) {
     const list = raw[key];
     if (!Array.isArray(list)) continue;
     list.forEach((c, i) => {

@@ -23,7 +23,8 @@ describe('financial-api stack', () => {
   });
 
   it('has the seed alerts with severities, durations and conventions', () => {
-    expect(alerts.map((a) => a.name).sort()).toEqual(['DatabaseConnectionsHigh', 'HighErrorRate', 'RedisMemoryUsageHigh', 'SlowResponseTime']);
+    // SLO burn-rate alerts (label slo) are checked in test/slo/.
+    expect(alerts.filter((a) => !a.labels.slo).map((a) => a.name).sort()).toEqual(['DatabaseConnectionsHigh', 'HighErrorRate', 'RedisMemoryUsageHigh', 'SlowResponseTime']);
     expect(alert('HighErrorRate')).toMatchObject({ for: '2m', labels: { severity: 'critical', service: 'financial-api' } });
     expect(alert('SlowResponseTime')).toMatchObject({ for: '5m', labels: { severity: 'warning' } });
     expect(alert('DatabaseConnectionsHigh')).toMatchObject({ for: '2m', labels: { severity: 'warning' } });
@@ -49,8 +50,10 @@ describe('financial-api stack', () => {
   });
 
   it('has a service dashboard with rate, error ratio and latency panels', () => {
-    expect(bundle.dashboards).toHaveLength(1);
-    const titles = JSON.stringify(bundle.dashboards[0]!.model.panels);
+    // The overview comes first; SLO and mixin dashboards are checked in their own tests.
+    expect(bundle.dashboards[0]!.uid).toBe('financial-api-overview');
+    expect(bundle.dashboards.map((d) => d.uid)).toContain('financial-api-svc-financial-api');
+    const titles = JSON.stringify(bundle.dashboards.find((d) => d.uid === 'financial-api-svc-financial-api')!.model.panels);
     for (const t of ['Request rate', 'Error ratio', 'Latency']) expect(titles).toContain(`"title":"${t}"`);
     expect(alert('HighErrorRate').annotations.dashboard_url).toMatch(/\/d\/financial-api-svc-financial-api\?viewPanel=\d+$/);
   });
@@ -114,7 +117,7 @@ describe('financial-api bundle on disk', () => {
     ]) {
       expect(hashes[p], p).toBeTruthy();
     }
-    expect(manifest.counts.alerts).toBe(4);
+    expect(manifest.counts.alerts).toBe(4 + 2 * 4); // seed alerts + two SLOs of four burn-rate pairs
   });
 
   it('passes every generated rule test through promtool, at least two per alert', () => {

@@ -99,3 +99,24 @@ export function lookupMetric(name: string, exporterKey?: string): (MetricInfo & 
   }
   return undefined;
 }
+
+/** Scrape defaults of an exporter: default port, metrics path and a conventional job name. */
+export interface ExporterDefaults {
+  port?: number;
+  /** Metrics path when it is a plain path (multi-target paths such as `/probe` are left out). */
+  path: string;
+  job?: string;
+}
+
+export function exporterDefaults(key: string): ExporterDefaults {
+  const e = exporters().get(key);
+  if (!e) throw new Error(`the catalog has no exporter ${JSON.stringify(key)}`);
+  const path = e.path && /^\/[\w./-]*$/.test(e.path) ? e.path : (e.path?.match(/^(\/[\w./-]*)/)?.[1] ?? '/metrics');
+  const job = e.jobHint?.split(/\s*\|\s*/)[0]?.split(' ')[0];
+  return { ...(e.defaultPort !== undefined ? { port: e.defaultPort } : {}), path, ...(job ? { job } : {}) };
+}
+
+/** Whether a series name is in the catalog (of one exporter, or any). */
+export function hasMetric(name: string, exporterKey?: string): boolean {
+  return lookupMetric(name, exporterKey) !== undefined;
+}

@@ -1,0 +1,550 @@
+/**
+ * What obsgen's SLO rules cost a real Prometheus, against the rules Sloth generates, and
+ * how often obsgen's alert decisions agree with exact raw-window evaluation.
+ *
+ *   npm run bench -- slo-cost          (or: npx tsx bench/slo-cost.bench.ts [--services 50] [--days 7])
+ *
+ * 1. Synthetic `http_requests_total{job,service,instance,code}` for S services x 5 instances x
+ *    4 codes (200, 404, 500, 503), one sample a minute for D days, with diurnal traffic, noise,
+ *    a 0.05-0.2% 5xx base ratio and error bursts (spikes, slow burns, simmers) after day 3.
+ *    The data runs 45 minutes past "now", so rules evaluated during the run see fresh samples.
+ * 2. Backfill with `promtool tsdb create-blocks-from openmetrics`; then the recorded series other
+ *    rules read through ranges with `create-blocks-from rules`, stage by stage, on their own grid
+ *    (obsgen: 5m increases at 1m, the 1h level at 5m, the 1d level at 1h; Sloth: ratio_rate5m at 1m).
+ * 3. Settle compaction, then run a Prometheus 2.42 with only one style's rules (15s evaluation)
+ *    and read each group's `prometheus_rule_group_last_duration_seconds` per evaluation.
+ *    obsgen's level groups (5m, 1h intervals) are timed at 15s and weighted by 15s / interval.
+ *    Also: samples each rule reads per evaluation (`/api/v1/query?stats=all`), noise-free.
+ * 4. At times around every burst and at quiet times, evaluate each alert pair both ways:
+ *    exact = `sum(rate(5xx[W])) / sum(rate(all[W]))` on raw counters for both windows, and
+ *    obsgen's windows from its recorded series. Agreement = same decision.
+ * Servers bind 127.0.0.1 and are stopped by pid. Everything lives in a temp dir, removed at the end.
+ */
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { closeSync, mkdirSync, mkdtempSync, openSync, readdirSync, renameSync, rmSync, writeFileSync, writeSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { stringify } from 'yaml';
+import { bundleFiles, defineStack, slo, synth, type RuleGroup } from '../src/index.ts';
+import { increaseExprInline } from '../src/slo/windows.ts';
+import { durationSeconds } from '../src/core/duration.ts';
+
+const arg = (name: string, def: number) => {
+  const i = process.argv.indexOf(`--${name}`);
+  return i > 0 ? Number(process.argv[i + 1]) : def;
+};
+const S = arg('services', 50);
+const DAYS = arg('days', 7);
+const EVALS = arg('evals', 6);
+const INSTANCES = 5;
+const CODES = ['200', '404', '500', '503'];
+const STEP = 60;
+const EVAL = 15;
+const OBJECTIVE = 0.999;
+const BUDGET = 0.001;
+const PAIRS = [
+  { long: '1h', short: '5m', factor: 14.4, sev: 'critical' },
+  { long: '6h', short: '30m', factor: 6, sev: 'critical' },
+  { long: '1d', short: '2h', factor: 3, sev: 'warning' },
+  { long: '3d', short: '6h', factor: 1, sev: 'warning' },
+];
+const WIN_S: Record<string, number> = { '5m': 300, '30m': 1800, '1h': 3600, '2h': 7200, '6h': 21600, '1d': 86400, '3d': 259200 };
+
+const t0 = Date.now();
+const log = (m: string) => console.log(`[${((Date.now() - t0) / 1000).toFixed(0).padStart(4)}s] ${m}`);
+const work = mkdtempSync(join(tmpdir(), 'obsgen-slo-cost-'));
+const data = join(work, 'data');
+const procs = new Set<ChildProcess>();
+process.on('exit', () => {
+  for (const p of procs) if (p.pid && p.exitCode === null) process.kill(p.pid, 'SIGTERM');
+});
+process.on('SIGINT', () => process.exit(130));
+
+// ---------------------------------------------------------------- data
+function rng(seed: number) {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+const rand = rng(42);
+const gauss = () => Math.sqrt(-2 * Math.log(rand() + 1e-12)) * Math.cos(2 * Math.PI * rand());
+const poisson = (lam: number) => {
+  if (lam <= 0) return 0;
+  if (lam > 30) return Math.max(0, Math.round(lam + Math.sqrt(lam) * gauss()));
+  const l = Math.exp(-lam);
+  let k = 0;
+  let p = 1;
+  do {
+    k++;
+    p *= rand();
+  } while (p > l);
+  return k - 1;
+};
+
+interface Burst { s: number; kind: string; start: number; end: number; ratio: number }
+
+const now = Math.floor(Date.now() / 1000 / STEP) * STEP;
+const tStart = now - DAYS * 86400;
+const tEnd = now + 45 * 60;
+
+function generate(): { bursts: Burst[]; samples: number } {
+  const base = Array.from({ length: S }, () => Math.exp(Math.log(5) + rand() * (Math.log(200) - Math.log(5))));
+  const phase = Array.from({ length: S }, () => (rand() - 0.5) * 1.2);
+  const errBase = Array.from({ length: S }, () => 0.0005 + rand() * 0.0015);
+  const share = Array.from({ length: S }, () => {
+    const w = Array.from({ length: INSTANCES }, () => Math.min(1.5, Math.max(0.5, 1 + 0.15 * gauss())));
+    const sum = w.reduce((a, b) => a + b, 0);
+    return w.map((x) => x / sum);
+  });
+  const kinds: [string, number, number, number, number][] = [
+    ['spike', 10, 30, 0.04, 0.12],
+    ['slow', 120, 300, 0.008, 0.015],
+    ['spike', 15, 45, 0.02, 0.06],
+    ['simmer', 480, 900, 0.0035, 0.006],
+  ];
+  const bursts: Burst[] = [];
+  const lo = tStart + Math.min(3 * 86400, DAYS * 86400 * 0.4);
+  const hi = now - 3 * 3600;
+  const nBursts = Math.max(6, Math.round(S / 4));
+  for (let k = 0; k < nBursts; k++) {
+    const [kind, dmin, dmax, rmin, rmax] = kinds[k % kinds.length]!;
+    const dur = Math.round(dmin + rand() * (dmax - dmin)) * 60;
+    const start = Math.floor((lo + rand() * Math.max(1, hi - dur - lo)) / STEP) * STEP;
+    bursts.push({ s: Math.floor(rand() * S), kind, start, end: start + dur, ratio: Math.exp(Math.log(rmin) + rand() * (Math.log(rmax) - Math.log(rmin))) });
+  }
+  const prefixes: string[] = [];
+  for (let s = 0; s < S; s++) for (let i = 0; i < INSTANCES; i++) for (const c of CODES) prefixes.push(`http_requests_total{job="svc${s}",service="svc${s}",instance="i${i}",code="${c}"} `);
+  const state = prefixes.map(() => Math.floor(rand() * 1e6));
+  const fd = openSync(join(work, 'data.om.txt'), 'w');
+  writeSync(fd, '# TYPE http_requests counter\n');
+  let samples = 0;
+  for (let t = tStart; t <= tEnd; t += STEP) {
+    let chunk = '';
+    let k = 0;
+    for (let s = 0; s < S; s++) {
+      const f = 1 + 0.6 * Math.sin((2 * Math.PI * t) / 86400 + phase[s]!);
+      const req = base[s]! * STEP * f * Math.min(1.5, Math.max(0.5, 1 + 0.05 * gauss()));
+      let err = errBase[s]! * Math.exp(0.35 * gauss());
+      for (const b of bursts) if (b.s === s && t >= b.start && t < b.end) err = b.ratio;
+      err = Math.min(err, 0.9);
+      for (let i = 0; i < INSTANCES; i++) {
+        const lam = req * share[s]![i]!;
+        const inc = [poisson(lam * (1 - err - 0.01)), poisson(lam * 0.01), poisson((lam * err * 2) / 3), poisson((lam * err) / 3)];
+        for (const v of inc) {
+          state[k] = state[k]! + v;
+          chunk += `${prefixes[k]}${state[k]} ${t}\n`;
+          k++;
+        }
+      }
+    }
+    writeSync(fd, chunk);
+    samples += k;
+  }
+  writeSync(fd, '# EOF\n');
+  closeSync(fd);
+  return { bursts: bursts.sort((a, b) => a.start - b.start), samples };
+}
+
+// ---------------------------------------------------------------- rules
+function obsgenGroups(): RuleGroup[] {
+  const slos = Array.from({ length: S }, (_, s) =>
+    slo({
+      service: `svc${s}`,
+      name: 'availability',
+      objective: OBJECTIVE * 100,
+      window: '30d',
+      reportingWindows: [`${DAYS}d`],
+      sli: { events: { bad: `http_requests_total{service="svc${s}",code=~"5.."}`, total: `http_requests_total{service="svc${s}"}` } },
+      dashboard: false,
+    }),
+  );
+  const bundle = synth(
+    defineStack({
+      name: 'slo-cost',
+      prometheus: { scrapeInterval: '1m', evaluationInterval: `${EVAL}s`, selfMonitoring: false },
+      slos,
+      alerting: { receivers: {}, defaultInhibitRules: false },
+    }),
+  );
+  void bundleFiles;
+  return bundle.ruleGroups;
+}
+
+interface PlainRule { record?: string; alert?: string; expr: string; labels?: Record<string, string> }
+interface PlainGroup { name: string; interval?: string; rules: PlainRule[] }
+
+function plain(groups: RuleGroup[]): PlainGroup[] {
+  return groups.map((g) => ({
+    name: g.name,
+    ...(g.interval ? { interval: g.interval } : {}),
+    rules: g.rules.map((r) => (r.kind === 'record' ? { record: r.name, expr: r.expr, ...(r.labels ? { labels: r.labels } : {}) } : { alert: r.name, expr: r.expr, labels: r.labels })),
+  }));
+}
+
+/** The rules Sloth v0.16 generates for one SLO (names prefixed sloth: so both styles share a TSDB). */
+function slothGroups(): PlainGroup[] {
+  const out: PlainGroup[] = [];
+  const period = `${DAYS}d`;
+  for (let s = 0; s < S; s++) {
+    const id = `svc${s}-availability`;
+    const lbl = { sloth_id: id, sloth_service: `svc${s}`, sloth_slo: 'availability' };
+    const sel = `{sloth_id="${id}", sloth_service="svc${s}", sloth_slo="availability"}`;
+    const sli = (w: string): PlainRule => ({
+      record: `sloth:sli_error:ratio_rate${w}`,
+      expr: `(sum(rate(http_requests_total{service="svc${s}",code=~"5.."}[${w}])))\n/\n(sum(rate(http_requests_total{service="svc${s}"}[${w}])))`,
+      labels: { ...lbl, sloth_window: w },
+    });
+    out.push({
+      name: `sloth-slo-sli-recordings-${id}`,
+      rules: [
+        ...['5m', '30m', '1h', '2h', '6h', '1d', '3d'].map(sli),
+        {
+          record: `sloth:sli_error:ratio_rate${period}`,
+          expr: `sum_over_time(sloth:sli_error:ratio_rate5m${sel}[${period}])\n/ ignoring (sloth_window)\ncount_over_time(sloth:sli_error:ratio_rate5m${sel}[${period}])`,
+          labels: { ...lbl, sloth_window: period },
+        },
+      ],
+    });
+    out.push({
+      name: `sloth-slo-meta-recordings-${id}`,
+      rules: [
+        { record: 'sloth:objective:ratio', expr: `vector(0.9990000000000001)`, labels: lbl },
+        { record: 'sloth:error_budget:ratio', expr: `vector(1-0.9990000000000001)`, labels: lbl },
+        { record: 'sloth:time_period:days', expr: `vector(${DAYS})`, labels: lbl },
+        { record: 'sloth:current_burn_rate:ratio', expr: `sloth:sli_error:ratio_rate5m${sel}\n/ on(sloth_id, sloth_slo, sloth_service) group_left\nsloth:error_budget:ratio${sel}`, labels: lbl },
+        { record: 'sloth:period_burn_rate:ratio', expr: `sloth:sli_error:ratio_rate${period}${sel}\n/ on(sloth_id, sloth_slo, sloth_service) group_left\nsloth:error_budget:ratio${sel}`, labels: lbl },
+        { record: 'sloth:period_error_budget_remaining:ratio', expr: `1 - sloth:period_burn_rate:ratio${sel}`, labels: lbl },
+        { record: 'sloth_slo_info', expr: 'vector(1)', labels: { ...lbl, sloth_mode: 'cli-gen-prom', sloth_objective: '99.9', sloth_spec: 'prometheus/v1', sloth_version: 'v0.16.0' } },
+      ],
+    });
+    const pair = (p: (typeof PAIRS)[number]) =>
+      `(max(sloth:sli_error:ratio_rate${p.short}${sel} > (${p.factor} * 0.0009999999999999432)) without (sloth_window)\nand\nmax(sloth:sli_error:ratio_rate${p.long}${sel} > (${p.factor} * 0.0009999999999999432)) without (sloth_window))`;
+    out.push({
+      name: `sloth-slo-alerts-${id}`,
+      rules: [
+        { alert: 'SLOAvailabilityPage', expr: `${pair(PAIRS[0]!)}\nor ignoring (sloth_window)\n${pair(PAIRS[1]!)}`, labels: { sloth_severity: 'page' } },
+        { alert: 'SLOAvailabilityTicket', expr: `${pair(PAIRS[2]!)}\nor ignoring (sloth_window)\n${pair(PAIRS[3]!)}`, labels: { sloth_severity: 'ticket' } },
+      ],
+    });
+  }
+  return out;
+}
+
+// ---------------------------------------------------------------- prometheus
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = createServer();
+    srv.listen(0, '127.0.0.1', () => {
+      const port = (srv.address() as { port: number }).port;
+      srv.close(() => resolve(port));
+    });
+    srv.on('error', reject);
+  });
+}
+
+class Prom {
+  proc!: ChildProcess;
+  url = '';
+  static async start(tag: string, ruleFiles: string[]): Promise<Prom> {
+    const p = new Prom();
+    const port = await freePort();
+    const cfg = join(work, `prometheus-${tag}.yml`);
+    writeFileSync(cfg, stringify({ global: { scrape_interval: '1m', evaluation_interval: `${EVAL}s` }, rule_files: ruleFiles }));
+    p.url = `http://127.0.0.1:${port}`;
+    const logFd = openSync(join(work, `prometheus-${tag}.log`), 'w');
+    p.proc = spawn('prometheus', [`--config.file=${cfg}`, `--storage.tsdb.path=${data}`, `--web.listen-address=127.0.0.1:${port}`, '--storage.tsdb.retention.time=60d', '--log.level=warn'], { stdio: ['ignore', logFd, logFd] });
+    procs.add(p.proc);
+    for (let i = 0; i < 600; i++) {
+      if (p.proc.exitCode !== null) throw new Error(`prometheus exited; see ${work}/prometheus-${tag}.log`);
+      try {
+        const r = await fetch(`${p.url}/-/ready`);
+        if (r.ok) return p;
+      } catch {
+        /* not up yet */
+      }
+      await sleep(500);
+    }
+    throw new Error('prometheus not ready');
+  }
+  async stop(): Promise<void> {
+    if (this.proc.pid && this.proc.exitCode === null) {
+      process.kill(this.proc.pid, 'SIGTERM');
+      for (let i = 0; i < 120 && this.proc.exitCode === null; i++) await sleep(250);
+    }
+    procs.delete(this.proc);
+  }
+  async metrics(): Promise<Map<string, number>> {
+    const text = await (await fetch(`${this.url}/metrics`)).text();
+    const out = new Map<string, number>();
+    for (const line of text.split('\n')) {
+      if (!line || line.startsWith('#')) continue;
+      const i = line.lastIndexOf(' ');
+      out.set(line.slice(0, i), Number(line.slice(i + 1)));
+    }
+    return out;
+  }
+  async query(expr: string, time?: number, stats = false): Promise<{ result: { metric: Record<string, string>; value: [number, string] }[]; samples?: number }> {
+    const body = new URLSearchParams({ query: expr, ...(time ? { time: String(time) } : {}), ...(stats ? { stats: 'all' } : {}) });
+    const r = (await (await fetch(`${this.url}/api/v1/query`, { method: 'POST', body })).json()) as {
+      status: string;
+      error?: string;
+      data: { result: { metric: Record<string, string>; value: [number, string] }[]; stats?: { samples?: { totalQueryableSamples?: number } } };
+    };
+    if (r.status !== 'success') throw new Error(`${r.error}: ${expr.slice(0, 200)}`);
+    return { result: r.data.result, samples: r.data.stats?.samples?.totalQueryableSamples };
+  }
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+function sh(cmd: string, args: string[]): void {
+  const r = spawnSync(cmd, args, { encoding: 'utf8', maxBuffer: 1 << 26 });
+  if (r.status !== 0) throw new Error(`${cmd} ${args.slice(0, 4).join(' ')} failed: ${r.stderr || r.stdout}`);
+}
+
+async function backfill(stage: string, rules: PlainRule[], interval: string): Promise<void> {
+  const file = join(work, `backfill-${stage}.yml`);
+  writeFileSync(file, stringify({ groups: [{ name: `backfill-${stage}`, interval, rules }] }));
+  const out = join(work, `blocks-${stage}`);
+  mkdirSync(out);
+  const prom = await Prom.start(`backfill-${stage}`, []);
+  try {
+    sh('promtool', ['tsdb', 'create-blocks-from', 'rules', '--quiet', `--url=${prom.url}`, `--start=${tStart + 600}`, `--end=${backfillEnd}`, `--eval-interval=${interval}`, `--output-dir=${out}`, file]);
+  } finally {
+    await prom.stop();
+  }
+  let n = 0;
+  for (const b of readdirSync(out)) if (/^[0-9A-Z]{26}$/.test(b)) (renameSync(join(out, b), join(data, b)), n++);
+  rmSync(out, { recursive: true });
+  log(`backfilled ${rules.length} rules (${stage}, every ${interval}): ${n} blocks`);
+}
+
+async function settle(): Promise<void> {
+  const prom = await Prom.start('settle', []);
+  try {
+    let last = '';
+    let stableSince = Date.now();
+    for (let i = 0; i < 200; i++) {
+      const m = await prom.metrics();
+      const key = `${m.get('prometheus_tsdb_compactions_total')}/${m.get('prometheus_tsdb_vertical_compactions_total')}/${m.get('prometheus_tsdb_blocks_loaded')}`;
+      if (key !== last) (last = key), (stableSince = Date.now());
+      if (Date.now() - stableSince > 75_000) break;
+      await sleep(3000);
+    }
+    log(`settled: compactions/vertical/blocks ${last}`);
+  } finally {
+    await prom.stop();
+  }
+}
+
+interface RunResult { groups: Map<string, number[]>; weighted: number; unweighted: number; samples: number; cpu: number }
+
+function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length % 2 ? s[(s.length - 1) / 2]! : (s[s.length / 2 - 1]! + s[s.length / 2]!) / 2;
+}
+
+async function run(tag: string, groups: PlainGroup[], realInterval: Map<string, number>): Promise<RunResult> {
+  const file = join(work, `rules-${tag}.yml`);
+  writeFileSync(file, stringify({ groups: groups.map((g) => ({ ...g, interval: `${EVAL}s` })) }));
+  sh('promtool', ['check', 'rules', file]);
+  const prom = await Prom.start(tag, [file]);
+  const seen = new Map<string, number>();
+  const durs = new Map<string, number[]>();
+  let cpu0 = NaN;
+  let cpu1 = NaN;
+  try {
+    const deadline = Date.now() + (EVALS + 4) * EVAL * 1000 + 60_000;
+    while (Date.now() < deadline) {
+      const m = await prom.metrics();
+      if (Number.isNaN(cpu0)) cpu0 = m.get('process_cpu_seconds_total') ?? NaN;
+      cpu1 = m.get('process_cpu_seconds_total') ?? NaN;
+      for (const [k, v] of m) {
+        const g = /^prometheus_rule_group_last_evaluation_timestamp_seconds\{rule_group="[^"]*;([^"]+)"\}$/.exec(k);
+        if (!g || v <= 0) continue;
+        const name = g[1]!;
+        if (seen.get(name) === v) continue;
+        const first = !seen.has(name);
+        seen.set(name, v);
+        if (first) continue; // the first evaluation seen may be half-way; also warms caches
+        const d = m.get(`prometheus_rule_group_last_duration_seconds{rule_group="${k.slice(k.indexOf('"') + 1, k.lastIndexOf('"'))}"}`);
+        if (d !== undefined) (durs.get(name) ?? durs.set(name, []).get(name)!).push(d);
+      }
+      if (durs.size === groups.length && [...durs.values()].every((d) => d.length >= EVALS)) break;
+      await sleep(1000);
+    }
+    let samples = 0;
+    for (const g of groups) {
+      const w = EVAL / (realInterval.get(g.name) ?? EVAL);
+      for (const r of g.rules) samples += ((await prom.query(r.expr, undefined, true)).samples ?? 0) * w;
+    }
+    let weighted = 0;
+    let unweighted = 0;
+    for (const g of groups) {
+      const med = median(durs.get(g.name) ?? [NaN]);
+      unweighted += med;
+      weighted += med * (EVAL / (realInterval.get(g.name) ?? EVAL));
+    }
+    const minutes = ((await prom.metrics()).get('process_cpu_seconds_total') ?? NaN) - cpu0;
+    void cpu1;
+    return { groups: durs, weighted, unweighted, samples, cpu: minutes };
+  } finally {
+    await prom.stop();
+  }
+}
+
+// ---------------------------------------------------------------- agreement
+async function agreement(bursts: Burst[]) {
+  const prom = await Prom.start('checks', []);
+  const times = new Set<number>();
+  const grid = (t: number) => Math.floor(t / STEP) * STEP;
+  for (const b of bursts) for (const t of [b.start + 600, (b.start + b.end) / 2, b.end - 60, b.end + 1800]) times.add(grid(t));
+  const quiet = rng(7);
+  const lo = tStart + 3 * 86400 + 6 * 3600;
+  for (let i = 0; i < 8; i++) times.add(grid(lo + quiet() * (backfillEnd - 1200 - lo)));
+  // Compare at the instants the recorded 5m series were evaluated (the backfill's grid is offset
+  // by its group's hash, as a live group's is): an alert is decided when its group evaluates.
+  const probe = await prom.query('timestamp(slo:sli_total:increase5m{slo="availability",service="svc0"})', backfillEnd - 3600);
+  const offset = (Number(probe.result[0]?.value[1] ?? 0) % STEP + STEP) % STEP;
+  const checkTimes = [...times].filter((t) => t >= lo && t <= backfillEnd - 600).sort((a, b) => a - b).map((t) => t + offset);
+  const sel = '{slo="availability"}';
+  let decisions = 0;
+  let agree = 0;
+  let firingEither = 0;
+  let agreeFiring = 0;
+  let pairChecks = 0;
+  let pairAgree = 0;
+  const mismatches: string[] = [];
+  const windows = [...new Set(PAIRS.flatMap((p) => [p.long, p.short]))];
+  for (const t of checkTimes) {
+    const exact = new Map<string, Map<string, number>>();
+    const ours = new Map<string, Map<string, number>>();
+    for (const w of windows) {
+      const e = await prom.query(`sum by (service) (rate(http_requests_total{code=~"5.."}[${w}])) / sum by (service) (rate(http_requests_total[${w}]))`, t);
+      exact.set(w, new Map(e.result.map((r) => [r.metric.service!, Number(r.value[1])])));
+      const ms = WIN_S[w]! * 1000;
+      const o = await prom.query(`${increaseExprInline('sli_error', ms, sel)}\n/\n(${increaseExprInline('sli_total', ms, sel)} > 0)`, t);
+      ours.set(w, new Map(o.result.map((r) => [r.metric.service!, Number(r.value[1])])));
+    }
+    for (const p of PAIRS) {
+      const thr = p.factor * BUDGET;
+      const fireE = new Set<string>();
+      const fireO = new Set<string>();
+      for (let s = 0; s < S; s++) {
+        const svc = `svc${s}`;
+        const e = (exact.get(p.long)!.get(svc) ?? 0) > thr && (exact.get(p.short)!.get(svc) ?? 0) > thr;
+        const o = (ours.get(p.long)!.get(svc) ?? 0) / BUDGET > p.factor && (ours.get(p.short)!.get(svc) ?? 0) / BUDGET > p.factor;
+        decisions++;
+        if (e === o) agree++;
+        if (e || o) {
+          firingEither++;
+          if (e === o) agreeFiring++;
+        }
+        if (e) fireE.add(svc);
+        if (o) fireO.add(svc);
+        if (e !== o)
+          mismatches.push(
+            `${new Date(t * 1000).toISOString().slice(0, 16)}Z ${p.long}/${p.short} ${svc}: exact ${e ? 'fires' : 'quiet'} (${p.long}=${exact.get(p.long)!.get(svc)?.toPrecision(4)} ${p.short}=${exact.get(p.short)!.get(svc)?.toPrecision(4)}), obsgen ${o ? 'fires' : 'quiet'} (${ours.get(p.long)!.get(svc)?.toPrecision(4)} ${ours.get(p.short)!.get(svc)?.toPrecision(4)}), threshold ${thr.toPrecision(3)}`,
+          );
+      }
+      pairChecks++;
+      if ([...fireE].sort().join() === [...fireO].sort().join()) pairAgree++;
+    }
+  }
+  await prom.stop();
+  return { checkTimes: checkTimes.length, decisions, agree, firingEither, agreeFiring, pairChecks, pairAgree, mismatches };
+}
+
+// ---------------------------------------------------------------- main
+let backfillEnd = now;
+
+async function main() {
+  log(`work dir ${work}; ${S} services x ${INSTANCES} instances x ${CODES.length} codes, ${DAYS}d at ${STEP}s`);
+  const { bursts, samples } = generate();
+  log(`generated ${samples.toLocaleString('en')} samples, ${bursts.length} bursts`);
+  mkdirSync(data);
+  sh('promtool', ['tsdb', 'create-blocks-from', 'openmetrics', join(work, 'data.om.txt'), data]);
+  rmSync(join(work, 'data.om.txt'));
+  log('backfilled raw data');
+
+  const ours = obsgenGroups();
+  const oursPlain = plain(ours);
+  const sloth = slothGroups();
+  const realInterval = new Map<string, number>();
+  for (const g of ours) realInterval.set(g.name, g.interval ? durationSeconds(g.interval) : EVAL);
+
+  backfillEnd = Math.floor(Date.now() / 1000 / STEP) * STEP;
+  // One rule per series name, `by (service)`: the same series the per-SLO rules record (labels
+  // service and slo), but one backfill block per 2h instead of one per SLO.
+  const sel = '{slo="availability"}';
+  await backfill(
+    '5m',
+    [
+      { record: 'slo:sli_total:increase5m', expr: 'sum by (service) (increase(http_requests_total[5m]))', labels: { slo: 'availability' } },
+      { record: 'slo:sli_error:increase5m', expr: 'sum by (service) (increase(http_requests_total{code=~"5.."}[5m]))', labels: { slo: 'availability' } },
+      {
+        record: 'sloth:sli_error:ratio_rate5m',
+        expr: 'sum by (sloth_id, sloth_service) (label_replace(label_replace(sum by (service) (rate(http_requests_total{code=~"5.."}[5m])) / sum by (service) (rate(http_requests_total[5m])), "sloth_id", "$1-availability", "service", "(.*)"), "sloth_service", "$1", "service", "(.*)"))',
+        labels: { sloth_slo: 'availability', sloth_window: '5m' },
+      },
+    ],
+    '1m',
+  );
+  await backfill('1h', ['sli_error', 'sli_total'].map((side) => ({ record: `slo:${side}:level1h`, expr: `avg_over_time(slo:${side}:increase5m${sel}[1h]) * 12`, labels: { slo: 'availability' } })), '5m');
+  await backfill('1d', ['sli_error', 'sli_total'].map((side) => ({ record: `slo:${side}:level1d`, expr: `avg_over_time(slo:${side}:level1h${sel}[1d]) * 24`, labels: { slo: 'availability' } })), '1h');
+  // The generated per-SLO level rules must be these: check they are.
+  const gen = oursPlain.find((g) => g.name === 'slo-level-1h')!.rules[0]!.expr;
+  if (gen !== 'avg_over_time(slo:sli_error:increase5m[1h]) * 12') throw new Error(`level rule changed: ${gen}`);
+  await settle();
+
+  const results: Record<string, RunResult[]> = { obsgen: [], sloth: [] };
+  for (const round of [1, 2]) {
+    results.sloth!.push(await run(`sloth-${round}`, sloth, new Map()));
+    log(`sloth round ${round}: ${results.sloth!.at(-1)!.unweighted.toFixed(4)} s/eval`);
+    results.obsgen!.push(await run(`obsgen-${round}`, oursPlain, realInterval));
+    log(`obsgen round ${round}: ${results.obsgen!.at(-1)!.weighted.toFixed(4)} s/eval weighted, ${results.obsgen!.at(-1)!.unweighted.toFixed(4)} unweighted`);
+  }
+  const agreementResult = await agreement(bursts);
+  log('checked alert agreement');
+
+  const med = (xs: number[]) => median(xs);
+  const sl = med(results.sloth!.map((r) => r.unweighted));
+  const ob = med(results.obsgen!.map((r) => r.weighted));
+  const obU = med(results.obsgen!.map((r) => r.unweighted));
+  const slS = results.sloth![0]!.samples;
+  const obS = results.obsgen![0]!.samples;
+  const a = agreementResult;
+  console.log('');
+  console.log(`SLO rule cost: ${S} SLOs (${S * INSTANCES * CODES.length} raw series), ${DAYS}d of 1m data, Prometheus ${promVersion()}, evaluation every ${EVAL}s`);
+  console.log('| style | rule groups | s per evaluation (sum of group medians) | per-run | queryable samples per evaluation | CPU s per run |');
+  console.log('|---|---|---|---|---|---|');
+  console.log(`| Sloth shape | ${sloth.length} | ${sl.toFixed(4)} | ${results.sloth!.map((r) => r.unweighted.toFixed(4)).join(', ')} | ${Math.round(slS).toLocaleString('en')} | ${results.sloth!.map((r) => r.cpu.toFixed(1)).join(', ')} |`);
+  console.log(`| obsgen | ${ours.length} | ${ob.toFixed(4)} (every group each 15s: ${obU.toFixed(4)}) | ${results.obsgen!.map((r) => r.weighted.toFixed(4)).join(', ')} | ${Math.round(obS).toLocaleString('en')} | ${results.obsgen!.map((r) => r.cpu.toFixed(1)).join(', ')} |`);
+  console.log('');
+  console.log(`cost ratio obsgen/Sloth: ${(ob / sl).toFixed(3)} (time, level groups weighted by their interval), ${(obU / sl).toFixed(3)} (time, every group at 15s), ${(obS / slS).toFixed(3)} (queryable samples); target <= 0.15`);
+  console.log(`alert agreement with exact raw windows: ${a.agree}/${a.decisions} decisions = ${((100 * a.agree) / a.decisions).toFixed(2)}% (${a.checkTimes} times x ${PAIRS.length} pairs x ${S} SLOs); target >= 99%`);
+  console.log(`  where either side fires: ${a.agreeFiring}/${a.firingEither} = ${a.firingEither ? ((100 * a.agreeFiring) / a.firingEither).toFixed(2) : '-'}%; (time, pair) checks with identical firing sets: ${a.pairAgree}/${a.pairChecks} = ${((100 * a.pairAgree) / a.pairChecks).toFixed(2)}%`);
+  for (const m of a.mismatches.slice(0, 20)) console.log(`  mismatch ${m}`);
+  console.log(`wall time ${((Date.now() - t0) / 1000).toFixed(0)}s`);
+}
+
+function promVersion(): string {
+  const r = spawnSync('prometheus', ['--version'], { encoding: 'utf8' });
+  return /version (\S+)/.exec(`${r.stdout}${r.stderr}`)?.[1] ?? '?';
+}
+
+main()
+  .catch((e) => {
+    console.error(e);
+    process.exitCode = 1;
+  })
+  .finally(() => {
+    for (const p of procs) if (p.pid && p.exitCode === null) process.kill(p.pid, 'SIGTERM');
+    if (!process.argv.includes('--keep')) rmSync(work, { recursive: true, force: true });
+  });

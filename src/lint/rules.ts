@@ -1,0 +1,391 @@
+/**
+ * Checks of rule groups: PromQL syntax and semantics (types, series, windows, histograms,
+ * ratio guards), alert hygiene (for, absent, templates, severity) and rule naming/order.
+ */
+import type { SyntaxNode } from '@lezer/common';
+import { matches } from '../alertmanager/matchers.ts';
+import { formatDuration } from '../core/duration.ts';
+import type { Matcher } from '../core/model.ts';
+import { RECORDING_NAME_RE } from '../core/names.ts';
+import { exporters, lookupMetric } from '../scrape/catalog/index.ts';
+import { exprLineCol, nearest, parseDurationSafe, seriesNames, type LintContext } from './context.ts';
+import { checkGoTemplate } from './gotemplate.ts';
+import {
+  aggregateInfo,
+  binaryInfo,
+  callArgs,
+  COMPARISONS,
+  exprKids,
+  functionName,
+  numberValue,
+  resultLabels,
+  selectorInfo,
+  unwrap,
+  type SelectorInfo,
+} from './labels.ts';
+import type { LintRule } from './types.ts';
+
+const RATE_FNS = new Set(['rate', 'irate', 'increase']);
+const GAUGE_FNS = new Set(['deriv', 'predict_linear', 'delta', 'idelta']);
+const TRANSPARENT_AGGS = new Set(['sum', 'min', 'max', 'avg']);
+export const SEVERITIES = ['critical', 'warning', 'info', 'none'];
+
+interface Walked {
+  selectors: { sel: SelectorInfo; range?: string; fn?: string; from: number }[];
+  absent: { sel?: SelectorInfo; from: number }[];
+}
+
+function isBurnRate(rule: LintRule): boolean {
+  return 'long_window' in rule.labels && 'short_window' in rule.labels;
+}
+
+function walk(expr: string, root: SyntaxNode, visit: (n: SyntaxNode, ancestors: SyntaxNode[]) => void): void {
+  const stack: SyntaxNode[] = [];
+  const rec = (n: SyntaxNode) => {
+    visit(n, stack);
+    stack.push(n);
+    for (let c = n.firstChild; c; c = c.nextSibling) rec(c);
+    stack.pop();
+  };
+  rec(root);
+  void expr;
+}
+
+function enclosingCall(expr: string, n: SyntaxNode): string | undefined {
+  const body = n.parent;
+  if (body?.name !== 'FunctionCallBody' || body.parent?.name !== 'FunctionCall') return undefined;
+  return functionName(expr, body.parent);
+}
+
+function containsCall(expr: string, n: SyntaxNode, names: Set<string>): boolean {
+  let hit = false;
+  walk(expr, n, (x) => {
+    if (x.name === 'FunctionCall' && names.has(functionName(expr, x))) hit = true;
+  });
+  return hit;
+}
+
+function readsTraffic(c: LintContext, expr: string, n: SyntaxNode, depth = 0): boolean {
+  if (containsCall(expr, n, RATE_FNS)) return true;
+  if (depth > 3) return false;
+  let hit = false;
+  walk(expr, n, (x) => {
+    if (hit || x.name !== 'VectorSelector') return;
+    const sel = selectorInfo(expr, x);
+    const producers = sel.metric ? c.recorded.get(sel.metric) : undefined;
+    if (!producers) return;
+    for (const r of producers) {
+      const p = c.parse(r.expr);
+      if (!p.errors.length && readsTraffic(c, r.expr, p.tree.topNode, depth + 1)) hit = true;
+    }
+  });
+  return hit;
+}
+
+/** A denominator that cannot be zero: a filter (`x > 0`), clamp_min(x, >0), x + >0, or a constant. */
+function guarded(expr: string, node: SyntaxNode): boolean {
+  const n = unwrap(node);
+  if (numberValue(expr, n) !== undefined) return true;
+  if (n.name === 'BinaryExpr') {
+    const b = binaryInfo(expr, n);
+    if (!b) return false;
+    if (COMPARISONS.has(b.op) && !b.bool) return true;
+    if (b.op === 'And' || b.op === 'Unless') return true;
+    if (b.op === 'Add') {
+      const k = numberValue(expr, b.lhs) ?? numberValue(expr, b.rhs);
+      if (k !== undefined && k > 0) return true;
+    }
+    return false;
+  }
+  if (n.name === 'FunctionCall') {
+    const fn = functionName(expr, n);
+    const args = callArgs(n);
+    if (fn === 'clamp_min' || fn === 'clamp') {
+      const k = numberValue(expr, args[1]);
+      return k !== undefined && k > 0;
+    }
+    if (fn === 'vector' || fn === 'scalar') return true;
+    return false;
+  }
+  if (n.name === 'AggregateExpr') {
+    const a = aggregateInfo(expr, n);
+    const inner = a.args[a.args.length - 1];
+    return inner ? guarded(expr, inner) : false;
+  }
+  return false;
+}
+
+function rawCounter(c: LintContext, expr: string, node: SyntaxNode): SelectorInfo | undefined {
+  const n = unwrap(node);
+  if (n.name === 'VectorSelector') {
+    const sel = selectorInfo(expr, n);
+    return c.metricType(sel) === 'counter' ? sel : undefined;
+  }
+  if (n.name === 'AggregateExpr') {
+    const a = aggregateInfo(expr, n);
+    if (!TRANSPARENT_AGGS.has(a.op)) return undefined;
+    const inner = a.args[a.args.length - 1];
+    return inner ? rawCounter(c, expr, inner) : undefined;
+  }
+  return undefined;
+}
+
+function checkSeries(c: LintContext, rule: LintRule, sel: SelectorInfo, from: number): void {
+  const name = sel.metric;
+  if (!name || !c.jobs || c.recorded.has(name) || c.exposed.has(name)) return;
+  const jobMatcher = sel.matchers.find((m) => m.name === 'job' && (m.op === '=' || m.op === '=~'));
+  const pinned = c.pinnedJobs(sel);
+  const known = [...c.exposed, ...c.recorded.keys()];
+  if (jobMatcher && pinned && pinned.length === 0) {
+    const near = jobMatcher.op === '=' ? nearest(jobMatcher.value, c.jobs.keys()) : undefined;
+    c.ruleFinding(rule, 'promql/series', 'error', `${name}{job${jobMatcher.op}${JSON.stringify(jobMatcher.value)}}: no scrape job of the stack is named ${jobMatcher.value}`, near ? `did you mean job="${near}"? jobs: ${[...c.jobs.keys()].join(', ')}` : `jobs: ${[...c.jobs.keys()].join(', ')}`, from);
+    return;
+  }
+  if (pinned?.length) {
+    if (pinned.some((j) => !j.exporter)) return;
+    const names = pinned.flatMap((j) => exporters().get(j.exporter!)!.metrics.flatMap((m) => seriesNames(m.name, m.type)));
+    if (pinned.some((j) => lookupMetric(name, j.exporter))) return;
+    const near = nearest(name, [...names, ...c.recorded.keys()]);
+    c.ruleFinding(rule, 'promql/series', 'error', `${name}: job ${pinned.map((j) => j.name).join(', ')} (${[...new Set(pinned.map((j) => j.exporter))].join(', ')}) does not expose this metric`, near ? `did you mean ${near}?` : 'check the metric name against the exporter, or add the job that exposes it', from);
+    return;
+  }
+  if (!c.opaqueJobs.length) {
+    const near = nearest(name, known);
+    c.ruleFinding(rule, 'promql/series', 'error', `${name}: no scraped job of the stack exposes this metric and no recording rule records it`, near ? `did you mean ${near}?` : 'add the scrape job of the exporter that exposes it, or fix the name', from);
+    return;
+  }
+  // Some jobs expose metrics obsgen does not know: only a near miss of a known name is reported.
+  if (lookupMetric(name)) return;
+  const near = nearest(name, known);
+  if (near) c.ruleFinding(rule, 'promql/series', 'warning', `${name}: no job with a known exporter exposes this metric; it looks like a misspelling of ${near}`, `did you mean ${near}?`, from);
+}
+
+/** Expression checks of one rule. Returns false when the expression does not parse. */
+function checkExpr(c: LintContext, rule: LintRule, walked: Walked): boolean {
+  const expr = rule.expr;
+  if (!expr.trim()) {
+    c.ruleFinding(rule, 'promql/syntax', 'error', `${rule.kind === 'alert' ? 'alert' : 'recording rule'} ${rule.name} has no expr`, 'give the rule a PromQL expression');
+    return false;
+  }
+  const parsed = c.parse(expr);
+  if (parsed.errors.length) {
+    const e = parsed.errors[0]!;
+    const pos = exprLineCol(expr, e.from);
+    c.ruleFinding(rule, 'promql/syntax', 'error', `${e.message} at line ${pos.line}, column ${pos.column} of the expression`, 'fix the PromQL (promtool check rules shows the same error)', e.from);
+    return false;
+  }
+  walk(expr, parsed.tree.topNode, (n, ancestors) => {
+    if (n.name === 'VectorSelector') {
+      const sel = selectorInfo(expr, n);
+      const parent = n.parent;
+      let range: string | undefined;
+      let fn: string | undefined;
+      if (parent?.name === 'MatrixSelector') {
+        const d = parent.getChild('DurationExpr') ?? parent.getChild('NumberDurationLiteralInDurationContext');
+        if (d) range = expr.slice(d.from, d.to);
+        fn = enclosingCall(expr, parent);
+      } else fn = enclosingCall(expr, n);
+      walked.selectors.push({ sel, ...(range ? { range } : {}), ...(fn ? { fn } : {}), from: n.from });
+      checkSeries(c, rule, sel, n.from);
+      if (fn && range !== undefined && !c.recorded.has(sel.metric ?? '')) {
+        const info = c.lookup(sel);
+        if (RATE_FNS.has(fn) && info?.type === 'gauge') {
+          c.ruleFinding(rule, 'promql/rate-on-gauge', 'error', `${fn}() over ${sel.metric}, which is a gauge (catalog: ${info.exporter})`, `${fn}() is for counters; use deriv() or delta() for a gauge's change, or the gauge itself`, n.from);
+        }
+        const type = c.metricType(sel);
+        if (GAUGE_FNS.has(fn) && type === 'counter') {
+          c.ruleFinding(rule, 'promql/gauge-fn-on-counter', 'warning', `${fn}() over ${sel.metric}, which is a counter`, `${fn}() ignores counter resets; use rate() or increase() on a counter`, n.from);
+        }
+      }
+      if (range !== undefined) {
+        const ms = parseDurationSafe(range);
+        if (ms !== undefined && sel.metric) {
+          const { ms: interval, what } = c.sampleIntervalMs(sel);
+          if (ms < 4 * interval) {
+            c.ruleFinding(rule, 'promql/range-window', 'warning', `${fn ?? 'range'}(${sel.metric}[${range}]): the window is shorter than 4 x ${what}`, `use at least [${formatDuration(4 * interval)}] so the window always holds enough samples (a missed scrape otherwise empties it)`, n.from);
+          }
+        }
+      }
+      return;
+    }
+    if (n.name === 'FunctionCall') {
+      const fn = functionName(expr, n);
+      const args = callArgs(n);
+      if (fn === 'absent') {
+        const a = args[0] ? unwrap(args[0]) : undefined;
+        walked.absent.push({ ...(a?.name === 'VectorSelector' ? { sel: selectorInfo(expr, a) } : {}), from: n.from });
+      }
+      if (fn === 'histogram_quantile' && args[1]) {
+        const inner = unwrap(args[1]);
+        if (inner.name === 'AggregateExpr') {
+          const a = aggregateInfo(expr, inner);
+          const keepsLe = a.modifier === 'by' ? a.labels.includes('le') : a.modifier === 'without' ? !a.labels.includes('le') : false;
+          if (!keepsLe) {
+            c.ruleFinding(rule, 'promql/histogram-le', 'error', `histogram_quantile() over ${a.op}${a.modifier ? ` ${a.modifier} (${a.labels.join(', ')})` : ''}, which drops the le label`, `keep le in the aggregation: ${a.op} by (${[...(a.modifier === 'by' ? a.labels : []), 'le'].join(', ')}) (...)`, inner.from);
+          }
+        }
+      }
+      return;
+    }
+    if (n.name === 'BinaryExpr') {
+      const b = binaryInfo(expr, n);
+      if (!b) return;
+      if (COMPARISONS.has(b.op)) {
+        const lNum = numberValue(expr, b.lhs) !== undefined;
+        const rNum = numberValue(expr, b.rhs) !== undefined;
+        if (lNum !== rNum) {
+          const raw = rawCounter(c, expr, rNum ? b.lhs : b.rhs);
+          if (raw) {
+            c.ruleFinding(rule, 'promql/counter-threshold', 'error', `${raw.metric} is a counter compared with a threshold without rate() or increase()`, `a counter only grows (and resets on restart); compare rate(${raw.metric}[5m]) or increase(${raw.metric}[1h]) instead`, raw.node.from);
+          }
+        }
+      }
+      if (b.op === 'Div') {
+        const rhs = unwrap(b.rhs);
+        if (!guarded(expr, rhs) && readsTraffic(c, expr, rhs)) {
+          // An enclosing `and` filter (a/b > x and b > y) also keeps zero traffic out.
+          let inAnd = false;
+          let child: SyntaxNode = n;
+          for (let i = ancestors.length - 1; i >= 0; i--) {
+            const a = ancestors[i]!;
+            if (a.name === 'BinaryExpr') {
+              const ab = binaryInfo(expr, a);
+              if (ab && (ab.op === 'And' || ab.op === 'Unless') && ab.lhs.from === child.from && ab.lhs.to === child.to) inAnd = true;
+            }
+            child = a;
+          }
+          if (!inAnd) {
+            c.ruleFinding(rule, 'promql/ratio-guard', 'warning', 'ratio whose denominator is a rate with no zero-traffic guard: no traffic gives NaN (0/0) or +Inf', 'filter the denominator, e.g. `/ (sum(rate(x[5m])) > 0)`, so no traffic gives no sample', rhs.from);
+          }
+        }
+      }
+    }
+  });
+  return true;
+}
+
+function readsSeries(c: LintContext, expr: string): boolean {
+  const p = c.parse(expr);
+  let hit = false;
+  p.tree.iterate({ enter: (n) => { if (n.name === 'VectorSelector') hit = true; return !hit; } });
+  return hit;
+}
+
+/** Whether group `reader` reads a series group `producer` records (then no order removes the lag). */
+function groupReads(c: LintContext, reader: number, producer: number): boolean {
+  const produced = new Set(c.input.groups[producer]!.rules.filter((r) => r.kind === 'record').map((r) => r.name));
+  return c.input.groups[reader]!.rules.some((r) => {
+    const p = c.parse(r.expr);
+    let hit = false;
+    p.tree.iterate({ enter: (n) => { if (n.name === 'Identifier' && produced.has(r.expr.slice(n.from, n.to))) hit = true; return !hit; } });
+    return hit;
+  });
+}
+
+function forMs(rule: LintRule): number {
+  return rule.for ? (parseDurationSafe(rule.for) ?? 0) : 0;
+}
+
+function checkAlert(c: LintContext, rule: LintRule, walked: Walked, parsed: boolean, knownSeverities: Set<string>): void {
+  if (rule.for !== undefined && parseDurationSafe(rule.for) === undefined) {
+    c.ruleFinding(rule, 'alerts/for', 'error', `alert ${rule.name}: for: ${JSON.stringify(rule.for)} is not a duration`, 'use a Prometheus duration such as 5m');
+  } else if (forMs(rule) === 0 && !isBurnRate(rule)) {
+    c.ruleFinding(rule, 'alerts/for', 'warning', `alert ${rule.name} has no for:, so one bad evaluation fires it`, 'add for: (e.g. 5m); only multi-window burn-rate alerts (labels long_window and short_window) may omit it');
+  }
+  for (const a of walked.absent) {
+    const interval = a.sel ? c.sampleIntervalMs(a.sel) : { ms: c.input.scrapeIntervalMs, what: `the scrape interval (${formatDuration(c.input.scrapeIntervalMs)})` };
+    if (forMs(rule) < 2 * interval.ms) {
+      c.ruleFinding(rule, 'alerts/absent-for', 'warning', `alert ${rule.name} uses absent() with for: ${rule.for ?? '0s'}, under 2 x ${interval.what}`, `use for: ${formatDuration(2 * interval.ms)} or more, so a restart or one missed scrape does not fire it`, a.from);
+    }
+  }
+  // Templates: syntax, functions, variables, and $labels.x the result cannot carry.
+  const result = parsed ? c.exprLabels(rule) : undefined;
+  for (const [kind, map] of [['annotation', rule.annotations], ['label', rule.labels]] as const) {
+    for (const key of Object.keys(map).sort()) {
+      const text = map[key]!;
+      if (!text.includes('{{')) continue;
+      const t = checkGoTemplate(text);
+      for (const p of t.problems) {
+        const id = p.kind === 'function' ? 'alerts/template-function' : p.kind === 'variable' ? 'alerts/template-variable' : 'alerts/template-syntax';
+        const hint = p.kind === 'function' ? 'Prometheus templates know humanize*, printf, toUpper, title, reReplaceAll, query, first, value, label, ... (see the Prometheus template reference)' : p.kind === 'variable' ? 'use $labels, $value, $externalLabels or $externalURL' : 'fix the Go template';
+        c.ruleFinding(rule, id, 'error', `alert ${rule.name}: ${kind} ${key}: ${p.message} (at character ${p.offset + 1})`, hint);
+      }
+      if (kind === 'label' && t.usesValue) {
+        c.ruleFinding(rule, 'alerts/template-value-label', 'warning', `alert ${rule.name}: label ${key} uses $value, so every new value makes a new alert`, 'move $value into an annotation');
+      }
+      if (!result || result.open) continue;
+      for (const ref of t.labels) {
+        if (result.labels.has(ref.label) || ref.label === '__name__') continue;
+        const isStatic = ref.label in rule.labels;
+        const can = [...result.labels].sort();
+        c.ruleFinding(
+          rule,
+          'alerts/template-label',
+          'warning',
+          `alert ${rule.name}: ${kind} ${key} uses $labels.${ref.label}, but the expression's result cannot carry ${ref.label}${isStatic ? ' (it is a static label of the rule, which $labels does not hold)' : ''}; it renders empty`,
+          isStatic ? `write the value itself instead of $labels.${ref.label}` : `the result carries: ${can.join(', ') || 'no labels'}; keep ${ref.label} in the aggregation (by (${[...can, ref.label].join(', ')})) or the on()/group_left() of the join`,
+        );
+      }
+    }
+  }
+  // Severity.
+  const sev = rule.labels.severity;
+  if (sev === undefined || sev === '') {
+    c.ruleFinding(rule, 'labels/severity', 'error', `alert ${rule.name} has no severity label`, 'add labels: { severity: critical | warning | info }; routing and inhibition key on it');
+  } else if (!knownSeverities.has(sev) && !sev.includes('{{')) {
+    const near = nearest(sev, knownSeverities);
+    c.ruleFinding(rule, 'labels/severity', 'error', `alert ${rule.name} has severity ${JSON.stringify(sev)}, which the routing does not know`, `use one of ${[...knownSeverities].sort().join(', ')}${near ? ` (did you mean ${near}?)` : ''}`);
+  }
+}
+
+/** Checks every rule group of the input. */
+export function checkRules(c: LintContext, knownSeverities: Set<string>): void {
+  const seen = new Map<string, LintRule>();
+  const groupIndex = new Map<string, number>();
+  c.input.groups.forEach((g, gi) => groupIndex.set(`${g.file}\u0000${g.name}`, gi));
+  for (const g of c.input.groups) {
+    for (const rule of g.rules) {
+      const walked: Walked = { selectors: [], absent: [] };
+      const ok = checkExpr(c, rule, walked);
+      const labels = Object.keys(rule.labels).sort().map((k) => [k, rule.labels[k]]);
+      const key = `${rule.kind} ${rule.name} ${JSON.stringify(labels)}${rule.kind === 'record' ? ` ${rule.expr}` : ''}`;
+      const dup = seen.get(key);
+      if (dup) {
+        c.ruleFinding(rule, 'rules/duplicate', 'error', `${rule.kind === 'alert' ? 'alert' : 'recording rule'} ${rule.name} with the same labels is also defined in ${dup.file}${dup.line ? `:${dup.line}` : ''} (group ${dup.group})`, rule.kind === 'alert' ? 'rename one, or give them different labels (e.g. severity)' : 'remove the copy');
+      } else seen.set(key, rule);
+      if (rule.kind === 'record') {
+        if (rule.name && !RECORDING_NAME_RE.test(rule.name) && readsSeries(c, rule.expr)) {
+          c.ruleFinding(rule, 'rules/record-name', 'warning', `recording rule ${rule.name} is not named level:metric:operations`, 'e.g. job:http_requests:rate5m (aggregation level, metric, operations); constant series (vector(1)) are exempt');
+        }
+      } else checkAlert(c, rule, walked, ok, knownSeverities);
+      // Reading a series recorded later in the same group, or by a later group that runs as often.
+      const me = c.groupOfRule.get(rule)!;
+      const reported = new Set<string>();
+      for (const { sel, from } of walked.selectors) {
+        const producers = sel.metric ? c.recorded.get(sel.metric) : undefined;
+        if (!producers || reported.has(sel.metric!)) continue;
+        for (const p of producers) {
+          if (p === rule) continue;
+          // A producer whose static labels the selector excludes records other series.
+          if (!sel.matchers.every((m) => !(m.name in p.labels) || matches(m as Matcher, p.labels))) continue;
+          // A constant (vector(1)) has the same value at every evaluation: order does not matter.
+          if (!readsSeries(c, p.expr)) continue;
+          const pg = c.groupOfRule.get(p)!;
+          if (pg.group === me.group && p.index > rule.index) {
+            reported.add(sel.metric!);
+            c.ruleFinding(rule, 'rules/group-order', 'warning', `${sel.metric} is recorded later in the same group (rule ${p.index + 1}), so this rule reads the previous evaluation's value`, `move the recording rule ${sel.metric} before this rule`, from);
+            break;
+          }
+          if (pg.group > me.group && pg.interval === me.interval && !groupReads(c, pg.group, me.group)) {
+            reported.add(sel.metric!);
+            const pgName = c.input.groups[pg.group]!.name;
+            c.ruleFinding(rule, 'rules/group-order', 'warning', `${sel.metric} is recorded by group ${pgName}, which comes after group ${g.name} at the same interval and does not read this group, so this rule lags one evaluation behind it (promtool tests evaluate groups in file order)`, `put the recording rule in this group before the rule, or order group ${pgName} first`, from);
+            break;
+          }
+        }
+      }
+    }
+  }
+  void resultLabels;
+  void exprKids;
+}

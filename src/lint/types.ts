@@ -1,0 +1,133 @@
+/**
+ * The linter's input and output. Both a synthesized Bundle and plain files (rule files,
+ * prometheus.yml, alertmanager.yml, dashboards) are turned into one LintInput, so every
+ * check runs the same way on generated and hand-written configuration.
+ */
+import type { ResolvedRoute } from '../alertmanager/build.ts';
+import type { Diagnostic } from '../core/diagnostics.ts';
+import type { Matcher } from '../core/model.ts';
+import type { Bundle } from '../stack/bundle.ts';
+
+export type LintSeverity = 'error' | 'warning';
+
+/** One problem: a check id, where it is, what is wrong and how to fix it. */
+export interface Finding {
+  id: string;
+  severity: LintSeverity;
+  message: string;
+  hint?: string;
+  /** Stack the input belongs to (for plain files: the name given or `files`). */
+  stack: string;
+  /** File the problem is in (as written to disk, relative to the bundle root for stacks). */
+  file?: string;
+  /** 1-based line and column in that file, when known. */
+  line?: number;
+  column?: number;
+  group?: string;
+  rule?: string;
+  /** Position inside the rule's expression: 1-based line and column, and the character offset. */
+  exprPos?: { line: number; column: number; offset: number };
+  /** Path into the stack props that produced the object (stacks only). */
+  source?: string;
+}
+
+export interface LintRule {
+  kind: 'alert' | 'record';
+  name: string;
+  expr: string;
+  for?: string;
+  keepFiringFor?: string;
+  labels: Record<string, string>;
+  annotations: Record<string, string>;
+  file: string;
+  group: string;
+  /** Index of the rule in its group. */
+  index: number;
+  /** File line of the rule's first key. */
+  line?: number;
+  /** File line and column where the expression text starts. */
+  exprLine?: number;
+  exprColumn?: number;
+  /** The expression is a block scalar (`|`, `>`): its text starts on the line after `expr:`. */
+  exprBlock?: boolean;
+  source?: string;
+}
+
+export interface LintGroup {
+  name: string;
+  interval?: string;
+  file: string;
+  line?: number;
+  rules: LintRule[];
+  source?: string;
+}
+
+export interface LintJob {
+  name: string;
+  scrapeIntervalMs: number;
+  /** Catalog key of the exporter behind the job, given or inferred from ports and names. */
+  exporter?: string;
+  /** Labels every target of the job carries (static config labels, relabel target labels). */
+  targetLabels: string[];
+  /** The job may attach labels obsgen cannot predict (labelmap, honor_labels, service discovery). */
+  openLabels: boolean;
+  file?: string;
+  line?: number;
+  source?: string;
+}
+
+export interface LintInhibitRule {
+  sourceMatchers: Matcher[];
+  targetMatchers: Matcher[];
+  equal: string[];
+  file: string;
+  line?: number;
+  source?: string;
+  /** Index in inhibit_rules. */
+  index: number;
+}
+
+export interface LintReceiver {
+  name: string;
+  line?: number;
+  source?: string;
+}
+
+export interface LintAlertmanager {
+  file: string;
+  tree: ResolvedRoute;
+  receivers: LintReceiver[];
+  inhibitRules: LintInhibitRule[];
+  /** alertmanager.yml as text, for amtool. */
+  text?: string;
+  /** File lines of routes by their path (`route.routes[0]`). */
+  routeLines?: Map<string, number>;
+}
+
+export interface RouteTestCase {
+  name: string;
+  labels: Record<string, string>;
+  receivers: string[];
+}
+
+export interface LintInput {
+  stack: string;
+  scrapeIntervalMs: number;
+  evaluationIntervalMs: number;
+  groups: LintGroup[];
+  /** Scrape jobs; undefined when no scrape configuration was given (checks that need it are skipped). */
+  jobs?: LintJob[];
+  alertmanager?: LintAlertmanager;
+  routeTests?: { file: string; cases: RouteTestCase[] };
+  /** A bundle (real or assembled from dashboard files) for the dashboard checks. */
+  dashboards?: Bundle;
+  /** Diagnostics of synth (stacks) or of loading files, reported as findings. */
+  diagnostics?: Diagnostic[];
+  /** File of each stack diagnostic's props path prefix: the stack file. */
+  stackFile?: string;
+}
+
+export interface LintOptions {
+  /** Run routes.test.json through amtool (default: when amtool is on PATH). */
+  amtool?: boolean;
+}

@@ -1,0 +1,52 @@
+/**
+ * Zod helpers for mixin configs: every alert is an object of knobs with defaults
+ * (name, for, severity and its thresholds) or `false` to turn it off, and a stack
+ * overrides any knob in one place: `haproxy({ errorRatio: { above: 0.02 } })`.
+ */
+import { z } from 'zod';
+import type { Severity } from '../core/model.ts';
+import { alertName, duration, severity } from '../core/schema.ts';
+
+export interface KnobDefaults {
+  name: string;
+  for: string;
+  severity: Severity;
+}
+
+/**
+ * An alert's config: `{ name, for, severity, ...thresholds }` with defaults, or `false`.
+ * Omitted, it takes every default.
+ */
+export function alertKnob<T extends z.ZodRawShape>(d: KnobDefaults, shape: T) {
+  const obj = z
+    .object({
+      /** Alert name. */
+      name: alertName.default(d.name),
+      /** How long the condition must hold. */
+      for: duration.default(d.for),
+      severity: severity.default(d.severity),
+      ...shape,
+    })
+    .strict();
+  return z.union([obj, z.literal(false)]).prefault({} as z.input<typeof obj>);
+}
+
+/** A scrape job name. */
+export const jobName = z.string().regex(/^[a-zA-Z0-9_.:-]+$/, 'is not a usable job name');
+
+/** A ratio strictly between 0 and 1. */
+export const ratio = z.number().gt(0).lt(1);
+
+/** dashboard_url of a panel of the mixin's dashboard, by title (undefined without a dashboard). */
+export function panelLinker(
+  ctx: { dashboardUrl(uid: string, panelId?: number): string },
+  uid: string,
+  panelIds: Map<string, number> | undefined,
+): (title: string) => string | undefined {
+  return (title) => {
+    if (!panelIds) return undefined;
+    const id = panelIds.get(title);
+    if (id === undefined) throw new Error(`dashboard ${uid} has no panel titled ${JSON.stringify(title)}`);
+    return ctx.dashboardUrl(uid, id);
+  };
+}

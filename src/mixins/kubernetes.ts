@@ -1,0 +1,149 @@
+/**
+ * kubernetes mixin: workload alerts over kube-state-metrics and the kubelet's cAdvisor
+ * endpoint, their scrape jobs (kube-state-metrics static, cAdvisor by node discovery),
+ * a dashboard, runbooks and tests. `kubernetesPodsJob()` gives the community
+ * `prometheus.io/scrape` annotation job for a stack's `scrapeJobs`.
+ */
+import { z } from 'zod';
+import { defineComponent, type Component } from '../core/component.ts';
+import { emptyContribution } from '../core/model.ts';
+import { dashboardUid } from '../core/names.ts';
+import { duration, target } from '../core/schema.ts';
+import { cpuVsLimitAlert, crashLoopingAlert, memoryVsLimitAlert, oomKilledAlert, podNotReadyAlert, replicasMismatchAlert, type KubeTarget } from '../alerts/kubernetes.ts';
+import { kubernetesDashboard } from '../dashboards/kubernetes.ts';
+import { toScrapeJob } from '../scrape/jobs.ts';
+import type { ScrapeJobProps } from '../scrape/schema.ts';
+import { alertKnob, jobName, panelLinker, ratio } from './knobs.ts';
+
+const SA = '/var/run/secrets/kubernetes.io/serviceaccount';
+
+export const kubernetesSchema = z
+  .object({
+    kubeStateMetrics: z
+      .object({
+        /** @default 'kube-state-metrics' */
+        job: jobName.default('kube-state-metrics'),
+        /** @default ['kube-state-metrics:8080'] */
+        targets: z.array(target).min(1).default(['kube-state-metrics:8080']),
+        /** Set to false when the job is defined elsewhere. @default true */
+        ownJob: z.boolean().default(true),
+        scrapeInterval: duration.optional(),
+      })
+      .strict()
+      .prefault({}),
+    cadvisor: z
+      .object({
+        /** @default 'cadvisor' */
+        job: jobName.default('cadvisor'),
+        /** Scrape every node's kubelet /metrics/cadvisor (HTTPS, service account token). @default true */
+        ownJob: z.boolean().default(true),
+        scrapeInterval: duration.optional(),
+      })
+      .strict()
+      .prefault({}),
+    /** `service` label of the alerts, also the rule group name. @default 'kubernetes' */
+    component: z.string().regex(/^[a-zA-Z0-9_-]+$/, 'is not a usable component name').default('kubernetes'),
+    /** Waiting reason CrashLoopBackOff seen within `window`. Defaults: critical (seed 003 pages on crash loops), for 15m, window 5m. */
+    crashLooping: alertKnob({ name: 'KubePodCrashLooping', for: '15m', severity: 'critical' }, { window: duration.default('5m') }),
+    /** Pending/Unknown, or Running but not ready; Job pods excluded. Defaults: warning, for 15m. */
+    podNotReady: alertKnob({ name: 'KubePodNotReady', for: '15m', severity: 'warning' }, {}),
+    /** A restart within `window` whose last termination reason is OOMKilled. Defaults: warning, for 1m, window 15m. */
+    oomKilled: alertKnob({ name: 'KubeContainerOOMKilled', for: '1m', severity: 'warning' }, { window: duration.default('15m') }),
+    /** CPU usage / CPU limit. Defaults: above 0.8 (seed 003), window 5m, warning, for 15m. */
+    cpu: alertKnob({ name: 'KubeContainerCpuNearLimit', for: '15m', severity: 'warning' }, { above: ratio.default(0.8), window: duration.default('5m') }),
+    /** Working set / memory limit. Defaults: above 0.85 (seed 003), warning, for 15m. */
+    memory: alertKnob({ name: 'KubeContainerMemoryNearLimit', for: '15m', severity: 'warning' }, { above: ratio.default(0.85) }),
+    /** Desired minus available replicas > 0 with no rollout progress in `window`. Defaults: warning, for 15m, window 10m. */
+    replicasMismatch: alertKnob({ name: 'KubeDeploymentReplicasMismatch', for: '15m', severity: 'warning' }, { window: duration.default('10m') }),
+    /** Generate the dashboard. @default true */
+    dashboard: z.boolean().default(true),
+  })
+  .strict();
+
+export type KubernetesProps = z.input<typeof kubernetesSchema>;
+export type KubernetesConfig = z.output<typeof kubernetesSchema>;
+
+export const kubernetes: (props: KubernetesProps) => Component<KubernetesConfig> = defineComponent('kubernetes', kubernetesSchema, (props, ctx) => {
+  const out = emptyContribution();
+  const ksm = props.kubeStateMetrics;
+  const cad = props.cadvisor;
+  if (ksm.ownJob) out.scrapeJobs.push(toScrapeJob({ name: ksm.job, targets: ksm.targets, scrapeInterval: ksm.scrapeInterval, exporter: 'kube_state_metrics' }, `${ctx.path}.kubeStateMetrics`));
+  if (cad.ownJob) {
+    out.scrapeJobs.push(
+      toScrapeJob(
+        {
+          name: cad.job,
+          kubernetesSd: { role: 'node' },
+          scheme: 'https',
+          metricsPath: '/metrics/cadvisor',
+          scrapeInterval: cad.scrapeInterval,
+          bearerTokenFile: `${SA}/token`,
+          tls: { caFile: `${SA}/ca.crt` },
+          relabel: [{ action: 'labelmap', regex: '__meta_kubernetes_node_label_(.+)' }],
+          exporter: 'kubelet_cadvisor',
+        },
+        `${ctx.path}.cadvisor`,
+      ),
+    );
+  }
+  const uid = dashboardUid(ctx.stack.name, 'kubernetes', props.component);
+  let panelIds: Map<string, number> | undefined;
+  if (props.dashboard) {
+    const d = kubernetesDashboard({
+      uid, ksmJob: ksm.job, cadvisorJob: cad.job, component: props.component, stack: ctx.stack.name, datasource: ctx.datasource, source: ctx.path,
+      ...(props.cpu ? { cpu: props.cpu.above } : {}),
+      ...(props.memory ? { memory: props.memory.above } : {}),
+    });
+    out.dashboards.push(d.file);
+    panelIds = d.panelIds;
+  }
+  const t: KubeTarget = { component: props.component, job: ksm.job, cadvisorJob: cad.job, runbookUrl: ctx.runbookUrl, panelUrl: panelLinker(ctx, uid, panelIds) };
+  const p = ctx.path;
+  const rules = [
+    ...(props.crashLooping ? [crashLoopingAlert(t, props.crashLooping, `${p}.crashLooping`)] : []),
+    ...(props.podNotReady ? [podNotReadyAlert(t, props.podNotReady, `${p}.podNotReady`)] : []),
+    ...(props.oomKilled ? [oomKilledAlert(t, props.oomKilled, `${p}.oomKilled`)] : []),
+    ...(props.cpu ? [cpuVsLimitAlert(t, props.cpu, `${p}.cpu`)] : []),
+    ...(props.memory ? [memoryVsLimitAlert(t, props.memory, `${p}.memory`)] : []),
+    ...(props.replicasMismatch ? [replicasMismatchAlert(t, props.replicasMismatch, `${p}.replicasMismatch`)] : []),
+  ];
+  if (rules.length) out.ruleGroups.push({ name: props.component, rules, source: p });
+  return out;
+});
+
+export interface KubernetesPodsJobOptions {
+  /** @default 'kubernetes-pods' */
+  name?: string;
+  /** Namespaces to discover pods in. @default every namespace */
+  namespaces?: string[];
+  scrapeInterval?: string;
+}
+
+/**
+ * The `prometheus.io/scrape` annotation job of the community Helm chart (kubernetes-pods):
+ * pods annotated `prometheus.io/scrape: "true"` are scraped at `prometheus.io/port` and
+ * `prometheus.io/path` with `prometheus.io/scheme`; `prometheus.io/scrape_slow` pods are
+ * left to a slower job; pod labels, namespace and pod name become target labels; pods
+ * that are not running are dropped. Put it in a stack's `scrapeJobs`.
+ */
+export function kubernetesPodsJob(options: KubernetesPodsJobOptions = {}): ScrapeJobProps {
+  const a = (name: string) => `__meta_kubernetes_pod_annotation_prometheus_io_${name}`;
+  return {
+    name: options.name ?? 'kubernetes-pods',
+    kubernetesSd: { role: 'pod', ...(options.namespaces ? { namespaces: options.namespaces } : {}) },
+    ...(options.scrapeInterval ? { scrapeInterval: options.scrapeInterval } : {}),
+    relabel: [
+      { sourceLabels: [a('scrape')], action: 'keep', regex: 'true' },
+      { sourceLabels: [a('scrape_slow')], action: 'drop', regex: 'true' },
+      { sourceLabels: [a('scheme')], action: 'replace', regex: '(https?)', targetLabel: '__scheme__' },
+      { sourceLabels: [a('path')], action: 'replace', regex: '(.+)', targetLabel: '__metrics_path__' },
+      { sourceLabels: [a('port'), '__meta_kubernetes_pod_ip'], action: 'replace', regex: '(\\d+);((([0-9]+?)(\\.|$)){4})', replacement: '$2:$1', targetLabel: '__address__' },
+      { sourceLabels: [a('port'), '__meta_kubernetes_pod_ip'], action: 'replace', regex: '(\\d+);(([A-Fa-f0-9]{1,4}::?){1,7}[A-Fa-f0-9]{1,4})', replacement: '[$2]:$1', targetLabel: '__address__' },
+      { action: 'labelmap', regex: `${a('param')}_(.+)`, replacement: '__param_$1' },
+      { action: 'labelmap', regex: '__meta_kubernetes_pod_label_(.+)' },
+      { sourceLabels: ['__meta_kubernetes_namespace'], action: 'replace', targetLabel: 'namespace' },
+      { sourceLabels: ['__meta_kubernetes_pod_name'], action: 'replace', targetLabel: 'pod' },
+      { sourceLabels: ['__meta_kubernetes_pod_phase'], action: 'drop', regex: 'Pending|Succeeded|Failed|Completed' },
+    ],
+  };
+}

@@ -1,0 +1,528 @@
+/**
+ * One SLO -> recording rules (5m increases once, every window derived from them),
+ * multi-window multi-burn-rate alerts with generated promtool scenarios, Alertmanager
+ * inhibit rules (a page silences the slower tiers of the same SLO) and a dashboard.
+ */
+import type { BuildContext } from '../core/component.ts';
+import { Decimal, formatNumber } from '../core/decimal.ts';
+import { durationMs, formatDuration } from '../core/duration.ts';
+import {
+  emptyContribution,
+  type AlertRule,
+  type AlertScenario,
+  type Contribution,
+  type ExprScenario,
+  type InhibitRule,
+  type Labels,
+  type RecordingRule,
+  type Rule,
+  type Severity,
+} from '../core/model.ts';
+import { dashboardUid, pascalCase } from '../core/names.ts';
+import { sloDashboard, SLO_PANELS } from '../dashboards/slo.ts';
+import { sliInputs, type Phase } from './scenarios.ts';
+import type { SloBody } from './schema.ts';
+import { sliExprs, type HttpDefaults } from './sli.ts';
+import { increaseExpr, increaseWindows, levelExpr, needsLevel, tierOf, windowName } from './windows.ts';
+
+const M = 60_000;
+
+export interface SloTarget {
+  service: string;
+  /** The httpService the SLO belongs to: metric names, job, buckets. */
+  http?: HttpDefaults;
+  /** Scrape interval of the data the SLI reads. */
+  scrapeInterval: string;
+}
+
+export interface ResolvedPair {
+  long: number;
+  short: number;
+  budgetPercent: Decimal;
+  factor: Decimal;
+  severity: Severity;
+  path: string;
+}
+
+/** The SRE Workbook's four pairs for the budget share spent when each fires. */
+export const DEFAULT_PAIRS = [
+  { long: '1h', short: '5m', budget: 2 },
+  { long: '6h', short: '30m', budget: 5 },
+  { long: '1d', short: '2h', budget: 10 },
+  { long: '3d', short: '6h', budget: 10 },
+] as const;
+
+/** burn-rate factor = budget share x period / long window (14.4 for 2% of 30d in 1h). */
+export function pairFactor(budgetPercent: Decimal, periodMs: number, longMs: number): Decimal {
+  return budgetPercent.mul(periodMs).div(Decimal.from(longMs).mul(100), 12);
+}
+
+export function resolvePairs(slo: SloBody, path: string): ResolvedPair[] {
+  const period = durationMs(slo.window);
+  const a = slo.alerting;
+  const given = a.pairs;
+  const list = given ?? DEFAULT_PAIRS.map((p) => ({ ...p, severity: undefined }));
+  return list.map((p, i) => {
+    const budgetPercent = Decimal.from(p.budget);
+    const long = durationMs(p.long);
+    return {
+      long,
+      short: durationMs(p.short),
+      budgetPercent,
+      factor: pairFactor(budgetPercent, period, long),
+      severity: p.severity ?? (i < 2 ? a.pageSeverity : a.ticketSeverity),
+      path: given ? `${path}.alerting.pairs[${i}]` : `${path}.alerting`,
+    };
+  });
+}
+
+function idSelector(service: string, name: string): string {
+  return `{service=${JSON.stringify(service)},slo=${JSON.stringify(name)}}`;
+}
+
+function on(groupBy: string[]): string {
+  return `on (${groupBy.join(', ')})`;
+}
+
+/** Validation with paths: objective, feasibility of each pair, windows, latency buckets, grouping. */
+function validateSlo(slo: SloBody, target: SloTarget, pairs: ResolvedPair[], ctx: BuildContext, path: string): Decimal | undefined {
+  let ok = true;
+  let objective: Decimal | undefined;
+  try {
+    objective = Decimal.from(slo.objective);
+  } catch {
+    ctx.diag.error(`${path}.objective`, 'slo-objective', 'is not a number', { value: slo.objective, hint: 'give the objective in percent, e.g. 99.9' });
+    return undefined;
+  }
+  if (objective.cmp(0) <= 0 || objective.cmp(100) >= 0) {
+    ctx.diag.error(`${path}.objective`, 'slo-objective', objective.cmp(100) >= 0 ? 'an objective of 100% leaves no error budget: every burn rate divides by zero' : 'the objective must be above 0%', {
+      value: slo.objective,
+      hint: 'give a percent strictly between 0 and 100, e.g. 99.9',
+    });
+    return undefined;
+  }
+  const budget = Decimal.from(100).sub(objective).div(100, 12);
+  if (objective.cmp('99.99') >= 0) {
+    const secs = budget.mul(durationMs(slo.window) / 1000).toNumber();
+    ctx.diag.warn(`${path}.objective`, 'slo-objective-tight', `${formatNumber(objective)}% leaves ${formatDuration(Math.round(secs) * 1000) || '0s'} of total outage per ${slo.window}: a full outage spends the budget before anyone can react`, {
+      value: slo.objective,
+      hint: 'consider 99.9 or 99.95, or a longer window',
+    });
+  }
+  const scrape = durationMs(target.scrapeInterval);
+  pairs.forEach((p, i) => {
+    const thr = p.factor.mul(budget);
+    if (thr.cmp(1) >= 0) {
+      const minObjective = Decimal.from(100).sub(Decimal.from(100).div(p.factor, 6));
+      ctx.diag.error(p.path, 'slo-pair-never-fires', `the ${windowName(p.long)}/${windowName(p.short)} pair needs a burn rate of ${formatNumber(p.factor)}x, an error ratio of ${formatNumber(thr)}: more than a total outage gives, so it can never fire; it works only for objectives above ${formatNumber(minObjective)}%`, {
+        value: slo.objective,
+        hint: 'raise the objective, lower the pair\'s budget share, lengthen its long window, or replace the default pairs (alerting.pairs)',
+      });
+      ok = false;
+    }
+    if (p.short >= p.long) {
+      ctx.diag.error(p.path, 'slo-pair-windows', `the short window ${windowName(p.short)} is not shorter than the long window ${windowName(p.long)}`, { hint: 'the Workbook uses a short window of 1/12 of the long one' });
+      ok = false;
+    }
+    for (const [w, which] of [[p.short, 'short'], [p.long, 'long']] as const) {
+      if (w < 5 * M) {
+        ctx.diag.error(p.path, 'slo-window-too-short', `the ${which} window ${windowName(w)} is shorter than 5m, the recorded step every window is built from`, { value: windowName(w), hint: 'use windows of 5m or more' });
+        ok = false;
+      }
+    }
+    if (p.short < 4 * scrape) {
+      ctx.diag.error(p.path, 'slo-short-window-scrape', `the short window ${windowName(p.short)} holds fewer than 4 scrapes at the ${target.scrapeInterval} scrape interval: one missed scrape swings the ratio`, {
+        value: windowName(p.short),
+        hint: `use a short window of at least ${formatDuration(4 * scrape)}, or scrape more often`,
+      });
+      ok = false;
+    }
+    void i;
+  });
+  for (const [i, w] of slo.reportingWindows.entries()) {
+    if (durationMs(w) < 5 * M) {
+      ctx.diag.error(`${path}.reportingWindows[${i}]`, 'slo-window-too-short', `the window ${w} is shorter than 5m`, { value: w, hint: 'use windows of 5m or more' });
+      ok = false;
+    }
+  }
+  if (durationMs(slo.window) < 5 * M) {
+    ctx.diag.error(`${path}.window`, 'slo-window-too-short', `the window ${slo.window} is shorter than 5m`, { value: slo.window, hint: 'SLO windows are days, e.g. 30d or 28d' });
+    ok = false;
+  }
+  slo.groupBy.forEach((g, i) => {
+    if (g === 'slo' || g === 'service' || g === 'le') {
+      ctx.diag.error(`${path}.groupBy[${i}]`, 'slo-group-label', `the label ${g} cannot group an SLO: obsgen sets slo and service on every SLO series`, { value: g, hint: 'define one SLO per service instead of grouping by service' });
+      ok = false;
+    }
+  });
+  return ok ? objective : undefined;
+}
+
+export function buildSlo(slo: SloBody, target: SloTarget, ctx: BuildContext, path: string): Contribution {
+  const out = emptyContribution();
+  const pairs = slo.alerting.disabled ? [] : resolvePairs(slo, path);
+  const objective = validateSlo(slo, target, slo.alerting.disabled ? [] : pairs, ctx, path);
+  const sli = sliExprs(slo, target.http);
+  if (typeof sli === 'string') {
+    ctx.diag.error(`${path}.sli`, 'slo-sli', sli, { hint: 'see docs/slo.md for the SLI kinds' });
+    return out;
+  }
+  if (sli.latency) {
+    const { buckets, seconds, below } = sli.latency;
+    if (!buckets) {
+      ctx.diag.error(`${path}.sli.latency.buckets`, 'slo-latency-buckets', 'the histogram\'s buckets are needed to check the threshold', { hint: 'give buckets: [...] as the service declares them' });
+      return out;
+    }
+    if (!buckets.some((b) => Math.abs(b - seconds) < 1e-12)) {
+      ctx.diag.error(`${path}.sli.latency.below`, 'slo-latency-bucket', `${below} (${seconds}s) is not one of the declared buckets [${[...buckets].sort((a, b) => a - b).join(', ')}]: the share of requests under it cannot be read from the histogram`, {
+        value: below,
+        hint: `use one of the buckets as the threshold, or declare ${seconds} among the service's buckets`,
+      });
+      return out;
+    }
+  }
+  if (!objective) return out;
+
+  const service = target.service;
+  const g = slo.groupBy;
+  const sel = idSelector(service, slo.name);
+  const budget = Decimal.from(100).sub(objective).div(100, 12);
+  const period = durationMs(slo.window);
+  const reporting = [...new Set(slo.reportingWindows.map(durationMs))].filter((w) => w !== period).sort((a, b) => a - b);
+  const alertWindows = [...new Set(pairs.flatMap((p) => [p.long, p.short]))].sort((a, b) => a - b);
+  const ratioWindows = [...new Set([5 * M, ...alertWindows, period, ...reporting])].sort((a, b) => a - b);
+  const incWindows = increaseWindows(ratioWindows);
+  const ruleLabels: Labels = { service, slo: slo.name };
+  const group = `slo-${service}-${slo.name}`;
+  const rec = (name: string, expr: string, extra: Labels = {}): RecordingRule => ({ kind: 'record', name, expr, labels: { ...ruleLabels, ...extra }, source: path });
+  const shared = (name: string, expr: string): RecordingRule => ({ kind: 'record', name, expr, source: path });
+
+  // --- recording rules
+  const main: Rule[] = [];
+  const total5m = `slo:sli_total:increase5m${sel}`;
+  if (sli.totalFromBad) {
+    main.push(rec('slo:sli_error:increase5m', sli.bad!));
+    main.push(rec('slo:sli_total:increase5m', `slo:sli_error:increase5m${sel} * 0 + 1`));
+  } else {
+    main.push(rec('slo:sli_total:increase5m', sli.total!));
+    main.push(
+      rec(
+        'slo:sli_error:increase5m',
+        sli.bad
+          ? `${sli.bad}\nor ${on(g)}\n0 * ${total5m}`
+          : `clamp_min(${total5m} - ${on(g)} ${sli.good!}, 0)\nor ${on(g)}\n${total5m}`,
+      ),
+    );
+  }
+  // Shared by every SLO of the stack (synth keeps one copy of each rule): the windows, levels
+  // and budgets read only recorded series, so one rule serves all SLOs (their slo/service and
+  // grouping labels pass through). Per SLO there are only the raw 5m reads and the alerts.
+  const alertSet = new Set([5 * M, ...alertWindows]);
+  const windowRules: Rule[] = [];
+  for (const w of incWindows) {
+    if (!isTail(w, ratioWindows)) continue;
+    for (const side of ['sli_error', 'sli_total']) windowRules.push(shared(`slo:${side}:increase${windowName(w)}`, increaseExpr(side, w, '')));
+  }
+  const budgetRules: Rule[] = [
+    rec('slo:error_budget:ratio', `vector(${formatNumber(budget)})`),
+    rec('obsgen_slo_info', 'vector(1)', info(slo, objective, sli.kind)),
+  ];
+  for (const w of ratioWindows) {
+    const n = windowName(w);
+    const recorded = w === 5 * M || isTail(w, ratioWindows);
+    const expr = recorded
+      ? `slo:sli_error:increase${n}\n/\n(slo:sli_total:increase${n} > 0)`
+      : `(${increaseExpr('sli_error', w, '').replace(/\n/g, ' ')})\n/\n((${increaseExpr('sli_total', w, '').replace(/\n/g, ' ')}) > 0)`;
+    (alertSet.has(w) ? windowRules : budgetRules).push(shared(`slo:sli_error:ratio_rate${n}`, expr));
+  }
+  for (const w of [period, ...reporting]) {
+    const n = windowName(w);
+    budgetRules.push(shared(`slo:error_budget_remaining:ratio_${n}`, `1 - slo:sli_error:ratio_rate${n} / on (service, slo) group_left slo:error_budget:ratio`));
+  }
+
+  // --- dashboard
+  const uid = dashboardUid(ctx.stack.name, 'slo', service, slo.name);
+  let panelIds = new Map<string, number>();
+  if (slo.dashboard) {
+    const d = sloDashboard({
+      uid,
+      folder: ctx.stack.name,
+      stack: ctx.stack.name,
+      service,
+      slo: slo.name,
+      objective: formatNumber(objective),
+      objectiveRatio: objective.div(100, 12).toNumber(),
+      budget: budget.toNumber(),
+      window: windowName(period),
+      reporting: reporting.map(windowName),
+      alertWindows: pairs.map((p) => ({ long: windowName(p.long), short: windowName(p.short), factor: p.factor.toNumber() })),
+      groupBy: g,
+      datasource: ctx.datasource,
+      source: path,
+    });
+    out.dashboards.push(d.file);
+    panelIds = d.panelIds;
+  }
+  const linkTo = (panel: string) => (slo.dashboard ? ctx.dashboardUrl(uid, panelIds.get(panel)) : undefined);
+
+  // --- alerts
+  const alertName = slo.alerting.name ?? `${pascalCase(service)}${pascalCase(slo.name)}BudgetBurn`;
+  const describeTarget = `${service} SLO ${slo.name} (${formatNumber(objective)}% over ${slo.window})`;
+  const remainingQuery = (labels: Labels) => `slo:error_budget_remaining:ratio_${windowName(period)}{${Object.entries({ ...labels }).sort(([a], [b]) => a.localeCompare(b)).map(([k, v]) => `${k}=${JSON.stringify(v)}`).join(',')}}`;
+  const remainingTemplate = (() => {
+    const fixed = `service=${JSON.stringify(service)},slo=${JSON.stringify(slo.name)}`;
+    if (g.length === 0) return `{{ query \`slo:error_budget_remaining:ratio_${windowName(period)}{${fixed}}\` | first | value | humanizePercentage }}`;
+    const all = [...g.map((l) => [l, `"%s"`] as const), ['service', JSON.stringify(service)] as const, ['slo', JSON.stringify(slo.name)] as const].sort(([a], [b]) => a.localeCompare(b));
+    const text = all.map(([k, v]) => `${k}=${v}`).join(',');
+    const args = all.filter(([k]) => g.includes(k)).map(([k]) => `$labels.${k}`).join(' ');
+    return `{{ printf \`slo:error_budget_remaining:ratio_${windowName(period)}{${text}}\` ${args} | query | first | value | humanizePercentage }}`;
+  })();
+  const groupValues: Labels = Object.fromEntries(g.map((l) => [l, 'g1']));
+  const outLabels: Labels = { ...groupValues, ...ruleLabels };
+  const alerts: AlertRule[] = pairs.map((p) => {
+    const long = windowName(p.long);
+    const short = windowName(p.short);
+    const f = formatNumber(p.factor);
+    const b = formatNumber(budget);
+    let expr = `slo:sli_error:ratio_rate${long}${sel} / ${b} > ${f}\nand ${on(g)}\nslo:sli_error:ratio_rate${short}${sel} / ${b} > ${f}`;
+    if (slo.alerting.minEvents > 0) expr += `\nand ${on(g)}\nslo:sli_total:increase${long}${sel} >= ${formatNumber(slo.alerting.minEvents)}`;
+    const spent = formatNumber(p.budgetPercent);
+    return {
+      kind: 'alert',
+      name: alertName,
+      expr,
+      labels: { severity: p.severity, ...(slo.alerting.labels ?? {}), ...ruleLabels, long_window: long, short_window: short },
+      annotations: {
+        summary: `${service}: SLO ${slo.name} is burning its error budget ${f}x too fast (${long} and ${short} windows)`,
+        description: `${describeTarget}: over the last ${long} the error ratio is {{ $value | printf "%.2f" }}x what the objective allows, and the last ${short} confirms it. At ${f}x, ${spent}% of the ${slo.window} error budget is gone in ${long}. Budget left over ${slo.window}: ${remainingTemplate}.`,
+        burn_rate: '{{ $value | printf "%.2f" }}',
+        remaining_budget: remainingTemplate,
+        runbook_url: ctx.runbookUrl(alertName),
+        ...(linkTo(SLO_PANELS.burnRate) ? { dashboard_url: linkTo(SLO_PANELS.burnRate)! } : {}),
+      },
+      runbook: {
+        meaning: `${describeTarget} is spending its error budget faster than it can afford: ${sli.describe} are at least ${f} times the share the objective allows, over both ${long} and ${short}. Each pair fires at its own speed: fast burns page, slow burns open a ticket.`,
+        impact: `Users see failures now. If the burn goes on, the ${slo.window} objective is missed: ${spent}% of the budget goes every ${long} at this rate.`,
+        diagnosis: [
+          { title: 'Error ratio by window', query: `{__name__=~"slo:sli_error:ratio_rate.*",service="${service}",slo="${slo.name}"}` },
+          { title: 'Budget left', query: `slo:error_budget_remaining:ratio_${windowName(period)}${sel}` },
+          { title: 'Events in the last 5m', query: `slo:sli_total:increase5m${sel}` },
+        ],
+        mitigation: [
+          'Find what changed when the burn started (deploys, config, traffic, dependencies) and roll it back.',
+          'A page that stops within the short window after a fix needs no further action; the slower ticket tiers stay quiet while the page fires (inhibit rules).',
+          'If the budget is exhausted, freeze risky changes until it recovers, as the SLO policy says.',
+        ],
+      },
+      tests: [],
+      source: p.path,
+    };
+  });
+  const exprTests = alerts.length ? attachScenarios(alerts, pairs, { slo, target, budget, outLabels, groupValues, remainingQuery, sel, path }) : [];
+  main.push(...alerts);
+
+  if (slo.alerting.noData) {
+    const nd = slo.alerting.noData;
+    const name = `${alertName.replace(/BudgetBurn$/, '')}SLONoData`;
+    main.push({
+      kind: 'alert',
+      name,
+      expr: `absent(slo:sli_total:increase5m${sel})`,
+      for: nd.for,
+      labels: { severity: nd.severity, ...(slo.alerting.labels ?? {}), ...ruleLabels },
+      annotations: {
+        summary: `${service}: SLO ${slo.name} has no data`,
+        description: `The SLI of ${describeTarget} has had no samples for ${nd.for}: the metrics are gone or renamed, or the target is not scraped. Burn-rate alerts cannot fire meanwhile.`,
+        runbook_url: ctx.runbookUrl(name),
+      },
+      runbook: {
+        meaning: `No 5m SLI sample was recorded for ${describeTarget} for ${nd.for}.`,
+        impact: 'The SLO is blind: its burn-rate alerts cannot fire.',
+        diagnosis: [{ title: 'Recorded totals', query: `slo:sli_total:increase5m${sel}` }],
+        mitigation: ['Check that the target is scraped (up) and still exposes the SLI metrics under the same names and labels.'],
+      },
+      tests: noDataScenarios(slo, target, nd.for, outLabels, groupValues),
+      source: `${path}.alerting.noData`,
+    });
+  }
+  // Expression checks: zero traffic records nothing (no NaN or Inf anywhere).
+  const zero = sliInputs(slo, target.http, [{ minutes: 40, total: 0, bad: 0 }], groupValues, outLabels) ?? [];
+  (main[0] as RecordingRule).tests = [
+    {
+      name: 'zero traffic records no ratio and no budget (no NaN)',
+      series: zero.length && !('availability' in slo.sli) && !('ratio' in slo.sli) ? zero : [{ series: 'obsgen_test_placeholder', values: '0x40' }],
+      checks: [
+        { at: '30m', expr: `slo:sli_error:ratio_rate5m${sel}`, samples: [] },
+        { at: '30m', expr: `slo:sli_error:ratio_rate${windowName(period)}${sel}`, samples: [] },
+        { at: '30m', expr: `slo:error_budget_remaining:ratio_${windowName(period)}${sel}`, samples: [] },
+      ],
+    },
+    ...exprTests,
+  ];
+
+  out.ruleGroups.push({ name: group, rules: main, source: path });
+  out.ruleGroups.push({ name: 'slo-windows', rules: windowRules, source: path, shared: true });
+  if (needsLevel(ratioWindows, 'level1h')) {
+    out.ruleGroups.push({ name: 'slo-level-1h', interval: '5m', rules: ['sli_error', 'sli_total'].map((side) => shared(`slo:${side}:level1h`, levelExpr(side, 'level1h', ''))), source: path, shared: true });
+  }
+  if (needsLevel(ratioWindows, 'level1d')) {
+    out.ruleGroups.push({ name: 'slo-level-1d', interval: '1h', rules: ['sli_error', 'sli_total'].map((side) => shared(`slo:${side}:level1d`, levelExpr(side, 'level1d', ''))), source: path, shared: true });
+  }
+  out.ruleGroups.push({ name: 'slo-budget', interval: '1m', rules: budgetRules, source: path, shared: true });
+
+  // --- inhibit rules: a firing page silences the slower tiers of the same SLO
+  const sorted = pairs.map((p, i) => ({ p, i })).sort((a, b) => a.p.long - b.p.long);
+  sorted.forEach(({ p }, k) => {
+    if (p.severity !== 'critical') return;
+    const slower = sorted.slice(k + 1).map((x) => windowName(x.p.long)).filter((w) => w !== windowName(p.long));
+    if (!slower.length) return;
+    const rule: InhibitRule = {
+      sourceMatchers: [
+        { name: 'alertname', op: '=', value: alertName },
+        { name: 'slo', op: '=', value: slo.name },
+        { name: 'long_window', op: '=', value: windowName(p.long) },
+      ],
+      targetMatchers: [
+        { name: 'alertname', op: '=', value: alertName },
+        { name: 'slo', op: '=', value: slo.name },
+        { name: 'long_window', op: '=~', value: [...new Set(slower)].join('|') },
+      ],
+      equal: ['service', 'slo', ...g],
+      source: p.path,
+    };
+    out.inhibitRules.push(rule);
+  });
+  return out;
+}
+
+/** Whether `w` is the tail another window is built on (6h, 1d). */
+function isTail(w: number, windows: number[]): boolean {
+  return increaseWindows(windows).some((x) => x !== w && tierOf(x).tail === w);
+}
+
+function info(slo: SloBody, objective: Decimal, kind: string): Labels {
+  const out: Labels = { objective: formatNumber(objective), window: slo.window, sli: kind };
+  if (slo.owner) out.owner = slo.owner;
+  if (slo.description) out.description = slo.description;
+  return out;
+}
+
+interface ScenarioCtx {
+  slo: SloBody;
+  target: SloTarget;
+  budget: Decimal;
+  outLabels: Labels;
+  groupValues: Labels;
+  remainingQuery: (labels: Labels) => string;
+  sel: string;
+  path: string;
+}
+
+/** Requests per minute in scenarios: whole numbers so every increase is exact. */
+const T = 100_000;
+
+/**
+ * Scenarios per pair, spread over the pair rules (they share one alert name, so every
+ * check lists every pair firing at that time):
+ * - steady burns from the start at 0.9x and 1.1x the pair's factor: the pair stays quiet,
+ *   then fires (with every pair whose factor is lower);
+ * - a total outage from the start fires every pair;
+ * - zero traffic fires nothing.
+ * Detection and reset after a healthy warm-up are checked on ALERTS (expression tests).
+ */
+function attachScenarios(alerts: AlertRule[], pairs: ResolvedPair[], c: ScenarioCtx): ExprScenario[] {
+  const b = c.budget.toNumber();
+  const minT = Math.max(T, Math.ceil(c.slo.alerting.minEvents));
+  const steady = (bad: number, total = minT): Phase[] => [{ minutes: 40, total, bad }];
+  const firingAt = (ratio: number, carrier: number) =>
+    pairs
+      .map((p, j) => ({ p, j }))
+      .filter(({ p }) => ratio / b > p.factor.toNumber() && ratio > 0)
+      .map(({ j }) => ({
+        labels: c.outLabels,
+        value: ratio / b,
+        queries: { [c.remainingQuery(c.outLabels)]: 1 - ratio / b },
+        ...(j !== carrier ? { rule: { labels: alerts[j]!.labels, annotations: alerts[j]!.annotations } } : {}),
+      }));
+  const scenario = (name: string, phases: Phase[], at: string, carrier: number): AlertScenario | undefined => {
+    const series = sliInputs(c.slo, c.target.http, phases, c.groupValues, c.outLabels);
+    if (!series) return undefined;
+    const ph = phases[0]!;
+    const ratio = ph.total === 0 ? 0 : ph.bad / ph.total;
+    return { name, series, checks: [{ at, firing: ph.total === 0 ? [] : firingAt(ratio, carrier) }] };
+  };
+  // Gauges and raw ratios judge the first sample already: there is no quiet first step.
+  const gaugeLike = 'ratio' in c.slo.sli || 'availability' in c.slo.sli;
+  pairs.forEach((p, i) => {
+    const f = p.factor.toNumber();
+    const tests: AlertScenario[] = [];
+    const under = Math.floor(0.9 * f * b * minT);
+    const over = Math.min(minT, Math.ceil(1.1 * f * b * minT));
+    const s1 = scenario(`${windowName(p.long)}/${windowName(p.short)}: a burn at 0.9x its factor ${formatNumber(p.factor)} does not fire it`, steady(under), '30m', i);
+    const s2 = scenario(`${windowName(p.long)}/${windowName(p.short)}: a burn at 1.1x its factor fires it`, steady(over), '30m', i);
+    // Before the first samples nothing can fire; at 30m the pair must be absent from the firing list.
+    if (s1) tests.push(gaugeLike ? s1 : { ...s1, checks: [{ at: '0m', firing: [] }, ...s1.checks] });
+    if (s2) tests.push(s2);
+    if (i === 0) {
+      const s3 = scenario('a total outage fires every pair', steady(minT), '10m', i);
+      if (s3) tests.push(s3);
+    }
+    if (i === 0 || gaugeLike) {
+      // (Gauge and raw-ratio SLIs have no quiet start, so each pair gets its own quiet scenario.)
+      const s4 = scenario('zero traffic fires nothing', steady(0, 0), '30m', i);
+      if (s4) tests.push(s4);
+    }
+    alerts[i]!.tests = tests;
+  });
+  // Detection and reset after a healthy warm-up, through ALERTS.
+  const first = alerts[0]!;
+  const exprTests: ExprScenario[] = [];
+  pairs.forEach((p) => {
+    // Pages only: the ticket tiers' 1d-3d warm-ups would cost promtool minutes; their thresholds are covered above.
+    if (p.severity !== 'critical' || p.long > 6 * 60 * M) return;
+    const f = p.factor.toNumber();
+    const detect = (p.long / M) * f * b; // minutes for a total outage to lift the long window's ratio to the factor
+    // One evaluation to record the 5m increase, one for the shared window group the alert reads.
+    const fireAfter = Math.ceil(detect + 1e-9) + 2;
+    const warm = p.long / M;
+    const outage = fireAfter + 2;
+    const recovery = p.short / M + 5;
+    const phases: Phase[] = [
+      { minutes: warm, total: T, bad: 0 },
+      { minutes: outage, total: T, bad: T },
+      { minutes: recovery, total: T, bad: 0 },
+    ];
+    const series = sliInputs(c.slo, c.target.http, phases, c.groupValues, c.outLabels);
+    if (!series) return;
+    const alertsSel = `ALERTS{alertname="${first.name}",alertstate="firing",long_window="${windowName(p.long)}",slo="${c.slo.name}",service="${c.target.service}"}`;
+    const quietAt = Math.floor(detect * 0.5);
+    const checks = [
+      { at: formatDuration((warm + quietAt) * M), expr: `count(${alertsSel})`, samples: [] },
+      { at: formatDuration((warm + fireAfter) * M), expr: `count(${alertsSel})`, samples: [{ labels: '{}', value: 1 }] },
+      // The short window's 5m tiles reach 2m30s before it: reset within the short window, that and one evaluation.
+      { at: formatDuration((warm + outage + p.short / M + 4) * M), expr: `count(${alertsSel})`, samples: [] },
+    ];
+    exprTests.push({
+      name: `${windowName(p.long)}/${windowName(p.short)}: a total outage after ${windowName(p.long)} of health fires within ${formatNumber(Math.round(detect * 100) / 100)}m + 2 evaluations and resets within ${windowName(p.short)} of recovery`,
+      series,
+      checks,
+    });
+  });
+  void c.path;
+  return exprTests;
+}
+
+function noDataScenarios(slo: SloBody, target: SloTarget, forDur: string, outLabels: Labels, groupValues: Labels): AlertScenario[] {
+  const at = formatDuration(durationMs(forDur) + 5 * M);
+  const steps = Math.ceil((durationMs(forDur) + 10 * M) / M);
+  const live = sliInputs(slo, target.http, [{ minutes: steps, total: T, bad: 0 }], groupValues, outLabels);
+  const tests: AlertScenario[] = [
+    {
+      name: 'fires when the SLI has no series',
+      series: [{ series: 'obsgen_test_placeholder', values: `0x${steps}` }],
+      checks: [{ at, firing: [{ labels: { service: target.service, slo: slo.name }, value: 1 }] }],
+    },
+  ];
+  if (live) tests.push({ name: 'stays quiet with traffic', series: live, checks: [{ at, firing: [] }] });
+  return tests;
+}

@@ -1,0 +1,98 @@
+/**
+ * How every SLO window is derived from the recorded 5m increases, cheaply and with an
+ * exact recent edge. Three levels are recorded:
+ *   - `slo:sli_*:increase5m` every evaluation (from the raw counters: the only raw read);
+ *   - `slo:sli_*:level1h`, the increase over 1h, re-recorded every 5m from the 5m series;
+ *   - `slo:sli_*:level1d`, the increase over 1d, re-recorded every 1h from the 1h level.
+ * A window W is a recent "tail" window plus a "body" from the level below it:
+ *   W <= 6h:       increase5m + avg_over_time(increase5m[W-5m] offset 2m30s) * (W-5m)/5m
+ *   6h < W < 7d:   increase6h + avg_over_time(level1h[W-6h] offset 5h27m30s) * (W-6h)/1h
+ *   W >= 7d:       increase1d + avg_over_time(level1d[W-1d] offset 11h27m30s) * (W-1d)/1d
+ * Each level sample covers a tile that ends `lag` before it was recorded and is `tile` long,
+ * so the body's offset is tail - tile/2 - lag: the body's soft edges are centred on the
+ * window's edges and the overlap with the tail cancels. `avg_over_time * n` counts tiles,
+ * so the result does not depend on how often a level was recorded (backfill at 1m, live
+ * at 15s). The long windows read a few hundred recorded samples, not days of raw counters.
+ * While the history is shorter than the window the body is missing and the tail stands in
+ * (`or`), so a young SLO reports the ratio over what it has, as rate() would.
+ */
+import { Decimal, formatNumber } from '../core/decimal.ts';
+import { durationMs, formatDuration } from '../core/duration.ts';
+
+const M = 60_000;
+const H = 60 * M;
+const D = 24 * H;
+
+export interface Tier {
+  tail: number;
+  /** Recorded series the body reads ('increase5m', 'level1h', 'level1d'). */
+  level: 'increase5m' | 'level1h' | 'level1d';
+  tile: number;
+  lag: number;
+}
+
+const TIER_A: Tier = { tail: 5 * M, level: 'increase5m', tile: 5 * M, lag: 0 };
+const TIER_B: Tier = { tail: 6 * H, level: 'level1h', tile: H, lag: 5 * M / 2 };
+const TIER_C: Tier = { tail: D, level: 'level1d', tile: D, lag: H / 2 + 5 * M / 2 };
+
+export function tierOf(ms: number): Tier {
+  if (ms <= 6 * H) return TIER_A;
+  if (ms < 7 * D) return TIER_B;
+  return TIER_C;
+}
+
+/** Window names as they appear in series names: `5m`, `1h`, `1d`, `30d`. */
+export function windowName(ms: number): string {
+  return formatDuration(ms);
+}
+
+/** Every window that must be recorded as an increase to derive `windows` (tails included), ascending. */
+export function increaseWindows(windows: number[]): number[] {
+  const out = new Set<number>();
+  const add = (w: number) => {
+    if (w === 5 * M || out.has(w)) return;
+    out.add(w);
+    const t = tierOf(w);
+    add(t.tail);
+  };
+  windows.forEach(add);
+  return [...out].sort((a, b) => a - b);
+}
+
+export function needsLevel(windows: number[], level: 'level1h' | 'level1d'): boolean {
+  const all = increaseWindows(windows);
+  if (level === 'level1d') return all.some((w) => tierOf(w).level === 'level1d');
+  return all.some((w) => tierOf(w).level !== 'increase5m');
+}
+
+/** The expression of the increase over `ms` for one side (`sli_error` or `sli_total`). */
+export function increaseExpr(side: string, ms: number, sel: string): string {
+  const t = tierOf(ms);
+  const tail = `slo:${side}:increase${windowName(t.tail)}${sel}`;
+  const range = ms - t.tail;
+  const offset = t.tail - t.tile / 2 - t.lag;
+  const k = Decimal.from(range).div(t.tile, 12);
+  const body = `avg_over_time(slo:${side}:${t.level}${sel}[${formatDuration(range)}] offset ${formatDuration(offset)}) * ${formatNumber(k)}`;
+  return `${tail} + ${body}\nor\n${tail}`;
+}
+
+/** Level rules: `level1h` = 1h of 5m increases (every 5m), `level1d` = 1d of the 1h level (every 1h). */
+export function levelExpr(side: string, level: 'level1h' | 'level1d', sel: string): string {
+  return level === 'level1h' ? `avg_over_time(slo:${side}:increase5m${sel}[1h]) * 12` : `avg_over_time(slo:${side}:level1h${sel}[1d]) * 24`;
+}
+
+export function parseWindow(text: string): number {
+  return durationMs(text);
+}
+
+/** `increaseExpr` with the tails expanded down to the recorded 5m series (for checks at past times, where only the levels have history). */
+export function increaseExprInline(side: string, ms: number, sel: string): string {
+  if (ms === 5 * M) return `slo:${side}:increase5m${sel}`;
+  const t = tierOf(ms);
+  const tail = t.tail === 5 * M ? `slo:${side}:increase5m${sel}` : `(${increaseExprInline(side, t.tail, sel)})`;
+  const range = ms - t.tail;
+  const offset = t.tail - t.tile / 2 - t.lag;
+  const k = Decimal.from(range).div(t.tile, 12);
+  const body = `avg_over_time(slo:${side}:${t.level}${sel}[${formatDuration(range)}] offset ${formatDuration(offset)}) * ${formatNumber(k)}`;
+  return `(${tail} + ${body} or ${tail})`;
+}

@@ -1,0 +1,112 @@
+/**
+ * `obsgen stack up|status|reload|down` as a user runs it, on a test-only stack built from the
+ * same factories: an HTTP service (the demo service via --demo), node exporter behind a
+ * plain scrape job, a Slack receiver whose secret file does not exist (a stand-in is used).
+ * The CLI exits after `up`; `down` must then stop exactly what `up` started, by pid.
+ */
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { isAlive, readState, stopStack } from '../../src/stack/native/index.ts';
+import { tempDir } from '../helpers.ts';
+import { obsgen, waitFor } from './helpers.ts';
+
+const STACK = `import { defineStack, httpService } from 'obsgen';
+
+export default defineStack({
+  name: 'e2e-cli',
+  services: [
+    httpService({
+      name: 'shop',
+      targets: ['shop:8080'],
+      metrics: { requests: 'http_requests_total', duration: 'http_request_duration_seconds', codeLabel: 'status' },
+      alerts: { errorRatio: { name: 'ShopErrors', above: 0.05, for: '1m', severity: 'warning' } },
+    }),
+  ],
+  scrapeJobs: [{ name: 'node', targets: ['node-exporter:9100'] }],
+  alerting: {
+    receivers: { team: { slack: { apiUrlFile: '/run/secrets/slack_api_url', channel: '#shop' } } },
+    routes: [{ match: { severity: 'warning' }, receiver: 'team' }],
+  },
+});
+`;
+
+let work: string;
+let out: string;
+let state: string;
+let pids: { pid: number; startTime: string }[] = [];
+
+beforeAll(() => {
+  work = tempDir('obsgen-e2e-cli-');
+  out = join(work, 'out');
+  state = join(work, 'state');
+  mkdirSync(join(work, 'stacks'));
+  writeFileSync(join(work, 'stacks/e2e-cli.ts'), STACK);
+  const b = obsgen(['build', '--file', join(work, 'stacks/e2e-cli.ts'), '--out', out]);
+  expect(b.status, b.stderr).toBe(0);
+});
+
+afterAll(async () => {
+  // Whatever failed above: stop what is recorded, then check every pid is gone.
+  await stopStack(state);
+  for (const p of pids) expect(isAlive(p.pid, p.startTime), `pid ${p.pid}`).toBe(false);
+  rmSync(work, { recursive: true, force: true });
+});
+
+describe('obsgen stack up|status|reload|down', () => {
+  it('up starts Prometheus, Alertmanager, node exporter and the demo service, says Grafana is skipped, and returns', () => {
+    const r = obsgen(['stack', 'up', 'e2e-cli', '--out', out, '--state', state, '--demo', 'shop', '--scrape-interval', '1s']);
+    expect(r.status, r.stderr + r.stdout).toBe(0);
+    const s = readState(state)!;
+    pids = s.processes.map((p) => ({ pid: p.pid, startTime: p.startTime }));
+    expect(s.processes.map((p) => `${p.name}:${p.kind}`).sort()).toEqual(['alertmanager:alertmanager', 'node-exporter:node-exporter', 'prometheus:prometheus', 'shop:command']);
+    expect(r.stdout).toMatch(/skipped grafana: Grafana has no Debian package/);
+    expect(r.stdout).toContain('note: secret slack_api_url: ./secrets/slack_api_url does not exist; using a stand-in');
+    expect(r.stdout).toContain(`prometheus    http://127.0.0.1:${s.processes.find((p) => p.name === 'prometheus')!.port}`);
+    for (const p of s.processes) {
+      expect(isAlive(p.pid, p.startTime)).toBe(true);
+      expect(readFileSync(join(state, 'pids', `${p.name}.pid`), 'utf8').trim()).toBe(String(p.pid));
+      expect(existsSync(join(state, 'logs', `${p.name}.log`))).toBe(true);
+    }
+    // Alertmanager reads the stand-in, never the bundle's path.
+    const amYml = readFileSync(join(state, 'runtime/alertmanager/alertmanager.yml'), 'utf8');
+    expect(amYml).toContain(`api_url_file: ${join(state, 'secrets/slack_api_url')}`);
+    expect(amYml).not.toContain('/run/secrets/');
+  });
+
+  it('up refuses to start the same stack twice', () => {
+    const r = obsgen(['stack', 'up', 'e2e-cli', '--out', out, '--state', state, '--demo', 'shop']);
+    expect(r.status).toBe(1);
+    expect(r.stderr).toContain('is already up');
+    expect(readState(state)!.processes.map((p) => p.pid).sort()).toEqual(pids.map((p) => p.pid).sort());
+  });
+
+  it('status reports every process ready and every target up, node exporter included', async () => {
+    const { value } = await waitFor('status: 4/4 targets up', 30_000, async () => {
+      const r = obsgen(['stack', 'status', 'e2e-cli', '--state', state]);
+      return r.status === 0 && r.stdout.includes('targets: 4/4 up') ? r.stdout : undefined;
+    }, 1000);
+    for (const name of ['prometheus', 'alertmanager', 'node-exporter', 'shop']) expect(value).toMatch(new RegExp(`^${name}\\s+\\d+\\s+127\\.0\\.0\\.1:\\d+\\s+ready`, 'm'));
+    expect(value).toMatch(/node-exporter .*\(for node-exporter:9100\)/);
+  });
+
+  it('reload validates the re-rendered copy and reloads both', () => {
+    const r = obsgen(['stack', 'reload', 'e2e-cli', '--state', state]);
+    expect(r.status, r.stderr).toBe(0);
+    expect(r.stdout).toContain('reloaded alertmanager, prometheus');
+  });
+
+  it('down stops exactly the recorded pids; status then says not running', () => {
+    const r = obsgen(['stack', 'down', 'e2e-cli', '--state', state]);
+    expect(r.status).toBe(0);
+    for (const p of pids) {
+      expect(r.stdout).toMatch(new RegExp(`pid ${p.pid}: stopped with SIG(TERM|KILL)`));
+      expect(isAlive(p.pid, p.startTime)).toBe(false);
+    }
+    expect(existsSync(join(state, 'state.json'))).toBe(false);
+    expect(existsSync(join(state, 'last-run.json'))).toBe(true);
+    const s = obsgen(['stack', 'status', 'e2e-cli', '--state', state]);
+    expect(s.status).toBe(3);
+    expect(s.stdout).toContain('not running');
+  });
+});

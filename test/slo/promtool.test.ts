@@ -1,0 +1,114 @@
+/**
+ * Every SLI kind through the real promtool: the generated scenarios (steady burns under and
+ * over each pair's factor, a total outage, zero traffic, detection and reset of the pages
+ * after a healthy warm-up) must pass as generated, and the bundle must load in promtool and amtool.
+ */
+import { spawn } from 'node:child_process';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
+import { buildStack, defineStack, httpService, slo } from 'obsgen';
+import { tempDir } from '../helpers.ts';
+
+const stack = defineStack({
+  name: 'slo-kinds',
+  prometheus: { scrapeInterval: '30s' },
+  services: [
+    httpService({
+      name: 'shop',
+      targets: ['shop:8080'],
+      metrics: { codeLabel: 'status' },
+      dashboard: false,
+      slos: [{ name: 'errors', objective: '99.5', window: '28d', sli: { errorRatio: { errorCodes: '5..|429' } }, alerting: { noData: { for: '10m' } } }],
+    }),
+  ],
+  slos: [
+    slo({
+      service: 'search',
+      name: 'good-events',
+      objective: 99.9,
+      groupBy: ['region'],
+      sli: { events: { good: 'search_requests_total{outcome="ok"}', total: 'search_requests_total' } },
+    }),
+    slo({
+      service: 'search',
+      name: 'fast',
+      objective: 99,
+      sli: { latency: { below: '250ms', histogram: 'search_duration_seconds', matchers: 'job="search"', buckets: [0.1, 0.25, 1] } },
+    }),
+    slo({ service: 'edge', name: 'probe', objective: 99.9, sli: { availability: { gauge: 'probe_success{job="blackbox"}' } } }),
+    slo({ service: 'batch', name: 'ratio', objective: 99, sli: { ratio: { errorRatio: 'sum(rate(jobs_failed_total[{{window}}])) / sum(rate(jobs_total[{{window}}]))' } } }),
+  ],
+  alerting: { receivers: { pager: { webhook: { url: 'http://127.0.0.1:9/hook' } } }, routes: [{ match: { severity: 'critical' }, receiver: 'pager' }] },
+});
+
+const out = tempDir('obsgen-slo-');
+let result: ReturnType<typeof buildStack>;
+
+function promtool(dir: string, file: string): Promise<{ code: number; output: string; seconds: number }> {
+  const t0 = Date.now();
+  return new Promise((resolve) => {
+    const p = spawn('promtool', ['test', 'rules', file], { cwd: dir });
+    let output = '';
+    p.stdout.on('data', (d) => (output += d));
+    p.stderr.on('data', (d) => (output += d));
+    p.on('close', (code) => resolve({ code: code ?? 1, output, seconds: (Date.now() - t0) / 1000 }));
+  });
+}
+
+beforeAll(() => {
+  result = buildStack(stack, out);
+}, 60_000);
+
+describe('SLI kinds through promtool', () => {
+  it('builds and passes promtool check config/rules, amtool and docker-compose', () => {
+    expect(result.diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
+    expect(result.verify?.ran.filter((r) => !r.ok)).toEqual([]);
+  });
+
+  it('renders the inhibit rules into alertmanager.yml', () => {
+    const am = parse(readFileSync(join(out, 'slo-kinds/alertmanager/alertmanager.yml'), 'utf8'));
+    const rules = (am.inhibit_rules as { source_matchers: string[]; target_matchers: string[]; equal: string[] }[]).filter((r) => r.source_matchers.some((m) => m.startsWith('slo=')));
+    expect(rules.length).toBe(2 * 5);
+    const grouped = rules.find((r) => r.source_matchers.includes('slo="good-events"') && r.source_matchers.includes('long_window="1h"'))!;
+    expect(grouped.target_matchers).toContain('long_window=~"6h|1d|3d"');
+    expect(grouped.equal).toEqual(['service', 'slo', 'region']);
+  });
+
+  it('passes every generated SLO test, each file in reasonable time', async () => {
+    const dir = join(out, 'slo-kinds/prometheus/tests');
+    const files = readdirSync(dir).filter((f) => f.startsWith('slo-'));
+    expect(files.sort()).toEqual([
+      'slo-batch-ratio.test.yml',
+      'slo-edge-probe.test.yml',
+      'slo-search-fast.test.yml',
+      'slo-search-good-events.test.yml',
+      'slo-shop-errors.test.yml',
+    ]);
+    // Two at a time: the machine has two cores.
+    const results: { file: string; code: number; output: string; seconds: number }[] = [];
+    for (let i = 0; i < files.length; i += 2) {
+      const batch = await Promise.all(files.slice(i, i + 2).map(async (f) => ({ file: f, ...(await promtool(dir, f)) })));
+      results.push(...batch);
+    }
+    for (const r of results) {
+      expect(r.output, r.file).toContain('SUCCESS');
+      expect(r.code, r.file).toBe(0);
+      expect(r.seconds, r.file).toBeLessThan(20);
+    }
+    const cases = files.map((f) => (readFileSync(join(dir, f), 'utf8').match(/^ {2}- name: /gm) ?? []).length);
+    expect(cases.every((n) => n >= 12)).toBe(true);
+  }, 120_000);
+
+  it('checks detection and reset of the pages through ALERTS', () => {
+    const t = parse(readFileSync(join(out, 'slo-kinds/prometheus/tests/slo-search-good-events.test.yml'), 'utf8'));
+    const detect = t.tests.find((x: { name: string }) => x.name.includes('1h/5m: a total outage after 1h of health'));
+    expect(detect.promql_expr_test.map((c: { eval_time: string }) => c.eval_time)).toEqual(['1h', '1h3m', '1h14m']);
+    expect(detect.promql_expr_test[1].expr).toBe('count(ALERTS{alertname="SearchGoodEventsBudgetBurn",alertstate="firing",long_window="1h",slo="good-events",service="search"})');
+    expect(detect.input_series.map((s: { series: string }) => s.series)).toEqual([
+      'search_requests_total{outcome="ok",region="g1"}',
+      'search_requests_total{outcome="500",region="g1"}',
+    ]);
+  });
+});

@@ -1,0 +1,293 @@
+/** The SLO engine's output, unit by unit: rules, alerts, inhibit rules, dashboard, validation. */
+import { describe, expect, it } from 'vitest';
+import { defineStack, httpService, slo, synth, trySynth, type AlertRule, type RecordingRule } from 'obsgen';
+import financialApi from '../../stacks/financial-api.ts';
+import { pairFactor } from '../../src/slo/build.ts';
+import { Decimal } from '../../src/core/decimal.ts';
+import { increaseExpr, increaseWindows } from '../../src/slo/windows.ts';
+
+const H = 3_600_000;
+
+function stackWith(slos: unknown[], extra: Record<string, unknown> = {}) {
+  return defineStack({ name: 'slo-test', slos: slos as never, alerting: { receivers: {} }, ...extra });
+}
+
+const events = (extra: Record<string, unknown> = {}) =>
+  slo({
+    service: 'api',
+    name: 'availability',
+    objective: 99.9,
+    sli: { events: { bad: 'http_requests_total{job="api",code=~"5.."}', total: 'http_requests_total{job="api"}' } },
+    ...extra,
+  } as never);
+
+function rulesOf(bundle: ReturnType<typeof synth>) {
+  const all = bundle.ruleGroups.flatMap((g) => g.rules);
+  return {
+    records: all.filter((r): r is RecordingRule => r.kind === 'record'),
+    alerts: all.filter((r): r is AlertRule => r.kind === 'alert'),
+  };
+}
+
+function diagnostics(stack: ReturnType<typeof stackWith>) {
+  return trySynth(stack).diagnostics.items;
+}
+
+describe('burn-rate factors', () => {
+  it('derives the Workbook factors from budget share and window, exactly', () => {
+    const d = 30 * 24 * H;
+    expect(pairFactor(Decimal.from(2), d, H).toString()).toBe('14.4');
+    expect(pairFactor(Decimal.from(5), d, 6 * H).toString()).toBe('6');
+    expect(pairFactor(Decimal.from(10), d, 24 * H).toString()).toBe('3');
+    expect(pairFactor(Decimal.from(10), d, 72 * H).toString()).toBe('1');
+    expect(pairFactor(Decimal.from(2), 28 * 24 * H, H).toString()).toBe('13.44');
+  });
+});
+
+describe('windows', () => {
+  it('derives long windows from tails and levels, never from raw counters', () => {
+    expect(increaseWindows([5 * 60_000, H, 3 * 24 * H, 30 * 24 * H]).map((w) => w / 60_000)).toEqual([60, 360, 1440, 4320, 43200]);
+    expect(increaseExpr('sli_error', H, '{slo="a"}')).toBe(
+      'slo:sli_error:increase5m{slo="a"} + avg_over_time(slo:sli_error:increase5m{slo="a"}[55m] offset 2m30s) * 11\nor\nslo:sli_error:increase5m{slo="a"}',
+    );
+    expect(increaseExpr('sli_total', 3 * 24 * H, '{}')).toContain('slo:sli_total:increase6h{} + avg_over_time(slo:sli_total:level1h{}[2d18h] offset 5h27m30s) * 66');
+    expect(increaseExpr('sli_total', 30 * 24 * H, '{}')).toContain('slo:sli_total:increase1d{} + avg_over_time(slo:sli_total:level1d{}[29d] offset 11h27m30s) * 29');
+  });
+});
+
+describe('an events SLO with the default policy', () => {
+  const bundle = synth(stackWith([events({ reportingWindows: ['7d'], owner: 'team-api', description: 'API answers' })]));
+  const { records, alerts } = rulesOf(bundle);
+
+  it('reads the raw counters once, in the 5m increases', () => {
+    const raw = records.filter((r) => r.expr.includes('http_requests_total'));
+    expect(raw.map((r) => r.name)).toEqual(['slo:sli_total:increase5m', 'slo:sli_error:increase5m']);
+    expect(raw[0]!.expr).toBe('sum(increase(http_requests_total{job="api"}[5m]))');
+    expect(raw[1]!.expr).toContain('or on ()\n0 * slo:sli_total:increase5m{service="api",slo="availability"}');
+    const own = bundle.ruleGroups.find((g) => g.name === 'slo-api-availability')!.rules;
+    for (const r of own) expect(r.labels).toMatchObject({ service: 'api', slo: 'availability' });
+    // Everything else reads recorded series only, in groups every SLO of the stack shares.
+    for (const g of bundle.ruleGroups.filter((x) => x.name !== 'slo-api-availability')) {
+      expect(g.shared).toBe(true);
+      for (const r of g.rules) expect(r.expr).not.toContain('http_requests_total');
+    }
+  });
+
+  it('records the error ratio per window, guarded against zero traffic', () => {
+    const ratios = records.filter((r) => r.name.startsWith('slo:sli_error:ratio_rate')).map((r) => r.name);
+    expect(ratios).toEqual(['5m', '30m', '1h', '2h', '6h', '1d', '3d', '7d', '30d'].map((w) => `slo:sli_error:ratio_rate${w}`));
+    const r1h = records.find((r) => r.name === 'slo:sli_error:ratio_rate1h')!;
+    expect(r1h.expr).toBe(
+      '(slo:sli_error:increase5m + avg_over_time(slo:sli_error:increase5m[55m] offset 2m30s) * 11 or slo:sli_error:increase5m)\n/\n((slo:sli_total:increase5m + avg_over_time(slo:sli_total:increase5m[55m] offset 2m30s) * 11 or slo:sli_total:increase5m) > 0)',
+    );
+    expect(records.find((r) => r.name === 'slo:sli_error:ratio_rate1d')!.expr).toBe('slo:sli_error:increase1d\n/\n(slo:sli_total:increase1d > 0)');
+  });
+
+  it('records budget, objective and metadata with exact numbers', () => {
+    const expr = (n: string) => records.find((r) => r.name === n)!.expr;
+    expect(expr('slo:error_budget_remaining:ratio_30d')).toBe('1 - slo:sli_error:ratio_rate30d / on (service, slo) group_left slo:error_budget:ratio');
+    expect(expr('slo:error_budget_remaining:ratio_7d')).toContain('ratio_rate7d');
+    expect(expr('slo:error_budget:ratio')).toBe('vector(0.001)');
+    const info = records.find((r) => r.name === 'obsgen_slo_info')!;
+    expect(info.labels).toEqual({ service: 'api', slo: 'availability', objective: '99.9', window: '30d', sli: 'events', owner: 'team-api', description: 'API answers' });
+  });
+
+  it('puts the windows, the 1h and 1d levels and the budgets in shared groups with longer intervals', () => {
+    const groups = bundle.ruleGroups.map((g) => [g.name, g.interval ?? '']);
+    expect(groups).toEqual([
+      ['slo-api-availability', ''],
+      ['slo-windows', ''],
+      ['slo-level-1h', '5m'],
+      ['slo-level-1d', '1h'],
+      ['slo-budget', '1m'],
+    ]);
+  });
+
+  it('keeps one copy of the shared rules for many SLOs', () => {
+    const two = synth(stackWith([events(), events({ name: 'other', objective: 99 })]));
+    const windows = two.ruleGroups.find((g) => g.name === 'slo-windows')!;
+    expect(windows.rules.length).toBe(bundle.ruleGroups.find((g) => g.name === 'slo-windows')!.rules.length);
+    const budget = two.ruleGroups.find((g) => g.name === 'slo-budget')!.rules.filter((r) => r.name === 'slo:error_budget:ratio');
+    expect(budget.map((r) => r.expr)).toEqual(['vector(0.001)', 'vector(0.01)']);
+  });
+
+  it('has one alert per Workbook pair with stable labels and no for:', () => {
+    expect(alerts.map((a) => [a.labels.long_window, a.labels.short_window, a.labels.severity])).toEqual([
+      ['1h', '5m', 'critical'],
+      ['6h', '30m', 'critical'],
+      ['1d', '2h', 'warning'],
+      ['3d', '6h', 'warning'],
+    ]);
+    for (const a of alerts) {
+      expect(a.name).toBe('ApiAvailabilityBudgetBurn');
+      expect(a.for).toBeUndefined();
+      expect(a.labels).toMatchObject({ service: 'api', slo: 'availability' });
+      expect(a.annotations.runbook_url).toBe('runbooks/ApiAvailabilityBudgetBurn.md');
+      expect(a.annotations.dashboard_url).toMatch(/^http:\/\/localhost:3000\/d\/slo-test-slo-api-availability\?viewPanel=\d+$/);
+      expect(a.annotations.burn_rate).toBe('{{ $value | printf "%.2f" }}');
+      expect(a.annotations.remaining_budget).toBe('{{ query `slo:error_budget_remaining:ratio_30d{service="api",slo="availability"}` | first | value | humanizePercentage }}');
+    }
+    expect(alerts[0]!.expr).toBe(
+      'slo:sli_error:ratio_rate1h{service="api",slo="availability"} / 0.001 > 14.4\nand on ()\nslo:sli_error:ratio_rate5m{service="api",slo="availability"} / 0.001 > 14.4',
+    );
+    expect(alerts[3]!.expr).toMatch(/ratio_rate3d.* > 1\n/);
+  });
+
+  it('generates fire, quiet, outage, zero-traffic and detection scenarios', () => {
+    const names = alerts.flatMap((a) => a.tests.map((t) => t.name));
+    expect(names).toContain('1h/5m: a burn at 0.9x its factor 14.4 does not fire it');
+    expect(names).toContain('3d/6h: a burn at 1.1x its factor fires it');
+    expect(names).toContain('a total outage fires every pair');
+    expect(names).toContain('zero traffic fires nothing');
+    const outage = alerts[0]!.tests.find((t) => t.name === 'a total outage fires every pair')!;
+    expect(outage.checks[0]!.firing).toHaveLength(4);
+    expect(outage.checks[0]!.firing[0]!.value).toBe(1 / 0.001);
+    const carrier = records[0]!;
+    const detection = (carrier.tests ?? []).map((t) => t.name);
+    expect(detection).toEqual([
+      'zero traffic records no ratio and no budget (no NaN)',
+      '1h/5m: a total outage after 1h of health fires within 0.86m + 2 evaluations and resets within 5m of recovery',
+      '6h/30m: a total outage after 6h of health fires within 2.16m + 2 evaluations and resets within 30m of recovery',
+    ]);
+  });
+
+  it('has inhibit rules: a page silences the slower tiers of the same SLO', () => {
+    const slo = bundle.inhibitRules.filter((r) => r.sourceMatchers.some((m) => m.name === 'slo'));
+    expect(slo.map((r) => [r.sourceMatchers.find((m) => m.name === 'long_window')!.value, r.targetMatchers.find((m) => m.name === 'long_window')!.value])).toEqual([
+      ['1h', '6h|1d|3d'],
+      ['6h', '1d|3d'],
+    ]);
+    expect(slo[0]!.equal).toEqual(['service', 'slo']);
+  });
+
+  it('has a dashboard with SLI, budget, burn rate and alert panels', () => {
+    const d = bundle.dashboards.find((x) => x.uid === 'slo-test-slo-api-availability')!;
+    const text = JSON.stringify(d.model);
+    for (const t of ['SLI', 'Error budget remaining', 'Burn rate per alert window', 'Alerts firing']) expect(text).toContain(`"title":"${t}"`);
+    expect(text).toContain('ALERTS{alertstate=\\"firing\\",service=\\"api\\",slo=\\"availability\\"}');
+    expect(text).toContain('"value":0.999');
+  });
+});
+
+describe('grouped SLOs', () => {
+  const bundle = synth(stackWith([events({ groupBy: ['route', 'region'], alerting: { noData: { for: '20m' }, minEvents: 100 } })]));
+  const { records, alerts } = rulesOf(bundle);
+
+  it('carries the grouping labels through rules, alerts and the dashboard', () => {
+    expect(records[0]!.expr).toBe('sum by (route, region) (increase(http_requests_total{job="api"}[5m]))');
+    const burn = alerts.filter((a) => a.labels.long_window);
+    expect(burn[0]!.expr).toContain('and on (route, region)');
+    expect(burn[0]!.expr).toContain('slo:sli_total:increase1h{service="api",slo="availability"} >= 100');
+    expect(burn[0]!.annotations.remaining_budget).toBe(
+      '{{ printf `slo:error_budget_remaining:ratio_30d{region="%s",route="%s",service="api",slo="availability"}` $labels.region $labels.route | query | first | value | humanizePercentage }}',
+    );
+    expect(bundle.inhibitRules.find((r) => r.equal.includes('route'))!.equal).toEqual(['service', 'slo', 'route', 'region']);
+    const vars = JSON.stringify(bundle.dashboards.find((d) => d.uid === 'slo-test-slo-api-availability')!.model.templating);
+    expect(vars).toContain('label_values(slo:sli_total:increase5m{service=\\"api\\",slo=\\"availability\\"}, route)');
+  });
+
+  it('adds a no-data alert with a for:', () => {
+    const nd = alerts.find((a) => a.name === 'ApiAvailabilitySLONoData')!;
+    expect(nd.expr).toBe('absent(slo:sli_total:increase5m{service="api",slo="availability"})');
+    expect(nd.for).toBe('20m');
+  });
+});
+
+describe('policies', () => {
+  it('takes custom pairs, severities and names; disabled gives no alerts', () => {
+    const b = synth(
+      stackWith([
+        events({ alerting: { name: 'CheckoutBurn', pairs: [{ long: '2h', short: '10m', budget: 5, severity: 'critical' }, { long: '1d', short: '2h', budget: 20 }] } }),
+        events({ name: 'quiet', alerting: { disabled: true } }),
+      ]),
+    );
+    const { alerts } = rulesOf(b);
+    expect(alerts.map((a) => [a.name, a.labels.long_window, a.labels.severity])).toEqual([
+      ['CheckoutBurn', '2h', 'critical'],
+      ['CheckoutBurn', '1d', 'critical'],
+    ]);
+    expect(alerts[0]!.expr).toContain('> 18');
+    expect(alerts[1]!.expr).toContain('> 6');
+  });
+
+  it('uses the window for factors: 28d gives 13.44', () => {
+    const { alerts } = rulesOf(synth(stackWith([events({ window: '28d' })])));
+    expect(alerts[0]!.expr).toContain('> 13.44');
+  });
+});
+
+describe('validation with paths', () => {
+  const find = (items: ReturnType<typeof diagnostics>, code: string) => items.filter((d) => d.code === code);
+
+  it('rejects an objective of 100 or <= 0, warns at >= 99.99', () => {
+    expect(find(diagnostics(stackWith([events({ objective: 100 })])), 'slo-objective')[0]).toMatchObject({ severity: 'error', path: 'slos[0].objective' });
+    expect(find(diagnostics(stackWith([events({ objective: 0 })])), 'slo-objective')[0]).toMatchObject({ severity: 'error', path: 'slos[0].objective' });
+    const w = find(diagnostics(stackWith([events({ objective: 99.995 })])), 'slo-objective-tight')[0]!;
+    expect(w).toMatchObject({ severity: 'warning', path: 'slos[0].objective' });
+    expect(w.message).toContain('2m10s of total outage per 30d');
+  });
+
+  it('says at which objective a pair stops working', () => {
+    const d = find(diagnostics(stackWith([events({ objective: 92 })])), 'slo-pair-never-fires');
+    expect(d).toHaveLength(1);
+    expect(d[0]!.path).toBe('slos[0].alerting');
+    expect(d[0]!.message).toContain('the 1h/5m pair needs a burn rate of 14.4x, an error ratio of 1.152');
+    expect(d[0]!.message).toContain('objectives above 93.055556%');
+    const custom = find(diagnostics(stackWith([events({ objective: 80, alerting: { pairs: [{ long: '6h', short: '30m', budget: 5 }] } })])), 'slo-pair-never-fires');
+    expect(custom[0]!.path).toBe('slos[0].alerting.pairs[0]');
+    expect(custom[0]!.message).toContain('objectives above 83.333333%');
+  });
+
+  it('rejects a short window under 4 scrape intervals', () => {
+    const d = find(diagnostics(stackWith([events()], { prometheus: { scrapeInterval: '2m' } })), 'slo-short-window-scrape');
+    expect(d[0]).toMatchObject({ severity: 'error', path: 'slos[0].alerting', value: '5m' });
+    expect(d[0]!.hint).toContain('at least 8m');
+  });
+
+  it('rejects a latency threshold that is not a declared bucket, naming the buckets', () => {
+    const stack = defineStack({
+      name: 'slo-test',
+      services: [httpService({ name: 'api', targets: ['api:80'], buckets: [0.1, 0.25, 0.5, 1], slos: [{ name: 'fast', objective: 99, sli: { latency: { below: '300ms' } } }] })],
+      alerting: { receivers: {} },
+    });
+    const d = find(diagnostics(stack), 'slo-latency-bucket')[0]!;
+    expect(d.path).toBe('services[0].slos[0].sli.latency.below');
+    expect(d.message).toContain('[0.1, 0.25, 0.5, 1]');
+  });
+
+  it('rejects grouping by slo or service and unknown keys, all in one pass', () => {
+    const items = diagnostics(stackWith([events({ groupBy: ['service'] }), events({ name: 'b', objectve: 99 })]));
+    expect(find(items, 'slo-group-label')[0]!.path).toBe('slos[0].groupBy[0]');
+    expect(items.find((d) => d.code === 'schema')!.path).toBe('slos[1].objectve');
+  });
+});
+
+describe('financial-api SLOs', () => {
+  const bundle = synth(financialApi);
+  const { records, alerts } = rulesOf(bundle);
+  it('has availability 99.9% and latency 99% under 300ms over 30d', () => {
+    const info = records.filter((r) => r.name === 'obsgen_slo_info').map((r) => r.labels);
+    expect(info).toEqual([
+      expect.objectContaining({ slo: 'availability', objective: '99.9', window: '30d', sli: 'errorRatio' }),
+      expect.objectContaining({ slo: 'latency', objective: '99', window: '30d', sli: 'latency' }),
+    ]);
+    const lat = records.find((r) => r.name === 'slo:sli_total:increase5m' && r.labels?.slo === 'latency')!;
+    expect(lat.expr).toBe('sum(increase(http_request_duration_seconds_count{job="financial-api"}[5m]))');
+    const good = records.find((r) => r.name === 'slo:sli_error:increase5m' && r.labels?.slo === 'latency')!;
+    expect(good.expr).toContain('http_request_duration_seconds_bucket{job="financial-api",le="0.3"}');
+    const avail = records.find((r) => r.name === 'slo:sli_error:increase5m' && r.labels?.slo === 'availability')!;
+    expect(avail.expr).toContain('http_requests_total{job="financial-api",status=~"5.."}');
+    expect(alerts.filter((a) => a.labels.slo).map((a) => `${a.name} ${a.labels.long_window}`)).toEqual([
+      'FinancialApiAvailabilityBudgetBurn 1h',
+      'FinancialApiAvailabilityBudgetBurn 6h',
+      'FinancialApiAvailabilityBudgetBurn 1d',
+      'FinancialApiAvailabilityBudgetBurn 3d',
+      'FinancialApiLatencyBudgetBurn 1h',
+      'FinancialApiLatencyBudgetBurn 6h',
+      'FinancialApiLatencyBudgetBurn 1d',
+      'FinancialApiLatencyBudgetBurn 3d',
+    ]);
+    // 1 - 0.99 = 0.01 exactly: the latency 1h pair fires above 14.4x.
+    expect(alerts.find((a) => a.labels.slo === 'latency')!.expr).toContain('/ 0.01 > 14.4');
+  });
+});
