@@ -40,14 +40,27 @@ function groupSel(t: KafkaTarget): string {
 }
 
 const GROUP = 'orders-consumer';
+
+/** A consumer group name the groups regex matches, for the fixtures. */
+export function fixtureGroup(regex: string): string {
+  const re = new RegExp(`^(?:${regex})$`);
+  const literal = regex.replace(/\.\*|\.\+/g, 'consumer').replace(/[\\^$()|?*+[\]{}]/g, '');
+  return [GROUP, literal, `${literal}-consumer`, 'consumer'].find((c) => re.test(c)) ?? GROUP;
+}
+
+function unwatchedGroup(regex: string): string | undefined {
+  const re = new RegExp(`^(?:${regex})$`);
+  return ['zz-unwatched-group', 'other', 'x'].find((c) => !re.test(c));
+}
 const TOPIC = 'orders';
 
 export function consumerLagAlert(t: KafkaTarget, k: AlertKnobs & { above: number }, source: string): AlertRule {
-  const labels = { consumergroup: GROUP, job: t.job, topic: TOPIC };
+  const group = fixtureGroup(t.groups);
+  const labels = { consumergroup: group, job: t.job, topic: TOPIC };
   const at = fireAt(k.for);
   const n = stepsFor(at);
   const lag = Math.floor(k.above) * 2 + 10;
-  const series = (l: number, group = GROUP) => [gauge('kafka_consumergroup_lag_sum', { consumergroup: group, instance: t.instance, job: t.job, topic: TOPIC }, l, n)];
+  const series = (l: number, g = group) => [gauge('kafka_consumergroup_lag_sum', { consumergroup: g, instance: t.instance, job: t.job, topic: TOPIC }, l, n)];
   return mixinAlert(
     t,
     k,
@@ -68,7 +81,7 @@ export function consumerLagAlert(t: KafkaTarget, k: AlertKnobs & { above: number
       tests: [
         { name: `fires at ${lag} messages behind`, series: series(lag), checks: firingChecks(k.for, at, [{ labels, value: lag }]) },
         quiet('stays quiet when the group keeps up', series(Math.floor(k.above / 2)), at),
-        ...(t.groups !== '.+' ? [quiet('leaves other consumer groups out', series(lag, 'zz-unwatched-group-zz'), at)] : []),
+        ...(t.groups !== '.+' && unwatchedGroup(t.groups) ? [quiet('leaves other consumer groups out', series(lag, unwatchedGroup(t.groups)), at)] : []),
       ],
     },
     source,
@@ -76,20 +89,21 @@ export function consumerLagAlert(t: KafkaTarget, k: AlertKnobs & { above: number
 }
 
 export function consumerLagSecondsAlert(t: KafkaTarget, k: AlertKnobs & { above: number; minRate: number }, source: string): AlertRule {
-  const labels = { consumergroup: GROUP, job: t.job, topic: TOPIC };
+  const group = fixtureGroup(t.groups);
+  const labels = { consumergroup: group, job: t.job, topic: TOPIC };
   const at = fireAt(k.for, '5m');
   const n = stepsFor(at);
   const rate = Math.max(100, Math.ceil(k.minRate * 4));
   const seconds = Math.ceil(k.above * 2) + 1;
   const offsets = (perSec: number): InputSeries[] =>
     [0, 1].map((p) => ({ series: seriesSelector('kafka_topic_partition_current_offset', { instance: t.instance, job: t.job, partition: String(p), topic: TOPIC }), values: `1000000+${(perSec / 2) * 60}x${n}` }));
-  const lagSeries = (l: number) => gauge('kafka_consumergroup_lag_sum', { consumergroup: GROUP, instance: t.instance, job: t.job, topic: TOPIC }, l, n);
+  const lagSeries = (l: number) => gauge('kafka_consumergroup_lag_sum', { consumergroup: group, instance: t.instance, job: t.job, topic: TOPIC }, l, n);
   return mixinAlert(
     t,
     k,
     {
       expr:
-        `max by (consumergroup, job, topic) (kafka_consumergroup_lag_sum{${groupSel(t)}})\n  / on (job, topic) group_left\n` +
+        `max by (consumergroup, job, topic) (kafka_consumergroup_lag_sum{${groupSel(t)}})\n  / on (job, topic) group_left ()\n` +
         `(${produceRateRecord()}{${sel(t.job)}} > ${formatNumber(k.minRate)})\n> ${formatNumber(k.above)}`,
       summary: `${t.component}: a consumer group is more than ${formatNumber(k.above)}s behind`,
       description: 'Consumer group {{ $labels.consumergroup }} is about {{ $value | humanizeDuration }} behind on topic {{ $labels.topic }} (messages behind over the produce rate of the last 5m).',
@@ -114,12 +128,13 @@ export function consumerLagSecondsAlert(t: KafkaTarget, k: AlertKnobs & { above:
 }
 
 export function lagGrowingAlert(t: KafkaTarget, k: AlertKnobs & { window: string; minLag: number }, source: string): AlertRule {
-  const labels = { consumergroup: GROUP, job: t.job, topic: TOPIC };
+  const group = fixtureGroup(t.groups);
+  const labels = { consumergroup: group, job: t.job, topic: TOPIC };
   const at = fireAt(k.for, k.window);
   const n = stepsFor(at);
   const atMin = Math.round(durationMs(at) / 60_000);
   const step = Math.ceil((k.minLag * 2) / atMin) + 1;
-  const lagSeries = (values: string) => [{ series: seriesSelector('kafka_consumergroup_lag_sum', { consumergroup: GROUP, instance: t.instance, job: t.job, topic: TOPIC }), values }];
+  const lagSeries = (values: string) => [{ series: seriesSelector('kafka_consumergroup_lag_sum', { consumergroup: group, instance: t.instance, job: t.job, topic: TOPIC }), values }];
   const g = groupSel(t);
   return mixinAlert(
     t,

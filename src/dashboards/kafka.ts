@@ -45,7 +45,7 @@ export function kafkaDashboard(p: { uid: string; job: string; component: string;
             min: 0,
             thresholds: p.lagSeconds !== undefined ? [{ value: p.lagSeconds, color: 'red' }] : undefined,
             description: 'Messages behind over the topic produce rate of the last 5m.',
-            queries: [{ expr: `max by (consumergroup, job, topic) (kafka_consumergroup_lag_sum{${g}}) / on (job, topic) group_left (${produceRateRecord()}{${tp}} > 0)`, legend: '{{consumergroup}} / {{topic}}' }],
+            queries: [{ expr: `max by (consumergroup, job, topic) (kafka_consumergroup_lag_sum{${g}}) / on (job, topic) group_left () (${produceRateRecord()}{${tp}} > 0)`, legend: '{{consumergroup}} / {{topic}}' }],
           },
           { title: 'Consumer group members', kind: 'timeseries', unit: 'short', min: 0, queries: [{ expr: `max by (consumergroup) (kafka_consumergroup_members{${j},consumergroup=~"$consumergroup"})`, legend: '{{consumergroup}}' }] },
           { title: 'Produce rate per topic', kind: 'timeseries', unit: 'short', min: 0, queries: [{ expr: `${produceRateRecord()}{${tp}}`, legend: '{{topic}}' }] },

@@ -234,12 +234,18 @@ export function nearest(name: string, candidates: Iterable<string>): string | un
   const limit = Math.min(4, Math.max(1, Math.floor(name.length / 3)));
   let best: string | undefined;
   let bestD = limit + 1;
+  let bestTie = Infinity;
+  const bare = name.replace(/_/g, '');
   for (const c of candidates) {
     if (c === name) continue;
     const d = editDistance(name, c, limit);
-    if (d < bestD || (d === bestD && best !== undefined && c < best)) {
+    if (d > bestD) continue;
+    // Ties: prefer the name that differs only in underscores, then the alphabetically first.
+    const tie = editDistance(bare, c.replace(/_/g, ''), limit);
+    if (d < bestD || tie < bestTie || (tie === bestTie && best !== undefined && c < best)) {
       best = c;
       bestD = d;
+      bestTie = tie;
     }
   }
   return bestD <= limit ? best : undefined;

@@ -28,6 +28,7 @@ import type { LintRule } from './types.ts';
 const RATE_FNS = new Set(['rate', 'irate', 'increase']);
 const GAUGE_FNS = new Set(['deriv', 'predict_linear', 'delta', 'idelta']);
 const TRANSPARENT_AGGS = new Set(['sum', 'min', 'max', 'avg']);
+const BUILTIN = new Set(['up', 'scrape_duration_seconds', 'scrape_samples_scraped', 'scrape_samples_post_metric_relabeling', 'scrape_series_added', 'scrape_timeout_seconds', 'scrape_sample_limit', 'scrape_body_size_bytes']);
 export const SEVERITIES = ['critical', 'warning', 'info', 'none'];
 
 interface Walked {
@@ -132,7 +133,7 @@ function rawCounter(c: LintContext, expr: string, node: SyntaxNode): SelectorInf
 
 function checkSeries(c: LintContext, rule: LintRule, sel: SelectorInfo, from: number): void {
   const name = sel.metric;
-  if (!name || !c.jobs || c.recorded.has(name) || c.exposed.has(name)) return;
+  if (!name || !c.jobs || c.recorded.has(name)) return;
   const jobMatcher = sel.matchers.find((m) => m.name === 'job' && (m.op === '=' || m.op === '=~'));
   const pinned = c.pinnedJobs(sel);
   const known = [...c.exposed, ...c.recorded.keys()];
@@ -142,13 +143,14 @@ function checkSeries(c: LintContext, rule: LintRule, sel: SelectorInfo, from: nu
     return;
   }
   if (pinned?.length) {
-    if (pinned.some((j) => !j.exporter)) return;
+    if (pinned.some((j) => !j.exporter) || BUILTIN.has(name)) return;
     const names = pinned.flatMap((j) => exporters().get(j.exporter!)!.metrics.flatMap((m) => seriesNames(m.name, m.type)));
     if (pinned.some((j) => lookupMetric(name, j.exporter))) return;
     const near = nearest(name, [...names, ...c.recorded.keys()]);
     c.ruleFinding(rule, 'promql/series', 'error', `${name}: job ${pinned.map((j) => j.name).join(', ')} (${[...new Set(pinned.map((j) => j.exporter))].join(', ')}) does not expose this metric`, near ? `did you mean ${near}?` : 'check the metric name against the exporter, or add the job that exposes it', from);
     return;
   }
+  if (c.exposed.has(name)) return;
   if (!c.opaqueJobs.length) {
     const near = nearest(name, known);
     c.ruleFinding(rule, 'promql/series', 'error', `${name}: no scraped job of the stack exposes this metric and no recording rule records it`, near ? `did you mean ${near}?` : 'add the scrape job of the exporter that exposes it, or fix the name', from);
