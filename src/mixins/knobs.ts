@@ -5,7 +5,7 @@
  */
 import { z } from 'zod';
 import type { Severity } from '../core/model.ts';
-import { alertName, duration, severity } from '../core/schema.ts';
+import { alertName, duration, severity, target } from '../core/schema.ts';
 
 export interface KnobDefaults {
   name: string;
@@ -50,3 +50,21 @@ export function panelLinker(
     return ctx.dashboardUrl(uid, id);
   };
 }
+
+/**
+ * The props every exporter-backed mixin shares: its targets, job, whether it owns the
+ * job, the `service` label of its alerts, scrape interval and dashboard switch.
+ */
+export const exporterJobFields = (job: string, component: string) => ({
+  /** Exporter endpoints, host:port. Omit with `ownJob: false`. */
+  targets: z.array(target).min(1).optional(),
+  /** Job name, also the rule group name. */
+  job: jobName.default(job),
+  /** Set to false when the job is defined elsewhere (e.g. a Kubernetes pods job). @default true */
+  ownJob: z.boolean().default(true),
+  /** `service` label of the alerts. */
+  component: z.string().min(1).default(component),
+  scrapeInterval: duration.optional(),
+  /** Generate the dashboard. @default true */
+  dashboard: z.boolean().default(true),
+});

@@ -8,33 +8,19 @@ import { z } from 'zod';
 import { defineComponent, type Component } from '../core/component.ts';
 import { emptyContribution } from '../core/model.ts';
 import { dashboardUid } from '../core/names.ts';
-import { duration, metricName, target } from '../core/schema.ts';
+import { duration, metricName } from '../core/schema.ts';
 import { lokiDiscardedAlert, lokiPanicsAlert, lokiRequestErrorsAlert, shipperDlqAlert, shipperDroppingAlert, shipperFallingBehindAlert, shipperNearCapacityAlert, shipperPositionsStaleAlert, shipperSinkLatencyAlert, type ShipperTarget } from '../alerts/logging.ts';
 import { lokiDashboard, shipperDashboard } from '../dashboards/logging.ts';
 import { LOG_CAPTURER_EXPORTER, LOG_CAPTURER_METRICS } from '../scrape/catalog/log-capturer.ts';
 import { toScrapeJob } from '../scrape/jobs.ts';
-import { alertKnob, jobName, panelLinker, ratio } from './knobs.ts';
+import { alertKnob, exporterJobFields, panelLinker, ratio } from './knobs.ts';
 
 /** client_golang's default buckets, in seconds. */
 export const GO_DEFAULT_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
 
-const base = (job: string, component: string) => ({
-  /** Endpoints, host:port. Omit with `ownJob: false`. */
-  targets: z.array(target).min(1).optional(),
-  /** Job name, also the rule group name. */
-  job: jobName.default(job),
-  /** @default true */
-  ownJob: z.boolean().default(true),
-  /** `service` label of the alerts. */
-  component: z.string().min(1).default(component),
-  scrapeInterval: duration.optional(),
-  /** @default true */
-  dashboard: z.boolean().default(true),
-});
-
 export const lokiSchema = z
   .object({
-    ...base('loki', 'loki'),
+    ...exporterJobFields('loki', 'loki'),
     /** 5xx share per route. Defaults: above 0.1, minRate 0.1 req/s, window 5m, critical, for 15m (loki-mixin). */
     requestErrors: alertKnob({ name: 'LokiRequestErrors', for: '15m', severity: 'critical' }, { above: ratio.default(0.1), minRate: z.number().nonnegative().default(0.1), window: duration.default('5m') }),
     /** Lines discarded at ingestion, per tenant and reason. Defaults: above 0 lines/s, window 5m, warning, for 15m. */
@@ -46,7 +32,7 @@ export const lokiSchema = z
 
 export const logShipperSchema = z
   .object({
-    ...base('log-capturer', 'log-capturer'),
+    ...exporterJobFields('log-capturer', 'log-capturer'),
     /** Lines/s one instance is sized for (seed 000: 50k). @default 50000 */
     targetLinesPerSecond: z.number().positive().default(50_000),
     /** Metric names (defaults are obsgen's assumption for log_capturer_go). */

@@ -7,30 +7,16 @@ import { z } from 'zod';
 import { defineComponent, type BuildContext, type Component } from '../core/component.ts';
 import { emptyContribution, type AlertRule, type Contribution } from '../core/model.ts';
 import { dashboardUid } from '../core/names.ts';
-import { duration, target } from '../core/schema.ts';
+import { duration } from '../core/schema.ts';
 import { ingressErrorRatioAlert, ingressReloadFailedAlert, nginxDownAlert, nginxDroppedConnectionsAlert } from '../alerts/nginx.ts';
 import { ingressNginxDashboard, nginxDashboard } from '../dashboards/nginx.ts';
 import { toScrapeJob } from '../scrape/jobs.ts';
 import type { MixinTarget } from '../alerts/rulekit.ts';
-import { alertKnob, jobName, panelLinker, ratio } from './knobs.ts';
-
-const common = (job: string, component: string) => ({
-  /** Exporter endpoints, host:port. Omit with `ownJob: false`. */
-  targets: z.array(target).min(1).optional(),
-  /** Job name, also the rule group name. */
-  job: jobName.default(job),
-  /** Set to false when the job is defined elsewhere (e.g. a Kubernetes pods job). @default true */
-  ownJob: z.boolean().default(true),
-  /** `service` label of the alerts. */
-  component: z.string().min(1).default(component),
-  scrapeInterval: duration.optional(),
-  /** Generate the dashboard. @default true */
-  dashboard: z.boolean().default(true),
-});
+import { alertKnob, exporterJobFields, panelLinker, ratio } from './knobs.ts';
 
 export const nginxSchema = z
   .object({
-    ...common('nginx', 'nginx'),
+    ...exporterJobFields('nginx', 'nginx'),
     /** nginx_up == 0. Defaults: critical, for 1m. */
     down: alertKnob({ name: 'NginxDown', for: '1m', severity: 'critical' }, {}),
     /** Accepted minus handled connections per second. Defaults: above 0, window 5m, warning, for 5m. */
@@ -40,7 +26,7 @@ export const nginxSchema = z
 
 export const ingressNginxSchema = z
   .object({
-    ...common('ingress-nginx', 'ingress-nginx'),
+    ...exporterJobFields('ingress-nginx', 'ingress-nginx'),
     /** 5xx share per ingress. Defaults: above 0.05, minRate 1 req/s, window 5m, critical, for 5m. */
     errorRatio: alertKnob(
       { name: 'IngressHighErrorRate', for: '5m', severity: 'critical' },
