@@ -2,7 +2,7 @@
  * What obsgen's SLO rules cost a real Prometheus, against the rules Sloth generates, and
  * how often obsgen's alert decisions agree with exact raw-window evaluation.
  *
- *   npm run bench -- slo-cost          (or: npx tsx bench/slo-cost.bench.ts [--services 50] [--days 7])
+ *   npm run bench -- slo-cost          (or: npx tsx bench/slo-cost.bench.ts [--services 50] [--days 7] [--rounds 2] [--evals 6])
  *
  * 1. Synthetic `http_requests_total{job,service,instance,code}` for S services x 5 instances x
  *    4 codes (200, 404, 500, 503), one sample a minute for D days, with diurnal traffic, noise,
@@ -37,6 +37,7 @@ const arg = (name: string, def: number) => {
 const S = arg('services', 50);
 const DAYS = arg('days', 7);
 const EVALS = arg('evals', 6);
+const ROUNDS = arg('rounds', 1);
 const INSTANCES = 5;
 const CODES = ['200', '404', '500', '503'];
 const STEP = 60;
@@ -505,7 +506,7 @@ async function main() {
   await settle();
 
   const results: Record<string, RunResult[]> = { obsgen: [], sloth: [] };
-  for (const round of [1, 2]) {
+  for (let round = 1; round <= ROUNDS; round++) {
     results.sloth!.push(await run(`sloth-${round}`, sloth, new Map()));
     log(`sloth round ${round}: ${results.sloth!.at(-1)!.unweighted.toFixed(4)} s/eval`);
     results.obsgen!.push(await run(`obsgen-${round}`, oursPlain, realInterval));

@@ -2,7 +2,8 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { hasTool } from '../emit/verify.ts';
-import { formatJson, formatSarif, formatText, fromBundle, fromFiles, lint, sortFindings, summarize, type Finding, type LintInput } from '../lint/index.ts';
+import { amtoolRouteTests } from '../lint/alertmanager.ts';
+import { formatJson, formatSarif, formatText, fromBundle, fromFiles, lint, lintInput, sortFindings, summarize, type Finding, type LintInput } from '../lint/index.ts';
 import { loadStack, stackFiles, stackNameOfFile } from '../stack/load.ts';
 import { trySynth } from '../stack/synth.ts';
 import { flag, flagList, type Args } from './args.ts';
@@ -24,6 +25,7 @@ export interface LintRun {
 /** Synthesizes each stack file and lints its bundle; synth errors become findings. */
 export async function lintStackFiles(files: string[], options: { amtool: boolean; outRoot: string }): Promise<LintRun> {
   const all: Finding[] = [];
+  const pending: Promise<Finding[]>[] = [];
   for (const file of files) {
     const stack = await loadStack(file);
     if ('error' in stack) {
@@ -34,13 +36,13 @@ export async function lintStackFiles(files: string[], options: { amtool: boolean
     let input: LintInput;
     if (r.bundle) input = { ...fromBundle(r.bundle, r.diagnostics.items), stackFile: file };
     else input = { stack: r.diagnostics.stack, scrapeIntervalMs: 60_000, evaluationIntervalMs: 60_000, groups: [], diagnostics: r.diagnostics.items, stackFile: file };
-    const found = await lint(input, { amtool: options.amtool && !!r.bundle });
-    for (const f of found) {
-      // Bundle files are shown where `obsgen build` writes them.
-      if (f.file && f.file !== file && !f.id.startsWith('synth/') && f.id !== 'input/load') all.push({ ...f, file: join(options.outRoot, input.stack, f.file) });
-      else all.push(f);
-    }
+    // Bundle files are shown where `obsgen build` writes them.
+    const place = (f: Finding): Finding => (f.file && f.file !== file && !f.id.startsWith('synth/') && f.id !== 'input/load' ? { ...f, file: join(options.outRoot, input.stack, f.file) } : f);
+    all.push(...lintInput(input).map(place));
+    // amtool runs for every stack at once; its processes overlap with the next stack's synth.
+    if (options.amtool && r.bundle) pending.push(amtoolRouteTests(input).then((list) => list.map(place)));
   }
+  for (const list of await Promise.all(pending)) all.push(...list);
   return { findings: sortFindings(all), inputs: files.length };
 }
 

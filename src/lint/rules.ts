@@ -191,7 +191,8 @@ function checkExpr(c: LintContext, rule: LintRule, walked: Walked): boolean {
       checkSeries(c, rule, sel, n.from);
       if (fn && range !== undefined && !c.recorded.has(sel.metric ?? '')) {
         const info = c.lookup(sel);
-        if (RATE_FNS.has(fn) && info?.type === 'gauge') {
+        // Gauges the catalog marks monotonic (kafka offsets) are rated on purpose.
+        if (RATE_FNS.has(fn) && info?.type === 'gauge' && !/\bmonotonic\b/i.test(info.note ?? '')) {
           c.ruleFinding(rule, 'promql/rate-on-gauge', 'error', `${fn}() over ${sel.metric}, which is a gauge (catalog: ${info.exporter})`, `${fn}() is for counters; use deriv() or delta() for a gauge's change, or the gauge itself`, n.from);
         }
         const type = c.metricType(sel);

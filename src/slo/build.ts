@@ -395,7 +395,7 @@ export function buildSlo(slo: SloBody, target: SloTarget, ctx: BuildContext, pat
   return out;
 }
 
-/** Whether `w` is the tail another window is built on (6h, 1d). */
+/** Whether `w` is the tail another window is built on (1d). */
 function isTail(w: number, windows: number[]): boolean {
   return increaseWindows(windows).some((x) => x !== w && tierOf(x).tail === w);
 }

@@ -3,7 +3,7 @@ import { spawnSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { defineStack, fromOpenSLO, openslo, synth, trySynth, type RecordingRule } from 'obsgen';
+import { defineStack, fromOpenSLO, openslo, synth, trySynth, type AlertRule, type RecordingRule } from 'obsgen';
 import { tempDir } from '../helpers.ts';
 
 const fixture = join(import.meta.dirname, 'fixtures/openslo.yaml');
@@ -42,7 +42,7 @@ describe('openslo() in a stack', () => {
     expect(raw.expr).toContain('sum(increase(http_requests_total{job="checkout",code=~"5.."}[5m]))');
     const good = records.find((r) => r.name === 'slo:sli_error:increase5m' && r.labels?.slo === 'search-good')!;
     expect(good.expr).toContain('increase(search_requests_total{outcome="ok"}[5m])');
-    const alert = bundle.ruleGroups.flatMap((g) => g.rules).find((r) => r.kind === 'alert' && r.labels.slo === 'checkout-availability')!;
+    const alert = bundle.ruleGroups.flatMap((g) => g.rules).find((r): r is AlertRule => r.kind === 'alert' && r.labels.slo === 'checkout-availability')!;
     expect(alert.labels.team).toBe('payments');
     // 28d: the fast pair's factor is 2% x 28d / 1h.
     expect(alert.expr).toContain('> 13.44');

@@ -46,11 +46,11 @@ describe('burn-rate factors', () => {
 
 describe('windows', () => {
   it('derives long windows from tails and levels, never from raw counters', () => {
-    expect(increaseWindows([5 * 60_000, H, 3 * 24 * H, 30 * 24 * H]).map((w) => w / 60_000)).toEqual([60, 360, 1440, 4320, 43200]);
+    expect(increaseWindows([5 * 60_000, H, 3 * 24 * H, 30 * 24 * H]).map((w) => w / 60_000)).toEqual([60, 1440, 4320, 43200]);
     expect(increaseExpr('sli_error', H, '{slo="a"}')).toBe(
       'slo:sli_error:increase5m{slo="a"} + avg_over_time(slo:sli_error:increase5m{slo="a"}[55m] offset 2m30s) * 11\nor\nslo:sli_error:increase5m{slo="a"}',
     );
-    expect(increaseExpr('sli_total', 3 * 24 * H, '{}')).toContain('slo:sli_total:increase6h{} + avg_over_time(slo:sli_total:level1h{}[2d18h] offset 5h27m30s) * 66');
+    expect(increaseExpr('sli_total', 3 * 24 * H, '{}')).toContain('slo:sli_total:increase1d{} + avg_over_time(slo:sli_total:level1h{}[2d] offset 23h27m30s) * 48');
     expect(increaseExpr('sli_total', 30 * 24 * H, '{}')).toContain('slo:sli_total:increase1d{} + avg_over_time(slo:sli_total:level1d{}[29d] offset 11h27m30s) * 29');
   });
 });
