@@ -30,7 +30,20 @@ export interface ParsedPromQL {
   errors: PromQLError[];
 }
 
+// Checks, test generation, dashboards and lint all read the same expressions: parse each once.
+const PARSE_CACHE_LIMIT = 50_000;
+const parseCache = new Map<string, ParsedPromQL>();
+
 export function parsePromQL(expr: string): ParsedPromQL {
+  const cached = parseCache.get(expr);
+  if (cached) return cached;
+  const parsed = parseUncached(expr);
+  if (parseCache.size >= PARSE_CACHE_LIMIT) parseCache.clear();
+  parseCache.set(expr, parsed);
+  return parsed;
+}
+
+function parseUncached(expr: string): ParsedPromQL {
   const tree = parser.parse(expr);
   const errors: PromQLError[] = [];
   if (expr.trim() === '') errors.push({ from: 0, to: 0, message: 'empty expression' });

@@ -1,11 +1,12 @@
 /** Bundle -> every file of out/<stack>/, in memory, with manifest.json last. */
 import { createHash } from 'node:crypto';
-import { parse } from 'yaml';
 import type { Bundle } from '../stack/bundle.ts';
-import { alertmanagerFile, routeTestsFile } from './alertmanager.ts';
+import { routeTestsFile } from './alertmanager.ts';
 import { composeFile, secretsReadme } from './compose.ts';
 import { dashboardFiles, dashboardProvidersFile, datasourcesFile } from './grafana.ts';
-import { prometheusYaml, RULES_DIR, ruleFileName, ruleFileYaml } from './prometheus.ts';
+import { prometheusConfig, RULES_DIR, ruleFileName, ruleFileYaml } from './prometheus.ts';
+import { alertmanagerYaml } from '../alertmanager/build.ts';
+import { GENERATED, toYaml } from './yaml.ts';
 import { runbookFiles } from './runbooks.ts';
 import { recordProducers, testFile } from './tests.ts';
 
@@ -19,8 +20,8 @@ export interface BundleFiles {
 
 export function bundleFiles(bundle: Bundle): BundleFiles {
   const files = new Map<string, string>();
-  const prom = prometheusYaml(bundle);
-  files.set('prometheus/prometheus.yml', prom);
+  const promConfig = prometheusConfig(bundle);
+  files.set('prometheus/prometheus.yml', toYaml(promConfig, GENERATED));
   let testCases = 0;
   const producers = recordProducers(bundle.ruleGroups);
   for (const group of bundle.ruleGroups) {
@@ -31,15 +32,15 @@ export function bundleFiles(bundle: Bundle): BundleFiles {
       testCases += t.cases;
     }
   }
-  const am = alertmanagerFile(bundle);
-  files.set('alertmanager/alertmanager.yml', am);
+  const amConfig = alertmanagerYaml(bundle.alerting, bundle.inhibitRules);
+  files.set('alertmanager/alertmanager.yml', toYaml(amConfig, GENERATED));
   files.set('alertmanager/routes.test.json', routeTestsFile(bundle));
   files.set('grafana/provisioning/datasources/datasources.yml', datasourcesFile(bundle));
   files.set('grafana/provisioning/dashboards/dashboards.yml', dashboardProvidersFile());
   for (const [p, c] of dashboardFiles(bundle)) files.set(p, c);
   const runbooks = runbookFiles(bundle);
   for (const [p, c] of runbooks) files.set(p, c);
-  const compose = composeFile({ bundle, prometheusConfig: parse(prom), alertmanagerConfig: parse(am) });
+  const compose = composeFile({ bundle, prometheusConfig: promConfig, alertmanagerConfig: amConfig });
   files.set('docker-compose.yml', compose.content);
   files.set('secrets/README.md', secretsReadme(compose.secrets));
 

@@ -15,6 +15,11 @@ function sorted(map: Record<string, string>): Record<string, string> {
 }
 
 export function prometheusYaml(bundle: Bundle): string {
+  return toYaml(prometheusConfig(bundle), GENERATED);
+}
+
+/** prometheus.yml as data. */
+export function prometheusConfig(bundle: Bundle): Record<string, unknown> {
   const g = bundle.globals;
   const global: Record<string, unknown> = { scrape_interval: g.scrapeInterval, evaluation_interval: g.evaluationInterval };
   if (g.scrapeTimeout) global.scrape_timeout = g.scrapeTimeout;
@@ -25,7 +30,7 @@ export function prometheusYaml(bundle: Bundle): string {
     alerting: { alertmanagers: [{ static_configs: [{ targets: ['alertmanager:9093'] }] }] },
     scrape_configs: bundle.scrapeJobs.map((j) => scrapeConfigYaml(j, g.scrapeInterval, g.scrapeTimeout)),
   };
-  return toYaml(config, GENERATED);
+  return config;
 }
 
 export function ruleYaml(rule: RuleGroup['rules'][number]): Record<string, unknown> {
