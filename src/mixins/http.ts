@@ -9,6 +9,8 @@ import { durationMs } from '../core/duration.ts';
 import { emptyContribution, mergeContributions, type Rule } from '../core/model.ts';
 import { alertName, duration, labelName, metricName, severity } from '../core/schema.ts';
 import { dashboardUid, pascalCase } from '../core/names.ts';
+import { Decimal } from '../core/decimal.ts';
+import { parseWindow, windowName } from '../slo/windows.ts';
 import { errorRatioAlert, httpRecordingRules, latencyAlert, type HttpAlertTarget } from '../alerts/http.ts';
 import { SERVICE_PANELS, serviceDashboard } from '../dashboards/service.ts';
 import { scrapeJobShape } from '../scrape/schema.ts';
@@ -139,6 +141,14 @@ export const httpService = defineComponent('httpService', httpServiceSchema, (pr
       datasource: ctx.datasource,
       errorRatioThreshold: errorRatio?.above,
       latencyThreshold: latency ? durationMs(latency.above) / 1000 : undefined,
+      // The SLO status row reads the period error ratio the SLO rules record.
+      slos: props.slos.map((s) => ({
+        name: s.name,
+        objective: Decimal.from(s.objective).div(100).toNumber(),
+        window: s.window,
+        errorRatioExpr: `slo:sli_error:ratio_rate${windowName(parseWindow(s.window))}{service=${JSON.stringify(props.name)},slo=${JSON.stringify(s.name)}}`,
+        ...(s.dashboard ? { dashboardUid: dashboardUid(ctx.stack.name, 'slo', props.name, s.name) } : {}),
+      })),
       source: path,
     });
     out.dashboards.push(d.file);

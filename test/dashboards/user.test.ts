@@ -110,3 +110,19 @@ describe('user dashboards', () => {
     expect(ov.uid).toBe('shop-overview');
   });
 });
+
+describe('service dashboard SLO status', () => {
+  it('shows each SLO of an httpService with its period error ratio and a link to its dashboard', async () => {
+    const { synth, defineStack, httpService } = await import('obsgen');
+    const bundle = synth(
+      defineStack({
+        name: 'slostatus',
+        services: [httpService({ name: 'api', targets: ['api:8000'], slos: [{ name: 'availability', objective: 99.9, sli: { errorRatio: {} } }] })],
+      }),
+    );
+    const svc = bundle.dashboards.find((d) => d.uid === 'slostatus-svc-api')!;
+    const text = JSON.stringify(svc.model);
+    expect(text).toContain('slo:sli_error:ratio_rate30d{service=\\"api\\",slo=\\"availability\\"}');
+    expect(text).toContain('/d/slostatus-slo-api-availability');
+  });
+});
