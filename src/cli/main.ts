@@ -117,7 +117,7 @@ async function cmdTest(args: Args): Promise<number> {
     for (const f of [...s.ruleFailures, ...s.routeFailures]) console.error(`FAIL ${name}: ${f}`);
     const bad = s.ruleFailures.length + s.routeFailures.length + s.missing.length;
     console.log(
-      `${name}: ${s.ruleCases} rule tests in ${s.ruleFiles} files ${s.ruleFailures.length ? `FAILED (${s.ruleFailures.length} files)` : 'passed'}; ${s.routeCases} route tests ${s.routeFailures.length ? `FAILED (${s.routeFailures.length})` : 'passed'}`,
+      `${name}: ${s.ruleCases} rule tests in ${s.ruleFiles} files ${s.ruleFailures.length ? `FAILED (${s.ruleFailures.length} files)` : 'passed'}; ${s.routeCases} route tests and ${s.inhibitionCases} inhibition tests ${s.routeFailures.length ? `FAILED (${s.routeFailures.length})` : 'passed'}`,
     );
     failures += bad;
     if (!bad) passed++;

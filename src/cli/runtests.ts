@@ -2,7 +2,10 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { parse } from 'yaml';
 import { hasTool } from '../emit/verify.ts';
+import { inhibits, type InhibitionCase } from '../alertmanager/inhibit.ts';
+import { parseMatcher } from '../alertmanager/matchers.ts';
 
 export interface TestSummary {
   stack: string;
@@ -11,11 +14,12 @@ export interface TestSummary {
   ruleFailures: string[];
   routeCases: number;
   routeFailures: string[];
+  inhibitionCases: number;
   missing: string[];
 }
 
 export function runBundleTests(bundleDir: string, stack: string): TestSummary {
-  const summary: TestSummary = { stack, ruleFiles: 0, ruleCases: 0, ruleFailures: [], routeCases: 0, routeFailures: [], missing: [] };
+  const summary: TestSummary = { stack, ruleFiles: 0, ruleCases: 0, ruleFailures: [], routeCases: 0, routeFailures: [], inhibitionCases: 0, missing: [] };
   const testsDir = join(bundleDir, 'prometheus/tests');
   const files = existsSync(testsDir) ? readdirSync(testsDir).filter((f) => f.endsWith('.test.yml')).sort() : [];
   if (files.length) {
@@ -33,6 +37,22 @@ export function runBundleTests(bundleDir: string, stack: string): TestSummary {
   }
   const routesFile = join(bundleDir, 'alertmanager/routes.test.json');
   if (existsSync(routesFile)) {
+    // Inhibition: amtool cannot test it, so obsgen's matcher checks the emitted inhibit_rules.
+    const { inhibitions = [] } = JSON.parse(readFileSync(routesFile, 'utf8')) as { inhibitions?: InhibitionCase[] };
+    const am = parse(readFileSync(join(bundleDir, 'alertmanager/alertmanager.yml'), 'utf8')) as {
+      inhibit_rules?: { source_matchers?: string[]; target_matchers?: string[]; equal?: string[] }[];
+    };
+    const rules = (am.inhibit_rules ?? []).map((r) => ({
+      sourceMatchers: (r.source_matchers ?? []).map(parseMatcher),
+      targetMatchers: (r.target_matchers ?? []).map(parseMatcher),
+      equal: r.equal ?? [],
+    }));
+    for (const c of inhibitions) {
+      summary.inhibitionCases++;
+      const rule = rules[c.rule];
+      const got = rule ? inhibits(rule, c.source, c.target) : false;
+      if (got !== c.inhibited) summary.routeFailures.push(`${c.name}: expected ${c.inhibited ? 'muted' : 'not muted'}, alertmanager.yml inhibit_rules[${c.rule}] ${got ? 'mutes' : 'does not mute'} it`);
+    }
     if (!hasTool('amtool')) summary.missing.push('amtool');
     else {
       const { cases } = JSON.parse(readFileSync(routesFile, 'utf8')) as { cases: { name: string; labels: Record<string, string>; receivers: string[] }[] };

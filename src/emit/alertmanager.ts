@@ -13,5 +13,7 @@ export function routeTestsFile(bundle: Bundle): string {
     labels: Object.fromEntries(Object.keys(t.labels).sort().map((k) => [k, t.labels[k]!])),
     receivers: t.receivers,
   }));
-  return `${JSON.stringify({ cases }, null, 2)}\n`;
+  const sorted = (l: Record<string, string>) => Object.fromEntries(Object.keys(l).sort().map((k) => [k, l[k]!]));
+  const inhibitions = bundle.inhibitionTests.map((t) => ({ ...t, source: sorted(t.source), target: sorted(t.target) }));
+  return `${JSON.stringify({ cases, inhibitions }, null, 2)}\n`;
 }

@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { routeAlert, type ResolvedRoute } from '../alertmanager/build.ts';
 import { matches } from '../alertmanager/matchers.ts';
+import { inhibits } from '../alertmanager/inhibit.ts';
 import type { Matcher } from '../core/model.ts';
 import type { LintContext } from './context.ts';
 import type { LabelSet } from './labels.ts';
@@ -197,6 +198,19 @@ export function checkRouteTests(c: LintContext): void {
     const got = routeAlert(am.tree, t.labels);
     if (got.join(',') !== t.receivers.join(',')) {
       c.add({ id: 'routes/test', severity: 'error', file: tests.file, message: `route test ${JSON.stringify(t.name)}: ${labelText(t.labels)} goes to ${got.join(',')}, expected ${t.receivers.join(',')}`, hint: 'fix the routes or the expectation (receivers are listed in tree order, duplicates count)' });
+    }
+  }
+  for (const t of tests.inhibitions ?? []) {
+    const rule = am.inhibitRules.find((r) => r.index === t.rule);
+    const got = rule ? inhibits(rule, t.source, t.target) : false;
+    if (got !== t.inhibited) {
+      c.add({
+        id: 'routes/inhibition-test',
+        severity: 'error',
+        file: tests.file,
+        message: `inhibition test ${JSON.stringify(t.name)}: ${labelText(t.target)} is ${got ? 'muted' : 'not muted'} by ${labelText(t.source)} under inhibit_rules[${t.rule}], expected ${t.inhibited ? 'muted' : 'not muted'}`,
+        hint: 'fix the inhibit rule (matchers, equal labels) or the expectation',
+      });
     }
   }
 }

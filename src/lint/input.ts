@@ -12,6 +12,7 @@ import type { Diagnostic } from '../core/diagnostics.ts';
 import { parseDuration } from '../core/duration.ts';
 import type { DashboardFile, Matcher, ScrapeJob } from '../core/model.ts';
 import { alertmanagerFile, routeTestsFile } from '../emit/alertmanager.ts';
+import type { InhibitionCase } from '../alertmanager/inhibit.ts';
 import { RULES_DIR, ruleFileName, ruleFileYaml } from '../emit/prometheus.ts';
 import { exporters } from '../scrape/catalog/index.ts';
 import '../scrape/catalog/blackbox.ts';
@@ -356,8 +357,8 @@ export function fromFiles(inputs: FileInputs): LintInput {
       const tt = readText(testsFile, problems);
       if (tt !== undefined) {
         try {
-          const cases = (JSON.parse(tt) as { cases?: RouteTestCase[] }).cases ?? [];
-          input.routeTests = { file: testsFile, cases };
+          const parsed = JSON.parse(tt) as { cases?: RouteTestCase[]; inhibitions?: InhibitionCase[] };
+          input.routeTests = { file: testsFile, cases: parsed.cases ?? [], inhibitions: parsed.inhibitions ?? [] };
         } catch (e) {
           problems.push({ file: testsFile, message: `JSON: ${(e as Error).message}` });
         }
@@ -443,7 +444,7 @@ export function fromBundle(bundle: Bundle, diagnostics: Diagnostic[] = []): Lint
       if (src) r.source = src;
     });
   }
-  const tests = JSON.parse(routeTestsFile(bundle)) as { cases: RouteTestCase[] };
+  const tests = JSON.parse(routeTestsFile(bundle)) as { cases: RouteTestCase[]; inhibitions: InhibitionCase[] };
   return {
     stack: bundle.stack,
     scrapeIntervalMs: parseDuration(bundle.globals.scrapeInterval) ?? 60_000,
@@ -451,7 +452,7 @@ export function fromBundle(bundle: Bundle, diagnostics: Diagnostic[] = []): Lint
     groups,
     jobs: bundle.scrapeJobs.map((j) => jobOfBundle(j, bundle.globals.scrapeInterval)),
     ...(am ? { alertmanager: am } : {}),
-    routeTests: { file: 'alertmanager/routes.test.json', cases: tests.cases },
+    routeTests: { file: 'alertmanager/routes.test.json', cases: tests.cases, inhibitions: tests.inhibitions },
     dashboards: bundle,
     diagnostics: [...diagnostics, ...problemDiagnostics(bundle.stack, problems)],
   };

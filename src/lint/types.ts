@@ -3,6 +3,7 @@
  * prometheus.yml, alertmanager.yml, dashboards) are turned into one LintInput, so every
  * check runs the same way on generated and hand-written configuration.
  */
+import type { InhibitionCase } from '../alertmanager/inhibit.ts';
 import type { ResolvedRoute } from '../alertmanager/build.ts';
 import type { Diagnostic } from '../core/diagnostics.ts';
 import type { Matcher } from '../core/model.ts';
@@ -118,7 +119,7 @@ export interface LintInput {
   /** Scrape jobs; undefined when no scrape configuration was given (checks that need it are skipped). */
   jobs?: LintJob[];
   alertmanager?: LintAlertmanager;
-  routeTests?: { file: string; cases: RouteTestCase[] };
+  routeTests?: { file: string; cases: RouteTestCase[]; inhibitions?: InhibitionCase[] };
   /** A bundle (real or assembled from dashboard files) for the dashboard checks. */
   dashboards?: Bundle;
   /** Diagnostics of synth (stacks) or of loading files, reported as findings. */

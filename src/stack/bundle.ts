@@ -4,6 +4,7 @@ import type { StackGlobals } from '../core/component.ts';
 import type { ComposeService, DashboardFile, InhibitRule, RuleGroup, ScrapeJob } from '../core/model.ts';
 import type { Alerting } from '../alertmanager/schema.ts';
 import type { ResolvedRoute, RouteExpectation } from '../alertmanager/build.ts';
+import type { InhibitionCase } from '../alertmanager/inhibit.ts';
 import type { StackConfig } from './schema.ts';
 
 export interface Bundle {
@@ -16,6 +17,7 @@ export interface Bundle {
   routeTree: ResolvedRoute;
   inhibitRules: InhibitRule[];
   routeTests: RouteExpectation[];
+  inhibitionTests: InhibitionCase[];
   dashboards: DashboardFile[];
   composeServices: ComposeService[];
   grafana: StackConfig['grafana'];

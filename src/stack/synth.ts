@@ -4,6 +4,7 @@
  */
 import { isComponent, type BuildContext, type Component } from '../core/component.ts';
 import { alertingSchema } from '../alertmanager/schema.ts';
+import { inhibitionExpectations } from '../alertmanager/inhibit.ts';
 import { BuildError, Diagnostics, joinPath } from '../core/diagnostics.ts';
 import { mergeContributions, type AlertRule, type Contribution, type Rule } from '../core/model.ts';
 import { validate } from '../core/schema.ts';
@@ -128,6 +129,10 @@ export function trySynth(stack: Stack | unknown): SynthResult {
     routeTree,
     inhibitRules,
     routeTests,
+    inhibitionTests: inhibitionExpectations(
+      inhibitRules,
+      alerts.map((a) => ({ ...a.labels, alertname: a.name })),
+    ),
     dashboards: merged.dashboards,
     composeServices: merged.composeServices,
     grafana: config.grafana,
