@@ -30,6 +30,7 @@ export { probes, type ProbesProps } from './mixins/probes.ts';
 export { startStack, stopStack, stackStatus, reloadStack, type StartOptions, type StackHandle, type StackState } from './stack/native/index.ts';
 export { lint, lintInput, fromBundle, fromFiles, formatText, formatJson, formatSarif, type Finding, type LintInput } from './lint/index.ts';
 export { targets, type TargetsProps } from './mixins/targets.ts';
-export { host, type HostProps } from './mixins/host.ts';
+// `node` is the name DESIGN.md and node_exporter users reach for first.
+export { host, host as node, type HostProps } from './mixins/host.ts';
 export { mysql, type MysqlProps } from './mixins/mysql.ts';
 export { kafka, type KafkaProps } from './mixins/kafka.ts';

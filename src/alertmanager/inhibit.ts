@@ -56,9 +56,19 @@ export function inhibitionExpectations(rules: InhibitRuleLike[], alerts: Record<
   const out: InhibitionCase[] = [];
   rules.forEach((rule, i) => {
     let pair: { source: Record<string, string>; target: Record<string, string> } | undefined;
+    // Targets indexed by their `equal` labels: a scan of every pair is quadratic in the alerts.
+    const equalKey = (l: Record<string, string>) => JSON.stringify(rule.equal.map((k) => l[k] ?? ''));
+    const targets = new Map<string, Record<string, string>[]>();
+    for (const a of alerts) {
+      if (!matchesAll(rule.targetMatchers, a)) continue;
+      const k = equalKey(a);
+      const list = targets.get(k);
+      if (list) list.push(a);
+      else targets.set(k, [a]);
+    }
     for (const s of alerts) {
       if (!matchesAll(rule.sourceMatchers, s)) continue;
-      const t = alerts.find((a) => a !== s && inhibits(rule, s, a));
+      const t = targets.get(equalKey(s))?.find((a) => a !== s && inhibits(rule, s, a));
       if (t) {
         pair = { source: s, target: t };
         break;

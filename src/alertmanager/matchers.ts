@@ -38,6 +38,17 @@ export function matcherText(m: Matcher): string {
   return `${m.name}${m.op}${JSON.stringify(m.value)}`;
 }
 
+// Routing and inhibition checks match every alert against every rule: compile each regex once.
+const anchored = new Map<string, RegExp>();
+function anchoredRegex(source: string): RegExp {
+  let re = anchored.get(source);
+  if (!re) {
+    re = new RegExp(`^(?:${source})$`);
+    anchored.set(source, re);
+  }
+  return re;
+}
+
 export function matches(m: Matcher, labels: Record<string, string>): boolean {
   const v = labels[m.name] ?? '';
   switch (m.op) {
@@ -46,9 +57,9 @@ export function matches(m: Matcher, labels: Record<string, string>): boolean {
     case '!=':
       return v !== m.value;
     case '=~':
-      return new RegExp(`^(?:${m.value})$`).test(v);
+      return anchoredRegex(m.value).test(v);
     case '!~':
-      return !new RegExp(`^(?:${m.value})$`).test(v);
+      return !anchoredRegex(m.value).test(v);
   }
 }
 

@@ -1,5 +1,5 @@
 /** obsgen build | test | lint | --help */
-import { existsSync } from 'node:fs';
+import { existsSync, readdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { formatDiagnostic } from '../core/diagnostics.ts';
 import { buildStack } from '../stack/build.ts';
@@ -19,7 +19,8 @@ Usage:
       Verifies with promtool, amtool and docker-compose when they are on PATH.
       On any error nothing is written and the previous bundle stays.
   obsgen test [--stack NAME]... [--out DIR]
-      Run the generated promtool unit tests and Alertmanager route tests of built bundles.
+      Run the generated promtool unit tests and Alertmanager route tests of built bundles
+      (default: the stacks in stacks/; with only --out, every bundle DIR holds).
 ${LINT_HELP}${PREVIEW_HELP}${IMPORT_HELP}${STACK_HELP}
   obsgen --help
 
@@ -99,6 +100,14 @@ async function cmdBuild(args: Args): Promise<number> {
 async function cmdTest(args: Args): Promise<number> {
   const out = resolve(flag(args, 'out') ?? 'out');
   let names = flagList(args, 'stack');
+  if (!names.length && flag(args, 'out') !== undefined && !flagList(args, 'file').length) {
+    // `build --file x.ts --out DIR` then `test --out DIR`: test what DIR holds.
+    names = existsSync(out) ? readdirSync(out).filter((n) => existsSync(join(out, n, 'manifest.json'))).sort() : [];
+    if (!names.length) {
+      console.error(`error: no bundle in ${out}; run obsgen build --out ${flag(args, 'out')} first`);
+      return 1;
+    }
+  }
   if (!names.length) {
     const { files } = selectStackFiles(args);
     names = files.map(stackNameOfFile);

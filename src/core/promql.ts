@@ -34,12 +34,31 @@ export interface ParsedPromQL {
 const PARSE_CACHE_LIMIT = 50_000;
 const parseCache = new Map<string, ParsedPromQL>();
 
+// Generated queries repeat per service, differing only inside string literals
+// (`job="svc-0001"` vs `job="svc-0002"`). The tree's node positions do not depend on what a
+// literal holds, and every reader slices the expression's own text, so one error-free tree
+// serves every expression of the same shape.
+const shapeCache = new Map<string, Tree>();
+const STRING_LITERAL = /"(?:[^"\\\n]|\\.)*"|'(?:[^'\\\n]|\\.)*'|`[^`]*`/g;
+
+/** The expression with each string literal's contents blanked, or undefined where a comment could hide quotes. */
+export function promqlShape(expr: string): string | undefined {
+  if (expr.includes('#')) return undefined;
+  return expr.replace(STRING_LITERAL, (lit) => lit[0] + '_'.repeat(lit.length - 2) + lit[0]);
+}
+
 export function parsePromQL(expr: string): ParsedPromQL {
   const cached = parseCache.get(expr);
   if (cached) return cached;
-  const parsed = parseUncached(expr);
-  if (parseCache.size >= PARSE_CACHE_LIMIT) parseCache.clear();
+  const shape = promqlShape(expr);
+  const tree = shape === undefined ? undefined : shapeCache.get(shape);
+  const parsed: ParsedPromQL = tree ? { expr, tree, errors: [] } : parseUncached(expr);
+  if (parseCache.size >= PARSE_CACHE_LIMIT) {
+    parseCache.clear();
+    shapeCache.clear();
+  }
   parseCache.set(expr, parsed);
+  if (shape !== undefined && !tree && parsed.errors.length === 0) shapeCache.set(shape, parsed.tree);
   return parsed;
 }
 

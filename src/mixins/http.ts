@@ -129,6 +129,18 @@ export const httpService = defineComponent('httpService', httpServiceSchema, (pr
     buckets: props.buckets,
     runbookUrl: ctx.runbookUrl,
   };
+  const sloParts = props.slos.map((s, i) =>
+    buildSlo(
+      s,
+      {
+        service: props.name,
+        http: { job: jobName, ...props.metrics, buckets: props.buckets },
+        scrapeInterval: props.scrapeInterval ?? props.scrape?.scrapeInterval ?? ctx.stack.scrapeInterval,
+      },
+      ctx,
+      `${path}.slos[${i}]`,
+    ),
+  );
   const errorRatio = props.alerts.errorRatio || undefined;
   const latency = props.alerts.latency || undefined;
   let panelIds = new Map<string, number>();
@@ -142,13 +154,18 @@ export const httpService = defineComponent('httpService', httpServiceSchema, (pr
       errorRatioThreshold: errorRatio?.above,
       latencyThreshold: latency ? durationMs(latency.above) / 1000 : undefined,
       // The SLO status row reads the period error ratio the SLO rules record.
-      slos: props.slos.map((s) => ({
-        name: s.name,
-        objective: Decimal.from(s.objective).div(100).toNumber(),
-        window: s.window,
-        errorRatioExpr: `slo:sli_error:ratio_rate${windowName(parseWindow(s.window))}{service=${JSON.stringify(props.name)},slo=${JSON.stringify(s.name)}}`,
-        ...(s.dashboard ? { dashboardUid: dashboardUid(ctx.stack.name, 'slo', props.name, s.name) } : {}),
-      })),
+      // Only SLOs that built: one that failed validation has its own error, not a broken link too.
+      slos: props.slos.flatMap((s, i) =>
+        sloParts[i]!.ruleGroups.length === 0
+          ? []
+          : [{
+              name: s.name,
+              objective: Decimal.from(s.objective).div(100).toNumber(),
+              window: s.window,
+              errorRatioExpr: `slo:sli_error:ratio_rate${windowName(parseWindow(s.window))}{service=${JSON.stringify(props.name)},slo=${JSON.stringify(s.name)}}`,
+              ...(sloParts[i]!.dashboards.length ? { dashboardUid: dashboardUid(ctx.stack.name, 'slo', props.name, s.name) } : {}),
+            }],
+      ),
       source: path,
     });
     out.dashboards.push(d.file);
@@ -185,17 +202,5 @@ export const httpService = defineComponent('httpService', httpServiceSchema, (pr
     }
   }
   out.ruleGroups.push({ name: props.name, rules, source: path });
-  const sloParts = props.slos.map((s, i) =>
-    buildSlo(
-      s,
-      {
-        service: props.name,
-        http: { job: jobName, ...props.metrics, buckets: props.buckets },
-        scrapeInterval: props.scrapeInterval ?? props.scrape?.scrapeInterval ?? ctx.stack.scrapeInterval,
-      },
-      ctx,
-      `${path}.slos[${i}]`,
-    ),
-  );
   return mergeContributions([out, ...sloParts]);
 });

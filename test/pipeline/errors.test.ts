@@ -180,6 +180,24 @@ describe('bad input: every error, with stack, path, value and hint; nothing writ
     expect(treeHashes(out)).toEqual(before);
   });
 
+  it('an SLO that fails validation gives its own error only, not broken links from the service dashboard', () => {
+    const props = {
+      ...base(),
+      services: [
+        httpService({
+          name: 'shop',
+          targets: ['shop:8080'],
+          slos: [
+            { name: 'availability', objective: 99.9, sli: { errorRatio: {} } },
+            { name: 'latency', objective: 99, sli: { latency: { below: '300ms' } } },
+          ],
+        }),
+      ],
+    };
+    const errors = trySynth(defineStack(props as StackProps)).diagnostics.errors;
+    expect(errors.map((e) => `${e.code} ${e.path}`)).toEqual(['slo-latency-bucket services[0].slos[1].sli.latency.below']);
+  });
+
   it('postgres mixin rejects a bad connections threshold with its path', () => {
     const errors = trySynth(defineStack({ ...base(), mixins: [postgres({ targets: ['pg:9187'], connections: { above: 80 } })] })).diagnostics.errors;
     expect(errors.map((e) => e.path)).toContain('mixins[0].connections.above');
