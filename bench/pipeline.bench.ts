@@ -9,7 +9,7 @@
  *   BENCH_N=10,100 npm run bench pipeline
  */
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { defineStack, httpService, type Stack } from '../src/index.ts';
@@ -52,11 +52,21 @@ function child(n: number): void {
     writeTree(dir, files);
     const t2 = performance.now();
     const rssBuild = process.resourceUsage().maxRSS * 1024;
+    // The same files on tmpfs: what writing costs without this machine's disk, whose file
+    // creation time varies by a factor of ten from one minute to the next.
+    let tmpfsMs = NaN;
+    if (existsSync('/dev/shm')) {
+      const shm = mkdtempSync(join('/dev/shm', 'obsgen-bench-'));
+      const w0 = performance.now();
+      writeTree(shm, files);
+      tmpfsMs = performance.now() - w0;
+      rmSync(shm, { recursive: true, force: true });
+    }
     const verify = verifyBundle(dir);
     const t3 = performance.now();
     if (!verify.ok) throw new Error(verify.ran.map((r) => `${r.tool}: ${r.output}`).join('\n'));
     console.log(
-      JSON.stringify({ n, synthMs: t1 - t0, renderMs: t15 - t1, writeMs: t2 - t15, emitMs: t2 - t1, verifyMs: t3 - t2, rssBuildMB: rssBuild / 2 ** 20, files: files.size, alerts: counts.alerts, ruleTests: counts.ruleTests, dashboards: counts.dashboards }),
+      JSON.stringify({ n, synthMs: t1 - t0, renderMs: t15 - t1, writeMs: t2 - t15, emitMs: t2 - t1, verifyMs: t3 - t2, tmpfsMs, bytes: [...files.values()].reduce((a, c) => a + Buffer.byteLength(c), 0), rssBuildMB: rssBuild / 2 ** 20, files: files.size, alerts: counts.alerts, ruleTests: counts.ruleTests, dashboards: counts.dashboards }),
     );
   } finally {
     rmSync(dir, { recursive: true, force: true });
@@ -81,13 +91,14 @@ if (arg) {
     rows.push(JSON.parse(r.stdout.trim().split('\n').at(-1)!));
   }
   const fmt = (x: number) => x.toFixed(0).padStart(8);
-  console.log('     N  synth ms render ms  write ms  build ms  peak RSS MB  verify ms   files  alerts  tests  dashboards');
+  console.log('     N  synth ms render ms  write ms  build ms  peak RSS MB  verify ms  tmpfs write ms   files  bundle MB  alerts  tests  dashboards');
   for (const r of rows) {
     console.log(
-      `${String(r.n).padStart(6)}  ${fmt(r.synthMs!)} ${fmt(r.renderMs!)}  ${fmt(r.writeMs!)}  ${fmt(r.synthMs! + r.emitMs!)}     ${fmt(r.rssBuildMB!)}   ${fmt(r.verifyMs!)}  ${String(r.files).padStart(6)}  ${String(r.alerts).padStart(6)}  ${String(r.ruleTests).padStart(5)}  ${String(r.dashboards).padStart(10)}`,
+      `${String(r.n).padStart(6)}  ${fmt(r.synthMs!)} ${fmt(r.renderMs!)}  ${fmt(r.writeMs!)}  ${fmt(r.synthMs! + r.emitMs!)}     ${fmt(r.rssBuildMB!)}   ${fmt(r.verifyMs!)}  ${fmt(r.tmpfsMs!).padStart(14)}  ${String(r.files).padStart(6)}  ${(r.bytes! / 2 ** 20).toFixed(1).padStart(9)}  ${String(r.alerts).padStart(6)}  ${String(r.ruleTests).padStart(5)}  ${String(r.dashboards).padStart(10)}`,
     );
   }
-  console.log('build = synth+check (synth) + render files in memory (render) + write to out/ (write); verify = promtool, amtool, docker-compose.');
+  console.log('build = synth+check (synth) + render files in memory (render) + write to out/ (write); verify = promtool, amtool, docker-compose;');
+  console.log('tmpfs write = the same files written to /dev/shm, for comparison (not part of build).');
   const first = rows[0]!;
   const last = rows.at(-1)!;
   const growth = (last.synthMs! + last.emitMs!) / (first.synthMs! + first.emitMs!) / (last.n! / first.n!);

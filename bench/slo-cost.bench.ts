@@ -585,6 +585,13 @@ async function main() {
   console.log(`alert agreement with exact raw windows: ${a.agree}/${a.decisions} decisions = ${((100 * a.agree) / a.decisions).toFixed(2)}% (${a.checkTimes} times x ${PAIRS.length} pairs x ${S} SLOs); target >= 99%`);
   console.log(`  where either side fires: ${a.agreeFiring}/${a.firingEither} = ${a.firingEither ? ((100 * a.agreeFiring) / a.firingEither).toFixed(2) : '-'}%; (time, pair) checks with identical firing sets: ${a.pairAgree}/${a.pairChecks} = ${((100 * a.pairAgree) / a.pairChecks).toFixed(2)}%`);
   for (const m of a.mismatches.slice(0, 20)) console.log(`  mismatch ${m}`);
+  // Where obsgen's time goes: shared groups by name, the per-SLO groups summed.
+  const parts = new Map<string, number>();
+  for (const [name, d] of results.obsgen![0]!.groups) {
+    const key = name.startsWith('slo-svc') ? `${S} per-SLO groups (raw 5m reads + alerts)` : name;
+    parts.set(key, (parts.get(key) ?? 0) + median(d) * (EVAL / (realInterval.get(name) ?? EVAL)));
+  }
+  console.log(`obsgen s per ${EVAL}s, by group (weighted): ${[...parts].sort((x, y) => y[1] - x[1]).map(([k, v]) => `${k} ${v.toFixed(4)}`).join('; ')}`);
   console.log(`wall time ${((Date.now() - t0) / 1000).toFixed(0)}s`);
 }
 

@@ -36,6 +36,11 @@ export interface BuildContext {
   path: string;
   runbookUrl(alertName: string): string;
   dashboardUrl(uid: string, panelId?: number): string;
+  /**
+   * Every scrape job of the stack, with its scrape interval. Only components defined with
+   * `readsStackJobs` see them all: those are built after every other component.
+   */
+  stackJobs(): { name: string; scrapeInterval: string }[];
 }
 
 export interface Component<P = unknown> {
@@ -43,11 +48,13 @@ export interface Component<P = unknown> {
   /** Raw props as the user wrote them; validated by `schema` at synth. */
   readonly props: unknown;
   readonly schema: z.ZodType<P>;
+  /** Built after the other components, so `ctx.stackJobs()` lists every job. */
+  readonly readsStackJobs?: boolean;
   build(props: P, ctx: BuildContext): Contribution;
 }
 
-export function defineComponent<P>(kind: string, schema: z.ZodType<P>, build: Component<P>['build']) {
-  return (props: z.input<z.ZodType<P>>): Component<P> => ({ kind, props, schema, build });
+export function defineComponent<P>(kind: string, schema: z.ZodType<P>, build: Component<P>['build'], options: { readsStackJobs?: boolean } = {}) {
+  return (props: z.input<z.ZodType<P>>): Component<P> => ({ kind, props, schema, build, ...(options.readsStackJobs ? { readsStackJobs: true } : {}) });
 }
 
 export function isComponent(value: unknown): value is Component {

@@ -18,7 +18,7 @@ const absentJob = z.union([jobName, z.object({ name: jobName, scrapeInterval: du
 
 export const targetsSchema = z
   .object({
-    /** Jobs to watch; a job's entry may carry its scrape interval (`{ name, scrapeInterval }`). @default every job (`up` of any job); absent alerts need names */
+    /** Jobs to watch; a job's entry may carry its scrape interval (`{ name, scrapeInterval }`). @default every job: `up` of any job, and an absent alert for each scrape job of the stack (less `excludeJobs`) */
     jobs: z.array(absentJob).default([]),
     /** Regex of jobs left out of the up alerts when `jobs` is empty. */
     excludeJobs: z.string().min(1).optional(),
@@ -90,12 +90,16 @@ export const targets: (props: TargetsProps) => Component<TargetsConfig> = define
   if (props.targetDown) rules.push(targetDownAlert(t, props.targetDown, `${p}.targetDown`));
   if (props.targetsDown) rules.push(targetsDownShareAlert(t, props.targetsDown, `${p}.targetsDown`));
   if (props.jobAbsent) {
-    if (!names.length) {
-      ctx.diag.error(`${p}.jobs`, 'absent-needs-jobs', 'jobAbsent needs the jobs to watch by name: absent() cannot range over jobs', {
+    // absent() cannot range over jobs: without a list, watch the jobs this stack scrapes.
+    const exclude = props.excludeJobs ? new RegExp(`^(?:${props.excludeJobs})$`) : undefined;
+    const watched = jobs.length ? jobs : ctx.stackJobs().filter((j) => !exclude?.test(j.name));
+    const watchedNames = watched.map((j) => j.name);
+    if (!watched.length) {
+      ctx.diag.error(`${p}.jobs`, 'absent-needs-jobs', 'jobAbsent needs the jobs to watch by name, and the stack scrapes none that excludeJobs leaves', {
         hint: "list them: jobs: ['api', 'node'], or turn the alert off: jobAbsent: false",
       });
     } else {
-      const longest = Math.max(...jobs.map((j) => durationMs(j.scrapeInterval ?? ctx.stack.scrapeInterval)));
+      const longest = Math.max(...watched.map((j) => durationMs(j.scrapeInterval ?? ctx.stack.scrapeInterval)));
       const min = 2 * longest;
       const forMs = props.jobAbsent.for ? durationMs(props.jobAbsent.for) : Math.max(5 * 60_000, min);
       if (forMs < min) {
@@ -104,7 +108,7 @@ export const targets: (props: TargetsProps) => Component<TargetsConfig> = define
           hint: `use for: '${formatDuration(Math.max(min, 5 * 60_000))}' or longer`,
         });
       } else {
-        rules.push(jobAbsentAlert(t, { name: props.jobAbsent.name, severity: props.jobAbsent.severity, for: formatDuration(forMs) }, names, `${p}.jobAbsent`));
+        rules.push(jobAbsentAlert(t, { name: props.jobAbsent.name, severity: props.jobAbsent.severity, for: formatDuration(forMs) }, watchedNames, `${p}.jobAbsent`));
       }
     }
   }
@@ -119,4 +123,4 @@ export const targets: (props: TargetsProps) => Component<TargetsConfig> = define
     });
   }
   return out;
-});
+}, { readsStackJobs: true });

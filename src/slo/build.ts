@@ -285,7 +285,11 @@ export function buildSlo(slo: SloBody, target: SloTarget, ctx: BuildContext, pat
     const f = formatNumber(p.factor);
     const b = formatNumber(budget);
     let expr = `slo:sli_error:ratio_rate${long}${sel} / ${b} > ${f}\nand ${on(g)}\nslo:sli_error:ratio_rate${short}${sel} / ${b} > ${f}`;
-    if (slo.alerting.minEvents > 0) expr += `\nand ${on(g)}\nslo:sli_total:increase${long}${sel} >= ${formatNumber(slo.alerting.minEvents)}`;
+    if (slo.alerting.minEvents > 0) {
+      // Only the 5m and tail increases are recorded; other windows are summed here as the ratio rules sum them.
+      const events = p.long === 5 * M || isTail(p.long, ratioWindows) ? `slo:sli_total:increase${long}${sel}` : `(${increaseExpr('sli_total', p.long, sel).replace(/\n/g, ' ')})`;
+      expr += `\nand ${on(g)}\n${events} >= ${formatNumber(slo.alerting.minEvents)}`;
+    }
     const spent = formatNumber(p.budgetPercent);
     return {
       kind: 'alert',

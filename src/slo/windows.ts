@@ -5,9 +5,13 @@
  *   - `slo:sli_*:level1h`, the increase over 1h, re-recorded every 5m from the 5m series;
  *   - `slo:sli_*:level1d`, the increase over 1d, re-recorded every 1h from the 1h level.
  * A window W is a recent "tail" window plus a "body" from the level below it:
- *   W <= 1d:       increase5m + avg_over_time(increase5m[W-5m] offset 2m30s) * (W-5m)/5m
+ *   W <= 6h:       increase5m + avg_over_time(increase5m[W-5m] offset 2m30s) * (W-5m)/5m
+ *   6h < W <= 1d:  increase6h + avg_over_time(level1h[W-6h] offset 5h27m30s) * (W-6h)/1h
  *   1d < W < 7d:   increase1d + avg_over_time(level1h[W-1d] offset 23h27m30s) * (W-1d)/1h
  *   W >= 7d:       increase1d + avg_over_time(level1d[W-1d] offset 11h27m30s) * (W-1d)/1d
+ * The 1d window reads 18 samples of the 1h level on top of the 6h window it already has,
+ * instead of a day of 5m increases (5,760 samples per series at a 15s evaluation interval);
+ * its recent 6h stay on 5m tiles, so a burst in the last hours is counted exactly.
  * Each level sample covers a tile that ends `lag` before it was recorded and is `tile` long,
  * so the body's offset is tail - tile/2 - lag: the body's soft edges are centred on the
  * window's edges and the overlap with the tail cancels. `avg_over_time * n` counts tiles,
@@ -32,11 +36,13 @@ export interface Tier {
 }
 
 const TIER_A: Tier = { tail: 5 * M, level: 'increase5m', tile: 5 * M, lag: 0 };
+const TIER_A1: Tier = { tail: 6 * H, level: 'level1h', tile: H, lag: 5 * M / 2 };
 const TIER_B: Tier = { tail: D, level: 'level1h', tile: H, lag: 5 * M / 2 };
 const TIER_C: Tier = { tail: D, level: 'level1d', tile: D, lag: H / 2 + 5 * M / 2 };
 
 export function tierOf(ms: number): Tier {
-  if (ms <= D) return TIER_A;
+  if (ms <= 6 * H) return TIER_A;
+  if (ms <= D) return TIER_A1;
   if (ms < 7 * D) return TIER_B;
   return TIER_C;
 }

@@ -55,6 +55,18 @@ export function trySynth(stack: Stack | unknown): SynthResult {
     evaluationInterval: config.prometheus.evaluationInterval,
     externalLabels: config.prometheus.externalLabels,
   };
+  const parts: Contribution[] = [];
+  // What ctx.stackJobs() lists: the jobs built so far, the stack's own and self-monitoring.
+  const stackJobs = () => {
+    const jobs = [...parts.flatMap((p) => p.scrapeJobs), ...config.scrapeJobs.map((j) => ({ name: j.name, scrapeInterval: j.scrapeInterval }))];
+    const names = new Set(jobs.map((j) => j.name));
+    if (config.prometheus.selfMonitoring) for (const own of ['prometheus', 'alertmanager']) if (!names.has(own)) jobs.push({ name: own, scrapeInterval: undefined });
+    const seen = new Set<string>();
+    return jobs
+      .filter((j) => !seen.has(j.name) && seen.add(j.name))
+      .map((j) => ({ name: j.name, scrapeInterval: j.scrapeInterval ?? config.prometheus.scrapeInterval }))
+      .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  };
   const makeContext = (path: string): BuildContext => ({
     stack: globals,
     links,
@@ -63,26 +75,32 @@ export function trySynth(stack: Stack | unknown): SynthResult {
     path,
     runbookUrl: (alert) => `${links.runbookBaseUrl}/${alert}.md`,
     dashboardUrl: (uid, panelId) => `${links.grafanaUrl}/d/${uid}${panelId !== undefined ? `?viewPanel=${panelId}` : ''}`,
+    stackJobs,
   });
 
-  const parts: Contribution[] = [];
+  const deferred: { component: Component; path: string }[] = [];
+  const buildOne = (component: Component, path: string) => {
+    const props = validate(component.schema, component.props, diag, path);
+    if (props === undefined) return;
+    try {
+      parts.push(component.build(props, makeContext(path)));
+    } catch (e) {
+      diag.error(path, 'build-failed', `${component.kind} could not be built: ${(e as Error).message}`, {
+        hint: 'this is a bug in obsgen or the component; report it with the stack file',
+      });
+    }
+  };
   const buildAll = (list: Component[], key: string) => {
     list.forEach((component, i) => {
       const path = joinPath('', key, i);
-      const props = validate(component.schema, component.props, diag, path);
-      if (props === undefined) return;
-      try {
-        parts.push(component.build(props, makeContext(path)));
-      } catch (e) {
-        diag.error(path, 'build-failed', `${component.kind} could not be built: ${(e as Error).message}`, {
-          hint: 'this is a bug in obsgen or the component; report it with the stack file',
-        });
-      }
+      if (component.readsStackJobs) deferred.push({ component, path });
+      else buildOne(component, path);
     });
   };
   buildAll(config.services, 'services');
   buildAll(config.mixins, 'mixins');
   buildAll(config.slos, 'slos');
+  for (const d of deferred) buildOne(d.component, d.path);
 
   const merged = mergeContributions(parts);
   merged.scrapeJobs.push(...config.scrapeJobs.map((j, i) => toScrapeJob(j, joinPath('', 'scrapeJobs', i))));

@@ -170,8 +170,20 @@ describe('guards', () => {
     expect(slow.ruleGroups[0]!.rules.find((r) => r.name === 'JobAbsent')).toMatchObject({ for: '10m' });
     const bad = trySynth(defineStack({ ...base(), mixins: [targets({ jobs: [{ name: 'batch', scrapeInterval: '5m' }], jobAbsent: { for: '5m' } })] }));
     expect(bad.diagnostics.errors.map((e) => `${e.path} ${e.code}`)).toEqual(['mixins[0].jobAbsent.for absent-for']);
-    const noJobs = trySynth(defineStack({ ...base(), mixins: [targets({})] }));
-    expect(noJobs.diagnostics.errors.map((e) => e.code)).toEqual(['absent-needs-jobs']);
+    const nothingScraped = trySynth(defineStack({ ...base(), prometheus: { selfMonitoring: false }, mixins: [targets({})] }));
+    expect(nothingScraped.diagnostics.errors.map((e) => e.code)).toEqual(['absent-needs-jobs']);
+  });
+
+  it('without jobs, watches every scrape job of the stack, also those of later mixins, with the slowest interval', () => {
+    const all = synth(
+      defineStack({
+        ...base(),
+        mixins: [targets({ excludeJobs: 'alertmanager' }), host({ targets: ['n1:9100'] }), redis({ targets: ['r:9121'], scrapeInterval: '4m' })],
+      }),
+    );
+    const absent = all.ruleGroups.flatMap((g) => g.rules).find((r) => r.name === 'JobAbsent')! as AlertRule;
+    expect(absent.expr.match(/job="[^"]+"/g)).toEqual(['job="node"', 'job="prometheus"', 'job="redis"']);
+    expect(absent.for).toBe('8m');
   });
 
   it('the Watchdog always fires with severity none and reaches no receiver by default', () => {

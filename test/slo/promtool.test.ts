@@ -30,6 +30,8 @@ const stack = defineStack({
       objective: 99.9,
       groupBy: ['region'],
       sli: { events: { good: 'search_requests_total{outcome="ok"}', total: 'search_requests_total' } },
+      // The guard reads the long windows' event counts, which only the 5m and 1d windows record.
+      alerting: { minEvents: 100 },
     }),
     slo({
       service: 'search',
