@@ -3,8 +3,9 @@ import { mkdtempSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 
+/** A fresh folder inside the run's temp root (test/global-setup.ts removes it at the end). */
 export function tempDir(prefix = 'obsgen-test-'): string {
-  return mkdtempSync(join(tmpdir(), prefix));
+  return mkdtempSync(join(process.env.OBSGEN_TEST_TMP ?? tmpdir(), prefix));
 }
 
 /** sha256 of every file under dir, by relative path. */
