@@ -290,6 +290,16 @@ class Prom {
     }
     return out;
   }
+  async queryRange(expr: string, start: number, end: number, step: number): Promise<{ metric: Record<string, string>; values: [number, string][] }[]> {
+    const body = new URLSearchParams({ query: expr, start: String(start), end: String(end), step: String(step) });
+    const r = (await (await fetch(`${this.url}/api/v1/query_range`, { method: 'POST', body })).json()) as {
+      status: string;
+      error?: string;
+      data: { result: { metric: Record<string, string>; values: [number, string][] }[] };
+    };
+    if (r.status !== 'success') throw new Error(`${r.error}: ${expr.slice(0, 200)}`);
+    return r.data.result;
+  }
   async query(expr: string, time?: number, stats = false): Promise<{ result: { metric: Record<string, string>; value: [number, string] }[]; samples?: number }> {
     const body = new URLSearchParams({ query: expr, ...(time ? { time: String(time) } : {}), ...(stats ? { stats: 'all' } : {}) });
     const r = (await (await fetch(`${this.url}/api/v1/query`, { method: 'POST', body })).json()) as {
@@ -304,20 +314,18 @@ class Prom {
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-async function queryRange(url: string, expr: string, start: number, end: number, step: number): Promise<{ metric: Record<string, string>; values: [number, string][] }[]> {
-  const body = new URLSearchParams({ query: expr, start: String(start), end: String(end), step: String(step) });
-  const r = (await (await fetch(`${url}/api/v1/query_range`, { method: 'POST', body })).json()) as {
-    status: string;
-    error?: string;
-    data: { result: { metric: Record<string, string>; values: [number, string][] }[] };
-  };
-  if (r.status !== 'success') throw new Error(`${r.error}: ${expr.slice(0, 200)}`);
-  return r.data.result;
-}
 
 function sh(cmd: string, args: string[]): void {
   const r = spawnSync(cmd, args, { encoding: 'utf8', maxBuffer: 1 << 26 });
   if (r.status !== 0) throw new Error(`${cmd} ${args.slice(0, 4).join(' ')} failed: ${r.stderr || r.stdout}`);
+}
+
+/** Moves the blocks promtool wrote into `out` to the data dir; returns how many. */
+function moveBlocks(out: string): number {
+  let n = 0;
+  for (const b of readdirSync(out)) if (/^[0-9A-Z]{26}$/.test(b)) (renameSync(join(out, b), join(data, b)), n++);
+  rmSync(out, { recursive: true });
+  return n;
 }
 
 async function backfill(stage: string, rules: PlainRule[], interval: string): Promise<void> {
@@ -331,10 +339,7 @@ async function backfill(stage: string, rules: PlainRule[], interval: string): Pr
   } finally {
     await prom.stop();
   }
-  let n = 0;
-  for (const b of readdirSync(out)) if (/^[0-9A-Z]{26}$/.test(b)) (renameSync(join(out, b), join(data, b)), n++);
-  rmSync(out, { recursive: true });
-  log(`backfilled ${rules.length} rules (${stage}, every ${interval}): ${n} blocks`);
+  log(`backfilled ${rules.length} rules (${stage}, every ${interval}): ${moveBlocks(out)} blocks`);
 }
 
 /**
@@ -352,7 +357,7 @@ async function backfillByQuery(stage: string, rules: PlainRule[], intervalS: num
     const start = Math.ceil((tStart + 600) / intervalS) * intervalS;
     for (const rule of rules) {
       writeSync(fd, `# TYPE ${rule.record} gauge\n`);
-      const series = await queryRange(prom.url, rule.expr, start, backfillEnd, intervalS);
+      const series = await prom.queryRange(rule.expr, start, backfillEnd, intervalS);
       for (const { metric, values } of series) {
         const labels = { ...metric, ...(rule.labels ?? {}) };
         delete labels.__name__;
@@ -371,11 +376,8 @@ async function backfillByQuery(stage: string, rules: PlainRule[], intervalS: num
   const out = join(work, `blocks-${stage}`);
   mkdirSync(out);
   sh('promtool', ['tsdb', 'create-blocks-from', 'openmetrics', '--quiet', `--max-block-duration=${DAYS * 24 + 24}h`, file, out]);
-  let n = 0;
-  for (const b of readdirSync(out)) if (/^[0-9A-Z]{26}$/.test(b)) (renameSync(join(out, b), join(data, b)), n++);
-  rmSync(out, { recursive: true });
   rmSync(file);
-  log(`backfilled ${rules.length} rules (${stage}, every ${intervalS}s, by query_range): ${samples.toLocaleString('en')} samples, ${n} blocks`);
+  log(`backfilled ${rules.length} rules (${stage}, every ${intervalS}s, by query_range): ${samples.toLocaleString('en')} samples, ${moveBlocks(out)} blocks`);
 }
 
 async function settle(): Promise<void> {

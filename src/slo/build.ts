@@ -218,6 +218,9 @@ export function buildSlo(slo: SloBody, target: SloTarget, ctx: BuildContext, pat
   // and budgets read only recorded series, so one rule serves all SLOs (their slo/service and
   // grouping labels pass through). Per SLO there are only the raw 5m reads and the alerts.
   const alertSet = new Set([5 * M, ...alertWindows]);
+  // The 5m and tail increases are recorded; every other window is summed where it is read.
+  const windowIncrease = (side: string, w: number, selector: string) =>
+    w === 5 * M || isTail(w, ratioWindows) ? `slo:${side}:increase${windowName(w)}${selector}` : `(${increaseExpr(side, w, selector).replace(/\n/g, ' ')})`;
   const windowRules: Rule[] = [];
   for (const w of incWindows) {
     if (!isTail(w, ratioWindows)) continue;
@@ -229,10 +232,7 @@ export function buildSlo(slo: SloBody, target: SloTarget, ctx: BuildContext, pat
   ];
   for (const w of ratioWindows) {
     const n = windowName(w);
-    const recorded = w === 5 * M || isTail(w, ratioWindows);
-    const expr = recorded
-      ? `slo:sli_error:increase${n}\n/\n(slo:sli_total:increase${n} > 0)`
-      : `(${increaseExpr('sli_error', w, '').replace(/\n/g, ' ')})\n/\n((${increaseExpr('sli_total', w, '').replace(/\n/g, ' ')}) > 0)`;
+    const expr = `${windowIncrease('sli_error', w, '')}\n/\n(${windowIncrease('sli_total', w, '')} > 0)`;
     (alertSet.has(w) ? windowRules : budgetRules).push(shared(`slo:sli_error:ratio_rate${n}`, expr));
   }
   for (const w of [period, ...reporting]) {
@@ -285,11 +285,7 @@ export function buildSlo(slo: SloBody, target: SloTarget, ctx: BuildContext, pat
     const f = formatNumber(p.factor);
     const b = formatNumber(budget);
     let expr = `slo:sli_error:ratio_rate${long}${sel} / ${b} > ${f}\nand ${on(g)}\nslo:sli_error:ratio_rate${short}${sel} / ${b} > ${f}`;
-    if (slo.alerting.minEvents > 0) {
-      // Only the 5m and tail increases are recorded; other windows are summed here as the ratio rules sum them.
-      const events = p.long === 5 * M || isTail(p.long, ratioWindows) ? `slo:sli_total:increase${long}${sel}` : `(${increaseExpr('sli_total', p.long, sel).replace(/\n/g, ' ')})`;
-      expr += `\nand ${on(g)}\n${events} >= ${formatNumber(slo.alerting.minEvents)}`;
-    }
+    if (slo.alerting.minEvents > 0) expr += `\nand ${on(g)}\n${windowIncrease('sli_total', p.long, sel)} >= ${formatNumber(slo.alerting.minEvents)}`;
     const spent = formatNumber(p.budgetPercent);
     return {
       kind: 'alert',

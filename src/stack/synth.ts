@@ -6,7 +6,7 @@ import { isComponent, type BuildContext, type Component } from '../core/componen
 import { alertingSchema } from '../alertmanager/schema.ts';
 import { inhibitionExpectations } from '../alertmanager/inhibit.ts';
 import { BuildError, Diagnostics, joinPath } from '../core/diagnostics.ts';
-import { mergeContributions, type AlertRule, type Contribution, type Rule } from '../core/model.ts';
+import { mergeContributions, type AlertRule, type Contribution, type Rule, type ScrapeJob } from '../core/model.ts';
 import { validate } from '../core/schema.ts';
 import { STACK_NAME_RE } from '../core/names.ts';
 import { customAlertRule, recordingGroups } from '../alerts/custom.ts';
@@ -58,13 +58,11 @@ export function trySynth(stack: Stack | unknown): SynthResult {
   const parts: Contribution[] = [];
   // What ctx.stackJobs() lists: the jobs built so far, the stack's own and self-monitoring.
   const stackJobs = () => {
-    const jobs = [...parts.flatMap((p) => p.scrapeJobs), ...config.scrapeJobs.map((j) => ({ name: j.name, scrapeInterval: j.scrapeInterval }))];
-    const names = new Set(jobs.map((j) => j.name));
-    if (config.prometheus.selfMonitoring) for (const own of ['prometheus', 'alertmanager']) if (!names.has(own)) jobs.push({ name: own, scrapeInterval: undefined });
-    const seen = new Set<string>();
-    return jobs
-      .filter((j) => !seen.has(j.name) && seen.add(j.name))
-      .map((j) => ({ name: j.name, scrapeInterval: j.scrapeInterval ?? config.prometheus.scrapeInterval }))
+    const own = config.prometheus.selfMonitoring ? SELF_MONITORING_JOBS : [];
+    const intervals = new Map<string, string | undefined>();
+    for (const j of [...parts.flatMap((p) => p.scrapeJobs), ...config.scrapeJobs, ...own]) if (!intervals.has(j.name)) intervals.set(j.name, j.scrapeInterval);
+    return [...intervals]
+      .map(([name, interval]) => ({ name, scrapeInterval: interval ?? config.prometheus.scrapeInterval }))
       .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
   };
   const makeContext = (path: string): BuildContext => ({
@@ -198,12 +196,15 @@ function reportPartsOfInvalidStack(props: unknown, diag: Diagnostics): void {
   if (alerting.success) checkAlerting(alerting.data, diag, 'alerting');
 }
 
+/** Prometheus and Alertmanager scraping themselves, first in prometheus.yml unless the stack has jobs of those names. */
+const SELF_MONITORING_JOBS: ScrapeJob[] = [
+  { name: 'prometheus', staticConfigs: [{ targets: ['localhost:9090'] }], source: 'prometheus.selfMonitoring' },
+  { name: 'alertmanager', staticConfigs: [{ targets: ['alertmanager:9093'] }], source: 'prometheus.selfMonitoring' },
+];
+
 function addSelfMonitoring(bundle: Bundle): void {
   const names = new Set(bundle.scrapeJobs.map((j) => j.name));
-  if (!names.has('prometheus')) {
-    bundle.scrapeJobs.unshift({ name: 'prometheus', staticConfigs: [{ targets: ['localhost:9090'] }], source: 'prometheus.selfMonitoring' });
-  }
-  if (!names.has('alertmanager')) {
-    bundle.scrapeJobs.splice(1, 0, { name: 'alertmanager', staticConfigs: [{ targets: ['alertmanager:9093'] }], source: 'prometheus.selfMonitoring' });
-  }
+  SELF_MONITORING_JOBS.forEach((j, i) => {
+    if (!names.has(j.name)) bundle.scrapeJobs.splice(i, 0, { ...j, staticConfigs: j.staticConfigs!.map((c) => ({ ...c, targets: [...c.targets] })) });
+  });
 }
