@@ -584,8 +584,8 @@ async function main() {
   console.log(`| obsgen | ${ours.length} | ${ob.toFixed(4)} (every group each 15s: ${obU.toFixed(4)}) | ${results.obsgen!.map((r) => r.weighted.toFixed(4)).join(', ')} | ${Math.round(obS).toLocaleString('en')} | ${results.obsgen!.map((r) => r.cpu.toFixed(1)).join(', ')} |`);
   console.log('');
   console.log(`cost ratio obsgen/Sloth: ${(ob / sl).toFixed(3)} (time, level groups weighted by their interval), ${(obU / sl).toFixed(3)} (time, every group at 15s), ${(obS / slS).toFixed(3)} (queryable samples); target <= 0.15`);
-  console.log(`alert agreement with exact raw windows: ${a.agree}/${a.decisions} decisions = ${((100 * a.agree) / a.decisions).toFixed(2)}% (${a.checkTimes} times x ${PAIRS.length} pairs x ${S} SLOs); target >= 99%`);
-  console.log(`  where either side fires: ${a.agreeFiring}/${a.firingEither} = ${a.firingEither ? ((100 * a.agreeFiring) / a.firingEither).toFixed(2) : '-'}%; (time, pair) checks with identical firing sets: ${a.pairAgree}/${a.pairChecks} = ${((100 * a.pairAgree) / a.pairChecks).toFixed(2)}%`);
+  console.log(`alert agreement with exact raw windows: ${a.agree}/${a.decisions} decisions = ${a.decisions ? ((100 * a.agree) / a.decisions).toFixed(2) : '-'}% (${a.checkTimes} times x ${PAIRS.length} pairs x ${S} SLOs); target >= 99%`);
+  console.log(`  where either side fires: ${a.agreeFiring}/${a.firingEither} = ${a.firingEither ? ((100 * a.agreeFiring) / a.firingEither).toFixed(2) : '-'}%; (time, pair) checks with identical firing sets: ${a.pairAgree}/${a.pairChecks} = ${a.pairChecks ? ((100 * a.pairAgree) / a.pairChecks).toFixed(2) : '-'}%`);
   for (const m of a.mismatches.slice(0, 20)) console.log(`  mismatch ${m}`);
   // Where obsgen's time goes: shared groups by name, the per-SLO groups summed.
   const parts = new Map<string, number>();
