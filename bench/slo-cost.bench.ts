@@ -153,6 +153,7 @@ function generate(): { bursts: Burst[]; samples: number } {
 }
 
 // ---------------------------------------------------------------- rules
+/** obsgen's rules for the same SLOs: one SLO per service, as a stack would define them. */
 function obsgenGroups(): RuleGroup[] {
   const slos = Array.from({ length: S }, (_, s) =>
     slo({
@@ -235,6 +236,52 @@ function slothGroups(): PlainGroup[] {
     });
   }
   return out;
+}
+
+/**
+ * The same Sloth-shaped rules written once for every service, `by (service)`: the baseline of
+ * ../shared/tools/slo_cost (its style A, 0.76 s there), cheaper than Sloth's per-SLO files.
+ */
+function slothByServiceGroups(): PlainGroup[] {
+  const period = `${DAYS}d`;
+  const lbl = { sloth_slo: 'availability' };
+  const sli = (w: string): PlainRule => ({
+    record: `slothg:sli_error:ratio_rate${w}`,
+    expr: `sum by (service) (rate(http_requests_total{code=~"5.."}[${w}]))\n/\nsum by (service) (rate(http_requests_total[${w}]))`,
+    labels: { ...lbl, sloth_window: w },
+  });
+  const pair = (p: (typeof PAIRS)[number]) =>
+    `(max without (sloth_window) (slothg:sli_error:ratio_rate${p.short} > (${p.factor} * 0.0009999999999999432))\nand\nmax without (sloth_window) (slothg:sli_error:ratio_rate${p.long} > (${p.factor} * 0.0009999999999999432)))`;
+  return [
+    {
+      name: 'slothg-sli-recordings',
+      rules: [
+        ...['5m', '30m', '1h', '2h', '6h', '1d', '3d'].map(sli),
+        {
+          record: `slothg:sli_error:ratio_rate${period}`,
+          expr: `sum_over_time(slothg:sli_error:ratio_rate5m[${period}])\n/ ignoring (sloth_window)\ncount_over_time(slothg:sli_error:ratio_rate5m[${period}])`,
+          labels: { ...lbl, sloth_window: period },
+        },
+      ],
+    },
+    {
+      name: 'slothg-meta-recordings',
+      rules: [
+        { record: 'slothg:objective:ratio', expr: 'vector(0.9990000000000001)', labels: lbl },
+        { record: 'slothg:error_budget:ratio', expr: 'vector(1-0.9990000000000001)', labels: lbl },
+        { record: 'slothg:current_burn_rate:ratio', expr: 'slothg:sli_error:ratio_rate5m / on (sloth_slo) group_left slothg:error_budget:ratio', labels: lbl },
+        { record: 'slothg:period_burn_rate:ratio', expr: `slothg:sli_error:ratio_rate${period} / on (sloth_slo) group_left slothg:error_budget:ratio`, labels: lbl },
+        { record: 'slothg:period_error_budget_remaining:ratio', expr: '1 - slothg:period_burn_rate:ratio', labels: lbl },
+      ],
+    },
+    {
+      name: 'slothg-alerts',
+      rules: [
+        { alert: 'SLOAvailabilityPage', expr: `${pair(PAIRS[0]!)}\nor ignoring (sloth_window)\n${pair(PAIRS[1]!)}`, labels: { sloth_severity: 'page' } },
+        { alert: 'SLOAvailabilityTicket', expr: `${pair(PAIRS[2]!)}\nor ignoring (sloth_window)\n${pair(PAIRS[3]!)}`, labels: { sloth_severity: 'ticket' } },
+      ],
+    },
+  ];
 }
 
 // ---------------------------------------------------------------- prometheus
@@ -532,6 +579,7 @@ async function main() {
   const ours = obsgenGroups();
   const oursPlain = plain(ours);
   const sloth = slothGroups();
+  const slothShared = slothByServiceGroups();
   const realInterval = new Map<string, number>();
   for (const g of ours) realInterval.set(g.name, g.interval ? durationSeconds(g.interval) : EVAL);
 
@@ -549,6 +597,11 @@ async function main() {
         expr: 'sum by (sloth_id, sloth_service) (label_replace(label_replace(sum by (service) (rate(http_requests_total{code=~"5.."}[5m])) / sum by (service) (rate(http_requests_total[5m])), "sloth_id", "$1-availability", "service", "(.*)"), "sloth_service", "$1", "service", "(.*)"))',
         labels: { sloth_slo: 'availability', sloth_window: '5m' },
       },
+      {
+        record: 'slothg:sli_error:ratio_rate5m',
+        expr: 'sum by (service) (rate(http_requests_total{code=~"5.."}[5m])) / sum by (service) (rate(http_requests_total[5m]))',
+        labels: { sloth_slo: 'availability', sloth_window: '5m' },
+      },
     ],
     '1m',
   );
@@ -559,10 +612,12 @@ async function main() {
   if (gen !== 'avg_over_time(slo:sli_error:increase5m[1h]) * 12') throw new Error(`level rule changed: ${gen}`);
   await settle();
 
-  const results: Record<string, RunResult[]> = { obsgen: [], sloth: [] };
+  const results: Record<string, RunResult[]> = { obsgen: [], sloth: [], slothShared: [] };
   for (let round = 1; round <= ROUNDS; round++) {
     results.sloth!.push(await run(`sloth-${round}`, sloth, new Map()));
     log(`sloth round ${round}: ${results.sloth!.at(-1)!.unweighted.toFixed(4)} s/eval`);
+    results.slothShared!.push(await run(`sloth-by-service-${round}`, slothShared, new Map()));
+    log(`sloth by (service) round ${round}: ${results.slothShared!.at(-1)!.unweighted.toFixed(4)} s/eval`);
     results.obsgen!.push(await run(`obsgen-${round}`, oursPlain, realInterval));
     log(`obsgen round ${round}: ${results.obsgen!.at(-1)!.weighted.toFixed(4)} s/eval weighted, ${results.obsgen!.at(-1)!.unweighted.toFixed(4)} unweighted`);
   }
@@ -573,6 +628,8 @@ async function main() {
   const sl = med(results.sloth!.map((r) => r.unweighted));
   const ob = med(results.obsgen!.map((r) => r.weighted));
   const obU = med(results.obsgen!.map((r) => r.unweighted));
+  const sg = med(results.slothShared!.map((r) => r.unweighted));
+  const sgS = results.slothShared![0]!.samples;
   const slS = results.sloth![0]!.samples;
   const obS = results.obsgen![0]!.samples;
   const a = agreementResult;
@@ -580,17 +637,19 @@ async function main() {
   console.log(`SLO rule cost: ${S} SLOs (${S * INSTANCES * CODES.length} raw series), ${DAYS}d of 1m data, Prometheus ${promVersion()}, evaluation every ${EVAL}s`);
   console.log('| style | rule groups | s per evaluation (sum of group medians) | per-run | queryable samples per evaluation | CPU s per run |');
   console.log('|---|---|---|---|---|---|');
-  console.log(`| Sloth shape | ${sloth.length} | ${sl.toFixed(4)} | ${results.sloth!.map((r) => r.unweighted.toFixed(4)).join(', ')} | ${Math.round(slS).toLocaleString('en')} | ${results.sloth!.map((r) => r.cpu.toFixed(1)).join(', ')} |`);
+  console.log(`| Sloth shape, one rule set by (service) | ${slothShared.length} | ${sg.toFixed(4)} | ${results.slothShared!.map((r) => r.unweighted.toFixed(4)).join(', ')} | ${Math.round(sgS).toLocaleString('en')} | ${results.slothShared!.map((r) => r.cpu.toFixed(1)).join(', ')} |`);
+  console.log(`| Sloth shape, per-SLO files as Sloth generates | ${sloth.length} | ${sl.toFixed(4)} | ${results.sloth!.map((r) => r.unweighted.toFixed(4)).join(', ')} | ${Math.round(slS).toLocaleString('en')} | ${results.sloth!.map((r) => r.cpu.toFixed(1)).join(', ')} |`);
   console.log(`| obsgen | ${ours.length} | ${ob.toFixed(4)} (every group each 15s: ${obU.toFixed(4)}) | ${results.obsgen!.map((r) => r.weighted.toFixed(4)).join(', ')} | ${Math.round(obS).toLocaleString('en')} | ${results.obsgen!.map((r) => r.cpu.toFixed(1)).join(', ')} |`);
   console.log('');
-  console.log(`cost ratio obsgen/Sloth: ${(ob / sl).toFixed(3)} (time, level groups weighted by their interval), ${(obU / sl).toFixed(3)} (time, every group at 15s), ${(obS / slS).toFixed(3)} (queryable samples); target <= 0.15`);
+  console.log(`cost ratio obsgen / Sloth by (service): ${(ob / sg).toFixed(3)} (time, level groups weighted by their interval), ${(obU / sg).toFixed(3)} (time, every group at 15s), ${(obS / sgS).toFixed(3)} (queryable samples); target <= 0.15`);
+  console.log(`cost ratio obsgen / Sloth per-SLO files: ${(ob / sl).toFixed(3)} (weighted), ${(obU / sl).toFixed(3)} (every group at 15s), ${(obS / slS).toFixed(3)} (queryable samples)`);
   console.log(`alert agreement with exact raw windows: ${a.agree}/${a.decisions} decisions = ${a.decisions ? ((100 * a.agree) / a.decisions).toFixed(2) : '-'}% (${a.checkTimes} times x ${PAIRS.length} pairs x ${S} SLOs); target >= 99%`);
   console.log(`  where either side fires: ${a.agreeFiring}/${a.firingEither} = ${a.firingEither ? ((100 * a.agreeFiring) / a.firingEither).toFixed(2) : '-'}%; (time, pair) checks with identical firing sets: ${a.pairAgree}/${a.pairChecks} = ${a.pairChecks ? ((100 * a.pairAgree) / a.pairChecks).toFixed(2) : '-'}%`);
   for (const m of a.mismatches.slice(0, 20)) console.log(`  mismatch ${m}`);
   // Where obsgen's time goes: shared groups by name, the per-SLO groups summed.
   const parts = new Map<string, number>();
   for (const [name, d] of results.obsgen![0]!.groups) {
-    const key = name.startsWith('slo-svc') ? `${S} per-SLO groups (raw 5m reads + alerts)` : name;
+    const key = name.startsWith('slo-svc') ? `${S} per-SLO groups (raw 5m reads)` : name;
     parts.set(key, (parts.get(key) ?? 0) + median(d) * (EVAL / (realInterval.get(name) ?? EVAL)));
   }
   console.log(`obsgen s per ${EVAL}s, by group (weighted): ${[...parts].sort((x, y) => y[1] - x[1]).map(([k, v]) => `${k} ${v.toFixed(4)}`).join('; ')}`);

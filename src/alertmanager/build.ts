@@ -117,13 +117,15 @@ export function defaultInhibitRules(): InhibitRule[] {
   return [
     {
       sourceMatchers: [{ name: 'severity', op: '=', value: 'critical' }],
-      targetMatchers: [{ name: 'severity', op: '=~', value: 'warning|info' }],
+      // SLO burn-rate tiers share one alert name across a service's SLOs; their own inhibit
+      // rules mute within one SLO, so a page of one SLO does not mute another SLO's ticket.
+      targetMatchers: [{ name: 'severity', op: '=~', value: 'warning|info' }, { name: 'slo', op: '=', value: '' }],
       equal: ['alertname', 'service'],
       source: 'alerting.defaultInhibitRules',
     },
     {
       sourceMatchers: [{ name: 'severity', op: '=', value: 'warning' }],
-      targetMatchers: [{ name: 'severity', op: '=', value: 'info' }],
+      targetMatchers: [{ name: 'severity', op: '=', value: 'info' }, { name: 'slo', op: '=', value: '' }],
       equal: ['alertname', 'service'],
       source: 'alerting.defaultInhibitRules',
     },

@@ -150,7 +150,7 @@ export const alertingSchema = z
     routes: z.array(routeSchema).default([]),
     /**
      * Inhibit rules besides the default one (critical inhibits warning and info of the same
-     * alertname and service). Set `defaultInhibitRules: false` to drop that one.
+     * alertname and service, except SLO burn-rate tiers, which their SLO's own rules mute). Set `defaultInhibitRules: false` to drop that one.
      */
     inhibitRules: z.array(inhibitRuleSchema).default([]),
     /** @default true */

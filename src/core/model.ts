@@ -20,6 +20,8 @@ export interface ExpectedAlert {
   value: number;
   /** Values of `query "..." | first | value` in the alert's templates, by query text. */
   queries?: Record<string, number>;
+  /** Labels of the first sample of `query "..." | first | label "x"` in the alert's templates, by query text. */
+  queryLabels?: Record<string, Labels>;
   /** The rule giving this alert when it is another rule of the same name in the group (e.g. another burn-rate pair). */
   rule?: { labels: Labels; annotations: Labels };
 }
@@ -39,6 +41,12 @@ export interface AlertScenario {
   interval?: string;
   series: InputSeries[];
   checks: AlertCheck[];
+  /**
+   * The group whose test file runs this scenario, when it is not the alert's own: a rule
+   * shared by several components (the SLO burn-rate alerts) is tested with each
+   * component's inputs and rules, next to that component's other tests.
+   */
+  home?: string;
 }
 
 /** A PromQL expression check in a scenario: the value a recording rule or query must give. */
@@ -68,6 +76,8 @@ export interface AlertRule {
   for?: string;
   keepFiringFor?: string;
   labels: Labels & { severity: Severity | 'none' };
+  /** Labels every alert gets from the expression's series rather than from `labels` (e.g. `service` of a rule shared by many SLOs). */
+  seriesLabels?: string[];
   annotations: Labels;
   runbook?: RunbookContent;
   /** Scenarios the generated promtool tests run: at least one firing and one quiet. */
@@ -193,20 +203,45 @@ export function emptyContribution(): Contribution {
 
 export function mergeContributions(parts: Contribution[]): Contribution {
   const out = emptyContribution();
+  const inhibitKeys = new Set<string>();
   for (const p of parts) {
     out.scrapeJobs.push(...p.scrapeJobs);
     for (const g of p.ruleGroups) {
       const same = g.shared ? out.ruleGroups.find((x) => x.shared && x.name === g.name) : undefined;
-      if (!same) out.ruleGroups.push(g.shared ? { ...g, rules: [...g.rules] } : g);
-      else for (const r of g.rules) if (!same.rules.some((x) => sameRule(x, r))) same.rules.push(r);
+      if (!same) out.ruleGroups.push(g.shared ? { ...g, rules: g.rules.map(ownCopy) } : g);
+      else {
+        for (const r of g.rules) {
+          const twin = same.rules.find((x) => sameRule(x, r));
+          // One copy of a shared alert, tested with every contributor's scenarios.
+          if (!twin) same.rules.push(ownCopy(r));
+          else if (twin.kind === 'alert' && r.kind === 'alert') twin.tests.push(...r.tests);
+        }
+      }
     }
     out.dashboards.push(...p.dashboards);
-    out.inhibitRules.push(...p.inhibitRules);
+    for (const rule of p.inhibitRules) {
+      const key = inhibitKey(rule);
+      if (!inhibitKeys.has(key)) (inhibitKeys.add(key), out.inhibitRules.push(rule));
+    }
     out.composeServices.push(...p.composeServices);
   }
+  // Shared groups read what the components' own groups record: after them, so that promtool
+  // (which evaluates groups in file order) sees this evaluation's samples.
+  out.ruleGroups = [...out.ruleGroups.filter((g) => !g.shared), ...out.ruleGroups.filter((g) => g.shared)];
   return out;
 }
 
+/** A shared group's alert gathers tests from every contributor: it must not grow the contributor's rule. */
+function ownCopy(rule: Rule): Rule {
+  return rule.kind === 'alert' ? { ...rule, tests: [...rule.tests] } : rule;
+}
+
 function sameRule(a: Rule, b: Rule): boolean {
-  return a.kind === b.kind && a.name === b.name && a.expr === b.expr && JSON.stringify(a.labels ?? {}) === JSON.stringify(b.labels ?? {});
+  if (a.kind !== b.kind || a.name !== b.name || a.expr !== b.expr || JSON.stringify(a.labels ?? {}) !== JSON.stringify(b.labels ?? {})) return false;
+  return a.kind !== 'alert' || b.kind !== 'alert' || JSON.stringify(a.annotations) === JSON.stringify(b.annotations);
+}
+
+/** Identical inhibit rules (the shared SLO alerts' tiers, once per SLO) are kept once. */
+function inhibitKey(r: InhibitRule): string {
+  return JSON.stringify([r.sourceMatchers, r.targetMatchers, r.equal]);
 }

@@ -27,6 +27,8 @@ export interface TemplateData {
   externalURL?: string;
   /** Results of `query` calls, by query text: the value of the first sample (for `query "..." | first | value`). */
   queries?: Record<string, number>;
+  /** Results of `query` calls, by query text: the labels of the first sample (for `query "..." | first | label "x"`). */
+  queryLabels?: Record<string, Record<string, string>>;
 }
 
 type Value = string | number | boolean | Record<string, string> | undefined;
@@ -333,7 +335,7 @@ const FUNCS: Record<string, (...args: Value[]) => Value> = {
 };
 
 export function renderTemplate(src: string, data: TemplateData): string {
-  // `query "q" | first | value`: the one query shape obsgen renders, from the values the test states.
+  // `query "q" | first | value` and `| label "x"`: the query shapes obsgen renders, from the results the test states.
   const funcs: Record<string, (...args: Value[]) => Value> = {
     ...FUNCS,
     query: (q) => ({ __query: String(q) }),
@@ -342,6 +344,11 @@ export function renderTemplate(src: string, data: TemplateData): string {
       const q = v && typeof v === 'object' ? (v as Record<string, string>).__query : undefined;
       if (q === undefined) throw new TemplateError('value expects a query result', 0);
       return data.queries?.[q] ?? NaN;
+    },
+    label: (name, v) => {
+      const q = v && typeof v === 'object' ? (v as Record<string, string>).__query : undefined;
+      if (q === undefined) throw new TemplateError('label expects a query result', 0);
+      return data.queryLabels?.[q]?.[String(name)] ?? '';
     },
   };
   const vars: Record<string, Value> = {

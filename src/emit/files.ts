@@ -8,7 +8,7 @@ import { prometheusConfig, RULES_DIR, ruleFileName, ruleFileYaml } from './prome
 import { alertmanagerYaml } from '../alertmanager/build.ts';
 import { GENERATED, toYaml } from './yaml.ts';
 import { runbookFiles } from './runbooks.ts';
-import { recordProducers, testFile } from './tests.ts';
+import { guestScenarios, recordProducers, testFile } from './tests.ts';
 
 /** Promtool tests step one minute at a time: scenarios are written against that. */
 export const TEST_EVALUATION_INTERVAL = '1m';
@@ -24,9 +24,10 @@ export function bundleFiles(bundle: Bundle): BundleFiles {
   files.set('prometheus/prometheus.yml', toYaml(promConfig, GENERATED));
   let testCases = 0;
   const producers = recordProducers(bundle.ruleGroups);
+  const guests = guestScenarios(bundle.ruleGroups);
   for (const group of bundle.ruleGroups) {
     files.set(`${RULES_DIR}/${ruleFileName(group)}`, ruleFileYaml(group));
-    const t = testFile(group, producers, TEST_EVALUATION_INTERVAL);
+    const t = testFile(group, producers, TEST_EVALUATION_INTERVAL, guests.get(group.name));
     if (t) {
       files.set(t.path, t.content);
       testCases += t.cases;

@@ -4,7 +4,7 @@
  * rules makes tests orders of magnitude slower). Expected annotations are rendered here
  * exactly as Prometheus renders them.
  */
-import type { AlertRule, ExpectedAlert, RuleGroup } from '../core/model.ts';
+import type { AlertRule, AlertScenario, ExpectedAlert, RuleGroup } from '../core/model.ts';
 import { parsePromQL, selectors } from '../core/promql.ts';
 import { renderTemplate } from '../core/template.ts';
 import { ruleFileName } from './prometheus.ts';
@@ -47,7 +47,7 @@ export function groupDependencies(group: RuleGroup, producer: Map<string, RuleGr
       const exprs =
         r.kind === 'record'
           ? [r.expr, ...(r.tests ?? []).flatMap((t) => t.checks.map((c) => c.expr))]
-          : [r.expr, ...r.tests.flatMap((t) => t.checks.flatMap((c) => c.firing.flatMap((f) => Object.keys(f.queries ?? {}))))];
+          : [r.expr, ...r.tests.flatMap((t) => t.checks.flatMap((c) => c.firing.flatMap((f) => [...Object.keys(f.queries ?? {}), ...Object.keys(f.queryLabels ?? {})])))];
       for (const s of exprs.flatMap((e) => selectors(parsePromQL(e)))) {
         const m = s.metric;
         // A group that records the name itself reads its own output.
@@ -68,7 +68,7 @@ export function groupDependencies(group: RuleGroup, producer: Map<string, RuleGr
 function expectedAlerts(own: AlertRule, firing: ExpectedAlert[]) {
   return firing.map((f) => {
     const rule = f.rule ?? own;
-    const data = { labels: f.labels, value: f.value, ...(f.queries ? { queries: f.queries } : {}) };
+    const data = { labels: f.labels, value: f.value, ...(f.queries ? { queries: f.queries } : {}), ...(f.queryLabels ? { queryLabels: f.queryLabels } : {}) };
     const labels: Record<string, string> = {};
     for (const [k, v] of Object.entries(f.labels)) if (k !== '__name__') labels[k] = v;
     for (const [k, v] of Object.entries(rule.labels)) labels[k] = renderTemplate(v, data);
@@ -87,22 +87,50 @@ export interface TestFile {
   cases: number;
 }
 
-export function testFile(group: RuleGroup, producers: Map<string, RuleGroup[]>, evaluationInterval: string): TestFile | undefined {
+/**
+ * The test file of a group: its rules' scenarios, and the scenarios of other groups' (shared)
+ * alerts that name it their home. Those load the alert's group and what it reads as well.
+ */
+export interface GuestScenario {
+  group: RuleGroup;
+  rule: AlertRule;
+  scenario: AlertScenario;
+}
+
+/** Alert scenarios that run in another group's test file, by the name of that group. */
+export function guestScenarios(all: RuleGroup[]): Map<string, GuestScenario[]> {
+  const out = new Map<string, GuestScenario[]>();
+  for (const group of all) {
+    for (const rule of group.rules) {
+      if (rule.kind !== 'alert') continue;
+      for (const scenario of rule.tests) {
+        if (scenario.home === undefined || scenario.home === group.name) continue;
+        const list = out.get(scenario.home) ?? [];
+        list.push({ group, rule, scenario });
+        out.set(scenario.home, list);
+      }
+    }
+  }
+  return out;
+}
+
+export function testFile(group: RuleGroup, producers: Map<string, RuleGroup[]>, evaluationInterval: string, guests: GuestScenario[] = []): TestFile | undefined {
   const tests: Record<string, unknown>[] = [];
+  const alertTest = (rule: AlertRule, scenario: AlertScenario) =>
+    tests.push({
+      name: `${rule.name}: ${scenario.name}`,
+      interval: scenario.interval ?? '1m',
+      input_series: scenario.series.map((s) => ({ series: s.series, values: s.values })),
+      alert_rule_test: scenario.checks.map((c) => ({
+        eval_time: c.at,
+        alertname: rule.name,
+        exp_alerts: expectedAlerts(rule, c.firing),
+      })),
+    });
+  for (const g of guests) alertTest(g.rule, g.scenario);
   for (const rule of group.rules) {
     if (rule.kind === 'alert') {
-      for (const scenario of rule.tests) {
-        tests.push({
-          name: `${rule.name}: ${scenario.name}`,
-          interval: scenario.interval ?? '1m',
-          input_series: scenario.series.map((s) => ({ series: s.series, values: s.values })),
-          alert_rule_test: scenario.checks.map((c) => ({
-            eval_time: c.at,
-            alertname: rule.name,
-            exp_alerts: expectedAlerts(rule, c.firing),
-          })),
-        });
-      }
+      for (const scenario of rule.tests) if (scenario.home === undefined || scenario.home === group.name) alertTest(rule, scenario);
     } else {
       for (const scenario of rule.tests ?? []) {
         tests.push({
@@ -119,7 +147,9 @@ export function testFile(group: RuleGroup, producers: Map<string, RuleGroup[]>, 
     }
   }
   if (tests.length === 0) return undefined;
-  const ruleFiles = groupDependencies(group, producers).map((g) => `../rules/${ruleFileName(g)}`);
+  const loads = [...groupDependencies(group, producers)];
+  for (const g of new Set(guests.map((x) => x.group))) for (const dep of groupDependencies(g, producers)) if (!loads.includes(dep)) loads.push(dep);
+  const ruleFiles = loads.map((g) => `../rules/${ruleFileName(g)}`);
   return {
     path: `${TESTS_DIR}/${group.name}.test.yml`,
     content: toYaml({ rule_files: ruleFiles, evaluation_interval: evaluationInterval, tests }, GENERATED),

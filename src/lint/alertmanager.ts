@@ -165,8 +165,9 @@ function checkInhibit(c: LintContext, am: LintAlertmanager, r: LintInhibitRule, 
   if (!alerts.length) return;
   const sources = alerts.filter((a) => mayMatch(r.sourceMatchers, a));
   const targets = alerts.filter((a) => mayMatch(r.targetMatchers, a));
-  // Matchers on severity alone are a policy ladder that applies to whatever alerts exist.
-  const ladder = (ms: Matcher[]) => ms.length > 0 && ms.every((m) => m.name === 'severity');
+  // Matchers on severity alone (besides labels it requires absent, `x=""`) are a policy ladder
+  // that applies to whatever alerts exist.
+  const ladder = (ms: Matcher[]) => ms.some((m) => m.name === 'severity') && ms.every((m) => m.name === 'severity' || (m.op === '=' && m.value === ''));
   for (const [side, ms, list] of [['source', r.sourceMatchers, sources], ['target', r.targetMatchers, targets]] as const) {
     if (list.length === 0 && !(ladder(r.sourceMatchers) && ladder(r.targetMatchers))) {
       amFinding(c, am, { id: 'alertmanager/inhibit-dead', severity: 'warning', message: `${name}: no alert of the stack matches the ${side} matchers ${describe(ms)}, so the rule never applies`, hint: 'fix the matchers (alert names, label values), or remove the rule', ...where });

@@ -14,12 +14,14 @@ import {
   type ExprScenario,
   type InhibitRule,
   type Labels,
+  type Matcher,
   type RecordingRule,
   type Rule,
   type Severity,
 } from '../core/model.ts';
 import { dashboardUid, pascalCase } from '../core/names.ts';
 import { sloDashboard, SLO_PANELS } from '../dashboards/slo.ts';
+import { burnPolicyId, infoQuery, INFO_QUERY_TEMPLATE, SHARED_BURN_ALERT, sharesBurnRules } from './policy.ts';
 import { sliInputs, type Phase } from './scenarios.ts';
 import type { SloBody } from './schema.ts';
 import { sliExprs, type HttpDefaults } from './sli.ts';
@@ -197,49 +199,6 @@ export function buildSlo(slo: SloBody, target: SloTarget, ctx: BuildContext, pat
   const rec = (name: string, expr: string, extra: Labels = {}): RecordingRule => ({ kind: 'record', name, expr, labels: { ...ruleLabels, ...extra }, source: path });
   const shared = (name: string, expr: string): RecordingRule => ({ kind: 'record', name, expr, source: path });
 
-  // --- recording rules
-  const main: Rule[] = [];
-  const total5m = `slo:sli_total:increase5m${sel}`;
-  if (sli.totalFromBad) {
-    main.push(rec('slo:sli_error:increase5m', sli.bad!));
-    main.push(rec('slo:sli_total:increase5m', `slo:sli_error:increase5m${sel} * 0 + 1`));
-  } else {
-    main.push(rec('slo:sli_total:increase5m', sli.total!));
-    main.push(
-      rec(
-        'slo:sli_error:increase5m',
-        sli.bad
-          ? `${sli.bad}\nor ${on(g)}\n0 * ${total5m}`
-          : `clamp_min(${total5m} - ${on(g)} ${sli.good!}, 0)\nor ${on(g)}\n${total5m}`,
-      ),
-    );
-  }
-  // Shared by every SLO of the stack (synth keeps one copy of each rule): the windows, levels
-  // and budgets read only recorded series, so one rule serves all SLOs (their slo/service and
-  // grouping labels pass through). Per SLO there are only the raw 5m reads and the alerts.
-  const alertSet = new Set([5 * M, ...alertWindows]);
-  // The 5m and tail increases are recorded; every other window is summed where it is read.
-  const windowIncrease = (side: string, w: number, selector: string) =>
-    w === 5 * M || isTail(w, ratioWindows) ? `slo:${side}:increase${windowName(w)}${selector}` : `(${increaseExpr(side, w, selector).replace(/\n/g, ' ')})`;
-  const windowRules: Rule[] = [];
-  for (const w of incWindows) {
-    if (!isTail(w, ratioWindows)) continue;
-    for (const side of ['sli_error', 'sli_total']) windowRules.push(shared(`slo:${side}:increase${windowName(w)}`, increaseExpr(side, w, '')));
-  }
-  const budgetRules: Rule[] = [
-    rec('slo:error_budget:ratio', `vector(${formatNumber(budget)})`),
-    rec('obsgen_slo_info', 'vector(1)', info(slo, objective, sli.kind)),
-  ];
-  for (const w of ratioWindows) {
-    const n = windowName(w);
-    const expr = `${windowIncrease('sli_error', w, '')}\n/\n(${windowIncrease('sli_total', w, '')} > 0)`;
-    (alertSet.has(w) ? windowRules : budgetRules).push(shared(`slo:sli_error:ratio_rate${n}`, expr));
-  }
-  for (const w of [period, ...reporting]) {
-    const n = windowName(w);
-    budgetRules.push(shared(`slo:error_budget_remaining:ratio_${n}`, `1 - slo:sli_error:ratio_rate${n} / on (service, slo) group_left slo:error_budget:ratio`));
-  }
-
   // --- dashboard
   const uid = dashboardUid(ctx.stack.name, 'slo', service, slo.name);
   let panelIds = new Map<string, number>();
@@ -265,6 +224,54 @@ export function buildSlo(slo: SloBody, target: SloTarget, ctx: BuildContext, pat
   }
   const linkTo = (panel: string) => (slo.dashboard ? ctx.dashboardUrl(uid, panelIds.get(panel)) : undefined);
 
+  // --- recording rules
+  const main: Rule[] = [];
+  const total5m = `slo:sli_total:increase5m${sel}`;
+  if (sli.totalFromBad) {
+    main.push(rec('slo:sli_error:increase5m', sli.bad!));
+    main.push(rec('slo:sli_total:increase5m', `slo:sli_error:increase5m${sel} * 0 + 1`));
+  } else {
+    main.push(rec('slo:sli_total:increase5m', sli.total!));
+    main.push(
+      rec(
+        'slo:sli_error:increase5m',
+        // No bad events yet: 0 where (and only where) there is a total, so both sides have the
+        // same samples: the windows average each side's samples (`vector(0)` would add zeros
+        // where the total has none and bias every window's ratio down).
+        sli.bad
+          ? `${sli.bad}\nor ${on(g)}\n0 * ${total5m}`
+          : `clamp_min(${total5m} - ${on(g)} ${sli.good!}, 0)\nor ${on(g)}\n${total5m}`,
+      ),
+    );
+  }
+  // Shared by every SLO of the stack (synth keeps one copy of each rule): the windows, levels
+  // and budgets read only recorded series, so one rule serves all SLOs (their slo/service and
+  // grouping labels pass through). Per SLO there are only the raw 5m reads and the alerts.
+  const alertSet = new Set([5 * M, ...alertWindows]);
+  // The 5m and tail increases are recorded; every other window is summed where it is read.
+  const windowIncrease = (side: string, w: number, selector: string) =>
+    w === 5 * M || isTail(w, ratioWindows) ? `slo:${side}:increase${windowName(w)}${selector}` : `(${increaseExpr(side, w, selector).replace(/\n/g, ' ')})`;
+  const windowRules: Rule[] = [];
+  for (const w of incWindows) {
+    if (!isTail(w, ratioWindows)) continue;
+    for (const side of ['sli_error', 'sli_total']) windowRules.push(shared(`slo:${side}:increase${windowName(w)}`, increaseExpr(side, w, '')));
+  }
+  const policy = pairs.length && sharesBurnRules(slo) ? burnPolicyId(slo, pairs, [...g].sort()) : undefined;
+  const infoLabels = info(slo, objective, sli.kind, linkTo(SLO_PANELS.burnRate));
+  const budgetRules: Rule[] = [
+    rec('slo:error_budget:ratio', `vector(${formatNumber(budget)})`, policy ? { burn_policy: policy } : {}),
+    rec('obsgen_slo_info', 'vector(1)', infoLabels),
+  ];
+  for (const w of ratioWindows) {
+    const n = windowName(w);
+    const expr = `${windowIncrease('sli_error', w, '')}\n/\n(${windowIncrease('sli_total', w, '')} > 0)`;
+    (alertSet.has(w) ? windowRules : budgetRules).push(shared(`slo:sli_error:ratio_rate${n}`, expr));
+  }
+  for (const w of [period, ...reporting]) {
+    const n = windowName(w);
+    budgetRules.push(shared(`slo:error_budget_remaining:ratio_${n}`, `1 - slo:sli_error:ratio_rate${n} / on (service, slo) group_left slo:error_budget:ratio`));
+  }
+
   // --- alerts
   const alertName = slo.alerting.name ?? `${pascalCase(service)}${pascalCase(slo.name)}BudgetBurn`;
   const describeTarget = `${service} SLO ${slo.name} (${formatNumber(objective)}% over ${slo.window})`;
@@ -279,14 +286,63 @@ export function buildSlo(slo: SloBody, target: SloTarget, ctx: BuildContext, pat
   })();
   const groupValues: Labels = Object.fromEntries(g.map((l) => [l, 'g1']));
   const outLabels: Labels = { ...groupValues, ...ruleLabels };
-  const alerts: AlertRule[] = pairs.map((p) => {
+  const sharedRemainingTemplate = (() => {
+    const all = [...g, 'service', 'slo'].sort();
+    const text = all.map((k) => `${k}="%s"`).join(',');
+    return `{{ printf \`slo:error_budget_remaining:ratio_${windowName(period)}{${text}}\` ${all.map((k) => `$labels.${k}`).join(' ')} | query | first | value | humanizePercentage }}`;
+  })();
+  const sloRunbook = (f: string, long: string, short: string, spent: string): AlertRule['runbook'] => ({
+    meaning: `${describeTarget} is spending its error budget faster than it can afford: ${sli.describe} are at least ${f} times the share the objective allows, over both ${long} and ${short}. Each pair fires at its own speed: fast burns page, slow burns open a ticket.`,
+    impact: `Users see failures now. If the burn goes on, the ${slo.window} objective is missed: ${spent}% of the budget goes every ${long} at this rate.`,
+    diagnosis: [
+      { title: 'Error ratio by window', query: `{__name__=~"slo:sli_error:ratio_rate.*",service="${service}",slo="${slo.name}"}` },
+      { title: 'Budget left', query: `slo:error_budget_remaining:ratio_${windowName(period)}${sel}` },
+      { title: 'Events in the last 5m', query: `slo:sli_total:increase5m${sel}` },
+    ],
+    mitigation: BURN_MITIGATION,
+  });
+  const alerts: AlertRule[] = pairs.map((p): AlertRule => {
     const long = windowName(p.long);
     const short = windowName(p.short);
     const f = formatNumber(p.factor);
     const b = formatNumber(budget);
+    const spent = formatNumber(p.budgetPercent);
+    if (policy) {
+      const budgetSel = `slo:error_budget:ratio{burn_policy="${policy}"}`;
+      const objectiveText = `{{ ${INFO_QUERY_TEMPLATE} | label "objective" }}`;
+      return {
+        kind: 'alert',
+        name: SHARED_BURN_ALERT,
+        expr: `slo:sli_error:ratio_rate${long} / on (service, slo) group_left ${budgetSel} > ${f}\nand\nslo:sli_error:ratio_rate${short} / on (service, slo) group_left ${budgetSel} > ${f}`,
+        // burn_policy tells the rules of two policies apart (the same pair windows and severity
+        // would otherwise be one alert name and label set twice, a duplicate to promtool).
+        labels: { severity: p.severity, burn_policy: policy, long_window: long, short_window: short },
+        seriesLabels: ['service', 'slo', ...g],
+        annotations: {
+          summary: `{{ $labels.service }}: SLO {{ $labels.slo }} is burning its error budget ${f}x too fast (${long} and ${short} windows)`,
+          description: `{{ $labels.service }} SLO {{ $labels.slo }} (${objectiveText}% over ${slo.window}): over the last ${long} the error ratio is {{ $value | printf "%.2f" }}x what the objective allows, and the last ${short} confirms it. At ${f}x, ${spent}% of the ${slo.window} error budget is gone in ${long}. Budget left over ${slo.window}: ${sharedRemainingTemplate}.`,
+          burn_rate: '{{ $value | printf "%.2f" }}',
+          remaining_budget: sharedRemainingTemplate,
+          runbook_url: ctx.runbookUrl(SHARED_BURN_ALERT),
+          ...(slo.dashboard ? { dashboard_url: `{{ ${INFO_QUERY_TEMPLATE} | label "dashboard_url" }}` } : {}),
+        },
+        runbook: {
+          meaning: `The SLO named by the alert's \`service\` and \`slo\` labels is spending its error budget at least as fast as the pair's factor: over both the long and the short window (labels \`long_window\`, \`short_window\`) its error ratio is that many times what the objective allows. Fast burns page, slow burns open a ticket. One rule per pair covers every SLO with the same windows and pairs (label \`burn_policy\` on \`slo:error_budget:ratio\`).`,
+          impact: 'Users see failures now. If the burn goes on, the SLO misses its objective: the description says how much of the budget each long window of this burn spends, and how much is left.',
+          diagnosis: [
+            { title: 'Error ratio by window (put in the alert\'s service and slo)', query: '{__name__=~"slo:sli_error:ratio_rate.*",service="<service>",slo="<slo>"}' },
+            { title: 'Budget left over each window', query: '{__name__=~"slo:error_budget_remaining:ratio_.*",service="<service>",slo="<slo>"}' },
+            { title: 'Events in the last 5m', query: 'slo:sli_total:increase5m{service="<service>",slo="<slo>"}' },
+            { title: 'What the SLO is (objective, window, SLI, owner, dashboard)', query: 'obsgen_slo_info{service="<service>",slo="<slo>"}' },
+          ],
+          mitigation: BURN_MITIGATION,
+        },
+        tests: [],
+        source: p.path,
+      };
+    }
     let expr = `slo:sli_error:ratio_rate${long}${sel} / ${b} > ${f}\nand ${on(g)}\nslo:sli_error:ratio_rate${short}${sel} / ${b} > ${f}`;
     if (slo.alerting.minEvents > 0) expr += `\nand ${on(g)}\n${windowIncrease('sli_total', p.long, sel)} >= ${formatNumber(slo.alerting.minEvents)}`;
-    const spent = formatNumber(p.budgetPercent);
     return {
       kind: 'alert',
       name: alertName,
@@ -300,26 +356,14 @@ export function buildSlo(slo: SloBody, target: SloTarget, ctx: BuildContext, pat
         runbook_url: ctx.runbookUrl(alertName),
         ...(linkTo(SLO_PANELS.burnRate) ? { dashboard_url: linkTo(SLO_PANELS.burnRate)! } : {}),
       },
-      runbook: {
-        meaning: `${describeTarget} is spending its error budget faster than it can afford: ${sli.describe} are at least ${f} times the share the objective allows, over both ${long} and ${short}. Each pair fires at its own speed: fast burns page, slow burns open a ticket.`,
-        impact: `Users see failures now. If the burn goes on, the ${slo.window} objective is missed: ${spent}% of the budget goes every ${long} at this rate.`,
-        diagnosis: [
-          { title: 'Error ratio by window', query: `{__name__=~"slo:sli_error:ratio_rate.*",service="${service}",slo="${slo.name}"}` },
-          { title: 'Budget left', query: `slo:error_budget_remaining:ratio_${windowName(period)}${sel}` },
-          { title: 'Events in the last 5m', query: `slo:sli_total:increase5m${sel}` },
-        ],
-        mitigation: [
-          'Find what changed when the burn started (deploys, config, traffic, dependencies) and roll it back.',
-          'A page that stops within the short window after a fix needs no further action; the slower ticket tiers stay quiet while the page fires (inhibit rules).',
-          'If the budget is exhausted, freeze risky changes until it recovers, as the SLO policy says.',
-        ],
-      },
+      runbook: sloRunbook(f, long, short, spent),
       tests: [],
       source: p.path,
     };
   });
-  const exprTests = alerts.length ? attachScenarios(alerts, pairs, { slo, target, budget, outLabels, groupValues, remainingQuery, sel, path }) : [];
-  main.push(...alerts);
+  const scenarioCtx: ScenarioCtx = { slo, target, budget, outLabels, groupValues, remainingQuery, sel, path, ...(policy ? { home: group, info: { [infoQuery(service, slo.name)]: infoLabels } } : {}) };
+  const exprTests = alerts.length ? attachScenarios(alerts, pairs, scenarioCtx) : [];
+  if (!policy) main.push(...alerts);
 
   if (slo.alerting.noData) {
     const nd = slo.alerting.noData;
@@ -369,6 +413,8 @@ export function buildSlo(slo: SloBody, target: SloTarget, ctx: BuildContext, pat
     out.ruleGroups.push({ name: 'slo-level-1d', interval: '1h', rules: ['sli_error', 'sli_total'].map((side) => shared(`slo:${side}:level1d`, levelExpr(side, 'level1d', ''))), source: path, shared: true });
   }
   out.ruleGroups.push({ name: 'slo-budget', interval: '1m', rules: budgetRules, source: path, shared: true });
+  // Shared pair rules, after the windows they read; their scenarios run in this SLO's test file.
+  if (policy) out.ruleGroups.push({ name: 'slo-alerts', rules: alerts, source: path, shared: true });
 
   // --- inhibit rules: a firing page silences the slower tiers of the same SLO
   const sorted = pairs.map((p, i) => ({ p, i })).sort((a, b) => a.p.long - b.p.long);
@@ -376,18 +422,19 @@ export function buildSlo(slo: SloBody, target: SloTarget, ctx: BuildContext, pat
     if (p.severity !== 'critical') return;
     const slower = sorted.slice(k + 1).map((x) => windowName(x.p.long)).filter((w) => w !== windowName(p.long));
     if (!slower.length) return;
+    // Shared rules: one inhibit rule per tier for every SLO of the policy (equal on service and
+    // slo keeps it within one SLO; identical rules from each SLO are merged). A source must be a
+    // page, so another policy's ticket with the same long window never mutes anything.
+    const name = policy ? SHARED_BURN_ALERT : alertName;
+    const own: Matcher[] = policy ? [{ name: 'severity', op: '=', value: p.severity }] : [{ name: 'slo', op: '=', value: slo.name }];
     const rule: InhibitRule = {
-      sourceMatchers: [
-        { name: 'alertname', op: '=', value: alertName },
-        { name: 'slo', op: '=', value: slo.name },
-        { name: 'long_window', op: '=', value: windowName(p.long) },
-      ],
+      sourceMatchers: [{ name: 'alertname', op: '=', value: name }, ...own, { name: 'long_window', op: '=', value: windowName(p.long) }],
       targetMatchers: [
-        { name: 'alertname', op: '=', value: alertName },
-        { name: 'slo', op: '=', value: slo.name },
+        { name: 'alertname', op: '=', value: name },
+        ...(policy ? [] : own),
         { name: 'long_window', op: '=~', value: [...new Set(slower)].join('|') },
       ],
-      equal: ['service', 'slo', ...g],
+      equal: ['service', 'slo', ...(policy ? [...g].sort() : g)],
       source: p.path,
     };
     out.inhibitRules.push(rule);
@@ -400,10 +447,12 @@ function isTail(w: number, windows: number[]): boolean {
   return increaseWindows(windows).some((x) => x !== w && tierOf(x).tail === w);
 }
 
-function info(slo: SloBody, objective: Decimal, kind: string): Labels {
+function info(slo: SloBody, objective: Decimal, kind: string, dashboardUrl: string | undefined): Labels {
   const out: Labels = { objective: formatNumber(objective), window: slo.window, sli: kind };
   if (slo.owner) out.owner = slo.owner;
   if (slo.description) out.description = slo.description;
+  // The shared burn-rate alerts link to the SLO's dashboard through this label.
+  if (dashboardUrl) out.dashboard_url = dashboardUrl;
   return out;
 }
 
@@ -416,7 +465,17 @@ interface ScenarioCtx {
   remainingQuery: (labels: Labels) => string;
   sel: string;
   path: string;
+  /** The SLO's own group, when the alerts are shared rules tested from there. */
+  home?: string;
+  /** Labels of the SLO's info series by query text, for the shared rules' annotations. */
+  info?: Record<string, Labels>;
 }
+
+const BURN_MITIGATION = [
+  'Find what changed when the burn started (deploys, config, traffic, dependencies) and roll it back.',
+  'A page that stops within the short window after a fix needs no further action; the slower ticket tiers stay quiet while the page fires (inhibit rules).',
+  'If the budget is exhausted, freeze risky changes until it recovers, as the SLO policy says.',
+];
 
 /** Requests per minute in scenarios: whole numbers so every increase is exact. */
 const T = 100_000;
@@ -442,6 +501,7 @@ function attachScenarios(alerts: AlertRule[], pairs: ResolvedPair[], c: Scenario
         labels: c.outLabels,
         value: ratio / b,
         queries: { [c.remainingQuery(c.outLabels)]: 1 - ratio / b },
+        ...(c.info ? { queryLabels: c.info } : {}),
         ...(j !== carrier ? { rule: { labels: alerts[j]!.labels, annotations: alerts[j]!.annotations } } : {}),
       }));
   const scenario = (name: string, phases: Phase[], at: string, carrier: number): AlertScenario | undefined => {
@@ -449,7 +509,7 @@ function attachScenarios(alerts: AlertRule[], pairs: ResolvedPair[], c: Scenario
     if (!series) return undefined;
     const ph = phases[0]!;
     const ratio = ph.total === 0 ? 0 : ph.bad / ph.total;
-    return { name, series, checks: [{ at, firing: ph.total === 0 ? [] : firingAt(ratio, carrier) }] };
+    return { name, series, checks: [{ at, firing: ph.total === 0 ? [] : firingAt(ratio, carrier) }], ...(c.home ? { home: c.home } : {}) };
   };
   // Gauges and raw ratios judge the first sample already: there is no quiet first step.
   const gaugeLike = 'ratio' in c.slo.sli || 'availability' in c.slo.sli;

@@ -81,7 +81,14 @@ export const alertingSchema = z
   .object({
     /** Set to true to generate no alerts for this SLO. @default false */
     disabled: z.boolean().default(false),
-    /** Alert name shared by the pairs. @default `<Service><Slo>BudgetBurn` */
+    /**
+     * Evaluate the pairs in rules shared by every SLO of the stack with the same windows, pairs
+     * and grouping (alert `SLOBudgetBurn`, one rule per pair for all of them): a few rules instead
+     * of four per SLO. `false`, a `name`, `labels` or `minEvents` give the SLO its own rules.
+     * @default true
+     */
+    shared: z.boolean().default(true),
+    /** Alert name of the SLO's own pair rules (implies `shared: false`). @default `<Service><Slo>BudgetBurn` */
     name: alertName.optional(),
     /** Burn-rate pairs. @default the SRE Workbook's four: 1h/5m 2%, 6h/30m 5% (critical), 1d/2h 10%, 3d/6h 10% (warning) */
     pairs: z.array(burnPairSchema).min(1).optional(),
@@ -112,7 +119,7 @@ export const sloBodySchema = z
     /** Labels the SLI is grouped by: one SLO instance (and alert) per value. @default [] */
     groupBy: z.array(labelName).default([]),
     sli: sliSchema,
-    alerting: alertingSchema.default({ disabled: false, pageSeverity: 'critical', ticketSeverity: 'warning', minEvents: 0, noData: false }),
+    alerting: alertingSchema.default({ disabled: false, shared: true, pageSeverity: 'critical', ticketSeverity: 'warning', minEvents: 0, noData: false }),
     /** Generate the SLO dashboard. @default true */
     dashboard: z.boolean().default(true),
   })

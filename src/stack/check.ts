@@ -24,7 +24,8 @@ export function isBurnRateAlert(rule: AlertRule): boolean {
  */
 function ruleKey(rule: Rule): string {
   const labels = rule.kind === 'alert' ? rule.labels : (rule.labels ?? {});
-  const id = rule.kind === 'alert' ? rule.name : `${rule.name} ${rule.expr}`;
+  // An alert whose series bring their own identifying labels (one rule for many SLOs) is told apart by its expression.
+  const id = rule.kind === 'alert' && !rule.seriesLabels?.length ? rule.name : `${rule.name} ${rule.expr}`;
   return `${id}${JSON.stringify(Object.keys(labels).sort().map((k) => [k, labels[k]]))}`;
 }
 
@@ -44,7 +45,7 @@ function checkAlert(rule: AlertRule, diag: Diagnostics): void {
   if (!['critical', 'warning', 'info', 'none'].includes(sev)) {
     diag.error(p, 'bad-severity', `alert ${rule.name} has severity ${JSON.stringify(sev)}`, { value: sev, hint: 'use critical (pages), warning (ticket) or info (not routed)' });
   }
-  if (!rule.labels.service) diag.error(p, 'missing-label', `alert ${rule.name} has no service label`, { hint: 'set service: the component the alert is about' });
+  if (!rule.labels.service && !rule.seriesLabels?.includes('service')) diag.error(p, 'missing-label', `alert ${rule.name} has no service label`, { hint: 'set service: the component the alert is about' });
   for (const key of ['summary', 'description', 'runbook_url']) {
     if (!rule.annotations[key]) diag.error(p, 'missing-annotation', `alert ${rule.name} has no ${key} annotation`, { hint: `add ${key}` });
   }
@@ -65,7 +66,12 @@ function checkAlert(rule: AlertRule, diag: Diagnostics): void {
   const sample = rule.tests.flatMap((t) => t.checks.flatMap((c) => c.firing))[0] ?? { labels: {}, value: 1 };
   for (const [key, text] of [...Object.entries(rule.annotations), ...Object.entries(rule.labels)]) {
     try {
-      renderTemplate(text, { labels: sample.labels, value: sample.value, ...('queries' in sample && sample.queries ? { queries: sample.queries } : {}) });
+      renderTemplate(text, {
+        labels: sample.labels,
+        value: sample.value,
+        ...('queries' in sample && sample.queries ? { queries: sample.queries } : {}),
+        ...('queryLabels' in sample && sample.queryLabels ? { queryLabels: sample.queryLabels } : {}),
+      });
     } catch (e) {
       if (e instanceof TemplateError) {
         diag.error(p, 'template', `alert ${rule.name}: ${key} template: ${e.message}`, { value: text, hint: 'fix the Go template; see Prometheus alerting template reference' });

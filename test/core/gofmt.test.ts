@@ -66,6 +66,16 @@ describe('renderTemplate', () => {
     expect(renderTemplate('{{ $labels.missing }}|', data)).toBe('|');
     expect(renderTemplate('{{- " x " -}}  y', data)).toBe(' x y');
   });
+  it('renders query results from the values and labels a test states', () => {
+    const q = 'obsgen_slo_info{service="api",slo="a"}';
+    const data = { labels: { service: 'api', slo: 'a' }, value: 1, queries: { [q]: 1 }, queryLabels: { [q]: { objective: '99.9' } } };
+    const tpl = (fn: string) => `{{ printf \`obsgen_slo_info{service="%s",slo="%s"}\` $labels.service $labels.slo | query | first | ${fn} }}`;
+    expect(renderTemplate(tpl('label "objective"'), data)).toBe('99.9');
+    // A label the first sample lacks renders empty, as Prometheus's label function does.
+    expect(renderTemplate(tpl('label "owner"'), data)).toBe('');
+    expect(renderTemplate(tpl('value'), data)).toBe('1');
+    expect(() => renderTemplate('{{ $value | label "x" }}', data)).toThrow(/query result/);
+  });
   it('rejects what it cannot render', () => {
     expect(() => renderTemplate('{{ $value | nosuch }}', { labels: {}, value: 1 })).toThrow(/nosuch/);
     expect(() => renderTemplate('{{ $value ', { labels: {}, value: 1 })).toThrow(/unclosed/);

@@ -161,19 +161,24 @@ describe('financial-api on a native Prometheus + Alertmanager', () => {
 
   it('an SLO page (slo=availability, 1h/5m burn) reaches the webhook through the oncall route when 20% of requests fail', async () => {
     await postJson(`${api}/control`, { errorRate: 0.2 });
-    const { value, ms } = await waitFor('FinancialApiAvailabilityBudgetBurn long_window=1h at the webhook', 60_000, async () => {
+    const { value, ms } = await waitFor('SLOBudgetBurn slo=availability long_window=1h at the webhook', 60_000, async () => {
       const n = await notifications(sink);
-      return n.find((x) => x.status === 'firing' && x.labels.alertname === 'FinancialApiAvailabilityBudgetBurn' && x.labels.long_window === '1h');
+      return n.find((x) => x.status === 'firing' && x.labels.alertname === 'SLOBudgetBurn' && x.labels.slo === 'availability' && x.labels.long_window === '1h');
     });
     expect(value.receiver).toBe('oncall');
-    expect(value.labels).toMatchObject({ slo: 'availability', severity: 'critical', service: 'financial-api', short_window: '5m', env: 'prod' });
-    expect(value.annotations.runbook_url).toBe('runbooks/FinancialApiAvailabilityBudgetBurn.md');
-    expect(value.annotations.summary).toContain('14.4x');
+    expect(value.labels).toMatchObject({ slo: 'availability', severity: 'critical', service: 'financial-api', short_window: '5m', burn_policy: 'workbook-30d', env: 'prod' });
+    expect(value.annotations.runbook_url).toBe('runbooks/SLOBudgetBurn.md');
+    expect(value.annotations.summary).toBe('financial-api: SLO availability is burning its error budget 14.4x too fast (1h and 5m windows)');
+    // The shared rule reads the SLO's objective and dashboard from its info series, in Prometheus.
+    expect(value.annotations.description).toMatch(/^financial-api SLO availability \(99\.9% over 30d\): over the last 1h the error ratio is \d+\.\d\dx /);
+    expect(value.annotations.dashboard_url).toMatch(/^http:\/\/localhost:3000\/d\/financial-api-slo-[a-z0-9-]+\?viewPanel=\d+$/);
+    expect(value.annotations.remaining_budget).toMatch(/^-?\d+(\.\d+)?%$/);
     console.log(`SLO page at the webhook ${ms} ms after the error flip`);
   });
 
   it('the critical burn-rate alert inhibits its warning twin (Alertmanager /api/v2/alerts)', async () => {
-    const filter = encodeURIComponent('alertname="FinancialApiAvailabilityBudgetBurn"');
+    // One matcher per filter parameter (Alertmanager's API takes a list).
+    const filter = ['alertname="SLOBudgetBurn"', 'slo="availability"'].map(encodeURIComponent).join('&filter=');
     const { value: alerts } = await waitFor('critical active and warning twin suppressed', 60_000, async () => {
       const a = await getJson<AmAlert[]>(`${am}/api/v2/alerts?filter=${filter}`);
       const crit = a.find((x) => x.labels.long_window === '1h');
@@ -219,10 +224,10 @@ describe('financial-api on a native Prometheus + Alertmanager', () => {
       const n = await notifications(sink);
       const resolved = (name: string, extra: Record<string, string> = {}) =>
         n.some((x) => x.status === 'resolved' && x.labels.alertname === name && Object.entries(extra).every(([k, v]) => x.labels[k] === v));
-      return resolved('HighErrorRate') && resolved('FinancialApiAvailabilityBudgetBurn', { long_window: '1h' }) ? true : undefined;
+      return resolved('HighErrorRate') && resolved('SLOBudgetBurn', { slo: 'availability', long_window: '1h' }) ? true : undefined;
     }, 1000);
     load!.set({ workers: 2, pauseMs: 50 });
-    const firing = (await promRules()).filter((r) => r.type === 'alerting' && (r.name === 'HighErrorRate' || r.name === 'FinancialApiAvailabilityBudgetBurn') && r.state === 'firing');
+    const firing = (await promRules()).filter((r) => r.type === 'alerting' && (r.name === 'HighErrorRate' || r.name === 'SLOBudgetBurn') && r.state === 'firing');
     expect(firing.filter((r) => r.name === 'HighErrorRate')).toEqual([]);
     console.log(`resolved ${ms} ms after recovery; load sent ${load!.sent} requests`);
   });

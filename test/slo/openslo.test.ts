@@ -33,7 +33,11 @@ describe('openslo() in a stack', () => {
   const records = bundle.ruleGroups.flatMap((g) => g.rules).filter((r): r is RecordingRule => r.kind === 'record');
 
   it('maps indicatorRef SLIs, targets, windows and labels', () => {
-    const info = records.filter((r) => r.name === 'obsgen_slo_info').map((r) => r.labels);
+    const info = records.filter((r) => r.name === 'obsgen_slo_info').map(({ labels }) => {
+      const { dashboard_url, ...rest } = labels!;
+      expect(dashboard_url).toMatch(/^http:\/\/localhost:3000\/d\//);
+      return rest;
+    });
     expect(info).toEqual([
       { service: 'checkout', slo: 'checkout-availability', objective: '99.9', window: '28d', sli: 'events', description: 'Checkout requests succeed' },
       { service: 'search', slo: 'search-good', objective: '99.5', window: '30d', sli: 'events' },

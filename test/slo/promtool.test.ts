@@ -71,8 +71,17 @@ describe('SLI kinds through promtool', () => {
 
   it('renders the inhibit rules into alertmanager.yml', () => {
     const am = parse(readFileSync(join(out, 'slo-kinds/alertmanager/alertmanager.yml'), 'utf8'));
-    const rules = (am.inhibit_rules as { source_matchers: string[]; target_matchers: string[]; equal: string[] }[]).filter((r) => r.source_matchers.some((m) => m.startsWith('slo=')));
-    expect(rules.length).toBe(2 * 5);
+    const all = am.inhibit_rules as { source_matchers: string[]; target_matchers: string[]; equal: string[] }[];
+    // good-events has its own pair rules (minEvents), with inhibit rules of its own.
+    const rules = all.filter((r) => r.source_matchers.some((m) => m.startsWith('slo=')));
+    expect(rules.length).toBe(2);
+    // The four others share rules (policies workbook-28d and workbook-30d), and inhibit rules
+    // that are the same for both: once each.
+    const shared = all.filter((r) => r.source_matchers.includes('alertname="SLOBudgetBurn"'));
+    expect(shared.map((r) => [r.source_matchers, r.target_matchers, r.equal])).toEqual([
+      [['alertname="SLOBudgetBurn"', 'severity="critical"', 'long_window="1h"'], ['alertname="SLOBudgetBurn"', 'long_window=~"6h|1d|3d"'], ['service', 'slo']],
+      [['alertname="SLOBudgetBurn"', 'severity="critical"', 'long_window="6h"'], ['alertname="SLOBudgetBurn"', 'long_window=~"1d|3d"'], ['service', 'slo']],
+    ]);
     const grouped = rules.find((r) => r.source_matchers.includes('slo="good-events"') && r.source_matchers.includes('long_window="1h"'))!;
     expect(grouped.target_matchers).toContain('long_window=~"6h|1d|3d"');
     expect(grouped.equal).toEqual(['service', 'slo', 'region']);
@@ -101,6 +110,15 @@ describe('SLI kinds through promtool', () => {
     }
     const cases = files.map((f) => (readFileSync(join(dir, f), 'utf8').match(/^ {2}- name: /gm) ?? []).length);
     expect(cases.every((n) => n >= 12)).toBe(true);
+    // The shared pair rules are tested from each SLO's file, with the shared group loaded.
+    const shop = parse(readFileSync(join(dir, 'slo-shop-errors.test.yml'), 'utf8'));
+    expect(shop.rule_files).toContain('../rules/slo-alerts.rules.yml');
+    const burn = shop.tests.filter((t: { name: string }) => t.name.startsWith('SLOBudgetBurn: '));
+    expect(burn.length).toBeGreaterThanOrEqual(8);
+    const fired = burn.flatMap((t: { alert_rule_test: { exp_alerts: { exp_labels: Record<string, string>; exp_annotations: Record<string, string> }[] }[] }) => t.alert_rule_test.flatMap((c) => c.exp_alerts));
+    expect(fired[0].exp_labels).toMatchObject({ service: 'shop', slo: 'errors', burn_policy: 'workbook-28d' });
+    // Objective and window in the description come from the SLO's info series at notification time.
+    expect(fired[0].exp_annotations.description).toMatch(/^shop SLO errors \(99\.5% over 28d\)/);
   }, 120_000);
 
   it('checks detection and reset of the pages through ALERTS', () => {

@@ -67,6 +67,7 @@ describe('an events SLO with the default policy', () => {
     const raw = records.filter((r) => r.expr.includes('http_requests_total'));
     expect(raw.map((r) => r.name)).toEqual(['slo:sli_total:increase5m', 'slo:sli_error:increase5m']);
     expect(raw[0]!.expr).toBe('sum(increase(http_requests_total{job="api"}[5m]))');
+    // No 5xx yet gives 0 errors where there is a total: both sides have the same samples.
     expect(raw[1]!.expr).toContain('or on ()\n0 * slo:sli_total:increase5m{service="api",slo="availability"}');
     const own = bundle.ruleGroups.find((g) => g.name === 'slo-api-availability')!.rules;
     for (const r of own) expect(r.labels).toMatchObject({ service: 'api', slo: 'availability' });
@@ -92,8 +93,19 @@ describe('an events SLO with the default policy', () => {
     expect(expr('slo:error_budget_remaining:ratio_30d')).toBe('1 - slo:sli_error:ratio_rate30d / on (service, slo) group_left slo:error_budget:ratio');
     expect(expr('slo:error_budget_remaining:ratio_7d')).toContain('ratio_rate7d');
     expect(expr('slo:error_budget:ratio')).toBe('vector(0.001)');
+    // The budget series says which shared pair rules cover the SLO.
+    expect(records.find((r) => r.name === 'slo:error_budget:ratio')!.labels).toEqual({ service: 'api', slo: 'availability', burn_policy: 'workbook-30d' });
     const info = records.find((r) => r.name === 'obsgen_slo_info')!;
-    expect(info.labels).toEqual({ service: 'api', slo: 'availability', objective: '99.9', window: '30d', sli: 'events', owner: 'team-api', description: 'API answers' });
+    expect(info.labels).toEqual({
+      service: 'api',
+      slo: 'availability',
+      objective: '99.9',
+      window: '30d',
+      sli: 'events',
+      owner: 'team-api',
+      description: 'API answers',
+      dashboard_url: expect.stringMatching(/^http:\/\/localhost:3000\/d\/slo-test-slo-api-availability\?viewPanel=\d+$/),
+    });
   });
 
   it('puts the windows, the 1h and 1d levels and the budgets in shared groups with longer intervals', () => {
@@ -104,6 +116,7 @@ describe('an events SLO with the default policy', () => {
       ['slo-level-1h', '5m'],
       ['slo-level-1d', '1h'],
       ['slo-budget', '1m'],
+      ['slo-alerts', ''],
     ]);
   });
 
@@ -122,19 +135,55 @@ describe('an events SLO with the default policy', () => {
       ['1d', '2h', 'warning'],
       ['3d', '6h', 'warning'],
     ]);
+    const info = 'printf `obsgen_slo_info{service="%s",slo="%s"}` $labels.service $labels.slo | query | first';
     for (const a of alerts) {
-      expect(a.name).toBe('ApiAvailabilityBudgetBurn');
+      expect(a.name).toBe('SLOBudgetBurn');
       expect(a.for).toBeUndefined();
-      expect(a.labels).toMatchObject({ service: 'api', slo: 'availability' });
-      expect(a.annotations.runbook_url).toBe('runbooks/ApiAvailabilityBudgetBurn.md');
-      expect(a.annotations.dashboard_url).toMatch(/^http:\/\/localhost:3000\/d\/slo-test-slo-api-availability\?viewPanel=\d+$/);
+      // service and slo come from the series: one rule serves every SLO of the policy.
+      expect(a.labels).toMatchObject({ burn_policy: 'workbook-30d' });
+      expect(a.labels.service).toBeUndefined();
+      expect(a.seriesLabels).toEqual(['service', 'slo']);
+      expect(a.annotations.runbook_url).toBe('runbooks/SLOBudgetBurn.md');
+      expect(a.annotations.dashboard_url).toBe(`{{ ${info} | label "dashboard_url" }}`);
+      expect(a.annotations.description).toContain(`{{ $labels.service }} SLO {{ $labels.slo }} ({{ ${info} | label "objective" }}% over 30d)`);
       expect(a.annotations.burn_rate).toBe('{{ $value | printf "%.2f" }}');
-      expect(a.annotations.remaining_budget).toBe('{{ query `slo:error_budget_remaining:ratio_30d{service="api",slo="availability"}` | first | value | humanizePercentage }}');
+      expect(a.annotations.remaining_budget).toBe('{{ printf `slo:error_budget_remaining:ratio_30d{service="%s",slo="%s"}` $labels.service $labels.slo | query | first | value | humanizePercentage }}');
     }
     expect(alerts[0]!.expr).toBe(
-      'slo:sli_error:ratio_rate1h{service="api",slo="availability"} / 0.001 > 14.4\nand on ()\nslo:sli_error:ratio_rate5m{service="api",slo="availability"} / 0.001 > 14.4',
+      'slo:sli_error:ratio_rate1h / on (service, slo) group_left slo:error_budget:ratio{burn_policy="workbook-30d"} > 14.4\nand\nslo:sli_error:ratio_rate5m / on (service, slo) group_left slo:error_budget:ratio{burn_policy="workbook-30d"} > 14.4',
     );
     expect(alerts[3]!.expr).toMatch(/ratio_rate3d.* > 1\n/);
+  });
+
+  it('shares the four pair rules among SLOs of one policy, and tests them from each SLO\'s file', () => {
+    const many = synth(stackWith([events(), events({ name: 'other', objective: 99 }), events({ name: 'monthly', window: '28d' })]));
+    const shared = many.ruleGroups.find((g) => g.name === 'slo-alerts')!.rules as AlertRule[];
+    // 30d twice -> one set of four; 28d has other factors -> its own four.
+    expect(shared.map((a) => `${a.labels.burn_policy} ${a.labels.long_window}`)).toEqual([
+      ...['1h', '6h', '1d', '3d'].map((w) => `workbook-30d ${w}`),
+      ...['1h', '6h', '1d', '3d'].map((w) => `workbook-28d ${w}`),
+    ]);
+    expect(shared[4]!.expr).toContain('> 13.44');
+    // Each SLO's scenarios stay with it: run from its own group's test file.
+    const homes = new Set(shared.flatMap((a) => a.tests.map((t) => t.home)));
+    expect([...homes].sort()).toEqual(['slo-api-availability', 'slo-api-monthly', 'slo-api-other']);
+    expect(many.inhibitRules.filter((r) => r.sourceMatchers.some((m) => m.value === 'SLOBudgetBurn'))).toHaveLength(2);
+  });
+
+  it('gives an SLO its own pair rules when asked to, or when they carry its own name, labels or guard', () => {
+    for (const alerting of [{ shared: false }, { name: 'ApiDown' }, { labels: { team: 'a' } }, { minEvents: 10 }]) {
+      const own = rulesOf(synth(stackWith([events({ alerting })]))).alerts;
+      expect(own, JSON.stringify(alerting)).toHaveLength(4);
+      expect(own[0]!.name).toBe(alerting.name ?? 'ApiAvailabilityBudgetBurn');
+      expect(own[0]!.labels).toMatchObject({ service: 'api', slo: 'availability' });
+      expect(own[0]!.labels.burn_policy).toBeUndefined();
+    }
+    const [a] = rulesOf(synth(stackWith([events({ alerting: { shared: false } })]))).alerts;
+    expect(a!.expr).toBe(
+      'slo:sli_error:ratio_rate1h{service="api",slo="availability"} / 0.001 > 14.4\nand on ()\nslo:sli_error:ratio_rate5m{service="api",slo="availability"} / 0.001 > 14.4',
+    );
+    expect(a!.annotations.runbook_url).toBe('runbooks/ApiAvailabilityBudgetBurn.md');
+    expect(a!.annotations.remaining_budget).toBe('{{ query `slo:error_budget_remaining:ratio_30d{service="api",slo="availability"}` | first | value | humanizePercentage }}');
   });
 
   it('generates fire, quiet, outage, zero-traffic and detection scenarios', () => {
@@ -156,11 +205,13 @@ describe('an events SLO with the default policy', () => {
   });
 
   it('has inhibit rules: a page silences the slower tiers of the same SLO', () => {
-    const slo = bundle.inhibitRules.filter((r) => r.sourceMatchers.some((m) => m.name === 'slo'));
+    const slo = bundle.inhibitRules.filter((r) => r.sourceMatchers.some((m) => m.value === 'SLOBudgetBurn'));
     expect(slo.map((r) => [r.sourceMatchers.find((m) => m.name === 'long_window')!.value, r.targetMatchers.find((m) => m.name === 'long_window')!.value])).toEqual([
       ['1h', '6h|1d|3d'],
       ['6h', '1d|3d'],
     ]);
+    // Only a page mutes: another policy's ticket with the same long window does not.
+    for (const r of slo) expect(r.sourceMatchers).toContainEqual({ name: 'severity', op: '=', value: 'critical' });
     expect(slo[0]!.equal).toEqual(['service', 'slo']);
   });
 
@@ -193,6 +244,15 @@ describe('grouped SLOs', () => {
     expect(bundle.inhibitRules.find((r) => r.equal.includes('route'))!.equal).toEqual(['service', 'slo', 'route', 'region']);
     const vars = JSON.stringify(bundle.dashboards.find((d) => d.uid === 'slo-test-slo-api-availability')!.model.templating);
     expect(vars).toContain('label_values(slo:sli_total:increase5m{service=\\"api\\",slo=\\"availability\\"}, route)');
+  });
+
+  it('shares pair rules among SLOs grouped by the same labels', () => {
+    const g = rulesOf(synth(stackWith([events({ groupBy: ['route', 'region'] })]))).alerts;
+    expect(g[0]!.labels.burn_policy).toBe('workbook-30d-by-region-route');
+    expect(g[0]!.seriesLabels).toEqual(['service', 'slo', 'route', 'region']);
+    expect(g[0]!.annotations.remaining_budget).toBe(
+      '{{ printf `slo:error_budget_remaining:ratio_30d{region="%s",route="%s",service="%s",slo="%s"}` $labels.region $labels.route $labels.service $labels.slo | query | first | value | humanizePercentage }}',
+    );
   });
 
   it('adds a no-data alert with a for:', () => {
@@ -286,17 +346,10 @@ describe('financial-api SLOs', () => {
     expect(good.expr).toContain('http_request_duration_seconds_bucket{job="financial-api",le="0.3"}');
     const avail = records.find((r) => r.name === 'slo:sli_error:increase5m' && r.labels?.slo === 'availability')!;
     expect(avail.expr).toContain('http_requests_total{job="financial-api",status=~"5.."}');
-    expect(alerts.filter((a) => a.labels.slo).map((a) => `${a.name} ${a.labels.long_window}`)).toEqual([
-      'FinancialApiAvailabilityBudgetBurn 1h',
-      'FinancialApiAvailabilityBudgetBurn 6h',
-      'FinancialApiAvailabilityBudgetBurn 1d',
-      'FinancialApiAvailabilityBudgetBurn 3d',
-      'FinancialApiLatencyBudgetBurn 1h',
-      'FinancialApiLatencyBudgetBurn 6h',
-      'FinancialApiLatencyBudgetBurn 1d',
-      'FinancialApiLatencyBudgetBurn 3d',
-    ]);
-    // 1 - 0.99 = 0.01 exactly: the latency 1h pair fires above 14.4x.
-    expect(alerts.find((a) => a.labels.slo === 'latency')!.expr).toContain('/ 0.01 > 14.4');
+    // Both SLOs use the Workbook pairs over 30d: four shared rules cover them.
+    expect(alerts.filter((a) => a.labels.burn_policy).map((a) => `${a.name} ${a.labels.long_window}`)).toEqual(['1h', '6h', '1d', '3d'].map((w) => `SLOBudgetBurn ${w}`));
+    // 1 - 0.99 = 0.01 exactly: the latency budget the shared rules divide by.
+    const budgets = records.filter((r) => r.name === 'slo:error_budget:ratio').map((r) => `${r.labels?.slo} ${r.expr}`);
+    expect(budgets).toEqual(['availability vector(0.001)', 'latency vector(0.01)']);
   });
 });
