@@ -3,6 +3,7 @@
  * how often obsgen's alert decisions agree with exact raw-window evaluation.
  *
  *   npm run bench -- slo-cost          (or: npx tsx bench/slo-cost.bench.ts [--services 50] [--days 7] [--rounds 2] [--evals 6])
+ *   npx tsx bench/slo-cost.bench.ts --write-rules DIR [--interval 15s]   (rules for ../shared/tools/slo_cost)
  *
  * 1. Synthetic `http_requests_total{job,service,instance,code}` for S services x 5 instances x
  *    4 codes (200, 404, 500, 503), one sample a minute for D days, with diurnal traffic, noise,
@@ -21,7 +22,7 @@
  * Servers bind 127.0.0.1 and are stopped by pid. Everything lives in a temp dir, removed at the end.
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { closeSync, mkdirSync, mkdtempSync, openSync, readdirSync, renameSync, rmSync, writeFileSync, writeSync } from 'node:fs';
+import { closeSync, cpSync, mkdirSync, mkdtempSync, openSync, readdirSync, renameSync, rmSync, writeFileSync, writeSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -55,7 +56,8 @@ const WIN_S: Record<string, number> = { '5m': 300, '30m': 1800, '1h': 3600, '2h'
 const t0 = Date.now();
 const log = (m: string) => console.log(`[${((Date.now() - t0) / 1000).toFixed(0).padStart(4)}s] ${m}`);
 const work = mkdtempSync(join(tmpdir(), 'obsgen-slo-cost-'));
-const data = join(work, 'data');
+/** The TSDB the next Prometheus opens: the main one, or the copy the fleet-wide SLO runs on. */
+let data = join(work, 'data');
 const procs = new Set<ChildProcess>();
 process.on('exit', () => {
   for (const p of procs) if (p.pid && p.exitCode === null) process.kill(p.pid, 'SIGTERM');
@@ -153,8 +155,14 @@ function generate(): { bursts: Burst[]; samples: number } {
 }
 
 // ---------------------------------------------------------------- rules
-/** obsgen's rules for the same SLOs: one SLO per service, as a stack would define them. */
-function obsgenGroups(): RuleGroup[] {
+/**
+ * obsgen's rules for the same SLOs: one SLO per service, as a stack would define them; or
+ * (`fleet`) one SLO for every service, grouped by `job` (each service is its own job): the
+ * like-for-like counterpart of Sloth's one rule set `by (service)`.
+ */
+function obsgenGroups(fleet = false): RuleGroup[] {
+  const common = { name: 'availability', objective: OBJECTIVE * 100, window: '30d', reportingWindows: [`${DAYS}d`], dashboard: false };
+  if (fleet) return stackRules([slo({ ...common, service: 'fleet', groupBy: ['job'], sli: { events: { bad: 'http_requests_total{code=~"5.."}', total: 'http_requests_total' } } })]);
   const slos = Array.from({ length: S }, (_, s) =>
     slo({
       service: `svc${s}`,
@@ -166,6 +174,10 @@ function obsgenGroups(): RuleGroup[] {
       dashboard: false,
     }),
   );
+  return stackRules(slos);
+}
+
+function stackRules(slos: ReturnType<typeof slo>[]): RuleGroup[] {
   const bundle = synth(
     defineStack({
       name: 'slo-cost',
@@ -575,6 +587,11 @@ async function main() {
   sh('promtool', ['tsdb', 'create-blocks-from', 'openmetrics', '--quiet', `--max-block-duration=${DAYS * 24 + 24}h`, join(work, 'data.om.txt'), data]);
   rmSync(join(work, 'data.om.txt'));
   log('backfilled raw data');
+  // The fleet-wide SLO records series of the same names: it gets its own copy of the raw data,
+  // or the shared window rules of each style would also read the other's history.
+  const mainData = data;
+  const fleetData = join(work, 'data-fleet');
+  cpSync(mainData, fleetData, { recursive: true });
 
   const ours = obsgenGroups();
   const oursPlain = plain(ours);
@@ -624,6 +641,32 @@ async function main() {
   const agreementResult = await agreement(bursts);
   log('checked alert agreement');
 
+  // One SLO for the fleet, on its own copy of the data.
+  data = fleetData;
+  const fleet = obsgenGroups(true);
+  const fleetPlain = plain(fleet);
+  const fleetInterval = new Map(fleet.map((g) => [g.name, g.interval ? durationSeconds(g.interval) : EVAL]));
+  backfillEnd = Math.floor(Date.now() / 1000 / STEP) * STEP;
+  const fleetSel = '{service="fleet"}';
+  await backfill(
+    'fleet-5m',
+    ['sli_total', 'sli_error'].map((side) => ({
+      record: `slo:${side}:increase5m`,
+      expr: `sum by (job) (increase(http_requests_total${side === 'sli_error' ? '{code=~"5.."}' : ''}[5m]))`,
+      labels: { service: 'fleet', slo: 'availability' },
+    })),
+    '1m',
+  );
+  await backfill('fleet-1h', ['sli_error', 'sli_total'].map((side) => ({ record: `slo:${side}:level1h`, expr: `avg_over_time(slo:${side}:increase5m${fleetSel}[1h]) * 12` })), '5m');
+  await backfillByQuery('fleet-1d', ['sli_error', 'sli_total'].map((side) => ({ record: `slo:${side}:level1d`, expr: `avg_over_time(slo:${side}:level1h${fleetSel}[1d]) * 24` })), 3600);
+  await settle();
+  const fleetResults: RunResult[] = [];
+  for (let round = 1; round <= ROUNDS; round++) {
+    fleetResults.push(await run(`obsgen-fleet-${round}`, fleetPlain, fleetInterval));
+    log(`obsgen one SLO by job, round ${round}: ${fleetResults.at(-1)!.weighted.toFixed(4)} s/eval weighted, ${fleetResults.at(-1)!.unweighted.toFixed(4)} unweighted`);
+  }
+  data = mainData;
+
   const med = (xs: number[]) => median(xs);
   const sl = med(results.sloth!.map((r) => r.unweighted));
   const ob = med(results.obsgen!.map((r) => r.weighted));
@@ -632,6 +675,9 @@ async function main() {
   const sgS = results.slothShared![0]!.samples;
   const slS = results.sloth![0]!.samples;
   const obS = results.obsgen![0]!.samples;
+  const fl = med(fleetResults.map((r) => r.weighted));
+  const flU = med(fleetResults.map((r) => r.unweighted));
+  const flS = fleetResults[0]!.samples;
   const a = agreementResult;
   console.log('');
   console.log(`SLO rule cost: ${S} SLOs (${S * INSTANCES * CODES.length} raw series), ${DAYS}d of 1m data, Prometheus ${promVersion()}, evaluation every ${EVAL}s`);
@@ -640,7 +686,9 @@ async function main() {
   console.log(`| Sloth shape, one rule set by (service) | ${slothShared.length} | ${sg.toFixed(4)} | ${results.slothShared!.map((r) => r.unweighted.toFixed(4)).join(', ')} | ${Math.round(sgS).toLocaleString('en')} | ${results.slothShared!.map((r) => r.cpu.toFixed(1)).join(', ')} |`);
   console.log(`| Sloth shape, per-SLO files as Sloth generates | ${sloth.length} | ${sl.toFixed(4)} | ${results.sloth!.map((r) => r.unweighted.toFixed(4)).join(', ')} | ${Math.round(slS).toLocaleString('en')} | ${results.sloth!.map((r) => r.cpu.toFixed(1)).join(', ')} |`);
   console.log(`| obsgen | ${ours.length} | ${ob.toFixed(4)} (every group each 15s: ${obU.toFixed(4)}) | ${results.obsgen!.map((r) => r.weighted.toFixed(4)).join(', ')} | ${Math.round(obS).toLocaleString('en')} | ${results.obsgen!.map((r) => r.cpu.toFixed(1)).join(', ')} |`);
+  console.log(`| obsgen, one SLO grouped by job | ${fleet.length} | ${fl.toFixed(4)} (every group each 15s: ${flU.toFixed(4)}) | ${fleetResults.map((r) => r.weighted.toFixed(4)).join(', ')} | ${Math.round(flS).toLocaleString('en')} | ${fleetResults.map((r) => r.cpu.toFixed(1)).join(', ')} |`);
   console.log('');
+  console.log(`cost ratio obsgen (one SLO by job) / Sloth by (service), like for like: ${(fl / sg).toFixed(3)} (weighted), ${(flU / sg).toFixed(3)} (every group at 15s), ${(flS / sgS).toFixed(3)} (queryable samples)`);
   console.log(`cost ratio obsgen / Sloth by (service): ${(ob / sg).toFixed(3)} (time, level groups weighted by their interval), ${(obU / sg).toFixed(3)} (time, every group at 15s), ${(obS / sgS).toFixed(3)} (queryable samples); target <= 0.15`);
   console.log(`cost ratio obsgen / Sloth per-SLO files: ${(ob / sl).toFixed(3)} (weighted), ${(obU / sl).toFixed(3)} (every group at 15s), ${(obS / slS).toFixed(3)} (queryable samples)`);
   console.log(`alert agreement with exact raw windows: ${a.agree}/${a.decisions} decisions = ${a.decisions ? ((100 * a.agree) / a.decisions).toFixed(2) : '-'}% (${a.checkTimes} times x ${PAIRS.length} pairs x ${S} SLOs); target >= 99%`);
@@ -661,7 +709,27 @@ function promVersion(): string {
   return /version (\S+)/.exec(`${r.stdout}${r.stderr}`)?.[1] ?? '?';
 }
 
-main()
+/**
+ * `--write-rules DIR [--interval 15s]`: only writes obsgen's rules for these SLOs, one file per
+ * group, for ../shared/tools/slo_cost (`python3 run.py --rules-b DIR/*.yml --severity-map
+ * critical=page,warning=ticket`). That harness waits for 8 evaluations of every group, so
+ * `--interval` sets every group's interval (the level groups' 5m and 1h would take hours).
+ */
+function writeRules(dir: string): void {
+  mkdirSync(dir, { recursive: true });
+  const i = process.argv.indexOf('--interval');
+  const every = i > 0 ? process.argv[i + 1] : undefined;
+  for (const g of plain(obsgenGroups())) {
+    writeFileSync(join(dir, `${g.name}.rules.yml`), stringify({ groups: [{ ...g, ...(every ? { interval: every } : {}) }] }));
+  }
+  console.log(`wrote ${readdirSync(dir).length} rule files to ${dir}`);
+}
+
+const writeTo = process.argv.indexOf('--write-rules');
+if (writeTo > 0) {
+  writeRules(process.argv[writeTo + 1]!);
+  rmSync(work, { recursive: true, force: true });
+} else main()
   .catch((e) => {
     console.error(e);
     process.exitCode = 1;

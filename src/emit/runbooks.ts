@@ -29,7 +29,8 @@ export function runbookFiles(bundle: Bundle): Map<string, string> {
         name,
         stack: bundle.stack,
         service: first.labels.service,
-        dashboardUrl: first.annotations.dashboard_url,
+        // A link made per alert at notification time (a template) is not one link for the page.
+        dashboardUrl: first.annotations.dashboard_url?.includes('{{') ? undefined : first.annotations.dashboard_url,
         variants: rules.map((r) => ({ severity: r.labels.severity, forDuration: r.for, summary: r.annotations.summary })),
         meaning: rb.meaning,
         impact: rb.impact,

@@ -313,7 +313,9 @@ export function buildSlo(slo: SloBody, target: SloTarget, ctx: BuildContext, pat
       return {
         kind: 'alert',
         name: SHARED_BURN_ALERT,
-        expr: `slo:sli_error:ratio_rate${long} / on (service, slo) group_left ${budgetSel} > ${f}\nand\nslo:sli_error:ratio_rate${short} / on (service, slo) group_left ${budgetSel} > ${f}`,
+        // `group_left ()`: a tool that substitutes the budget series by its expression (e.g. to
+        // evaluate the alert at past times) must not read `group_left (expr)` as a label list.
+        expr: `slo:sli_error:ratio_rate${long} / on (service, slo) group_left () ${budgetSel} > ${f}\nand\nslo:sli_error:ratio_rate${short} / on (service, slo) group_left () ${budgetSel} > ${f}`,
         // burn_policy tells the rules of two policies apart (the same pair windows and severity
         // would otherwise be one alert name and label set twice, a duplicate to promtool).
         labels: { severity: p.severity, burn_policy: policy, long_window: long, short_window: short },

@@ -150,7 +150,7 @@ describe('an events SLO with the default policy', () => {
       expect(a.annotations.remaining_budget).toBe('{{ printf `slo:error_budget_remaining:ratio_30d{service="%s",slo="%s"}` $labels.service $labels.slo | query | first | value | humanizePercentage }}');
     }
     expect(alerts[0]!.expr).toBe(
-      'slo:sli_error:ratio_rate1h / on (service, slo) group_left slo:error_budget:ratio{burn_policy="workbook-30d"} > 14.4\nand\nslo:sli_error:ratio_rate5m / on (service, slo) group_left slo:error_budget:ratio{burn_policy="workbook-30d"} > 14.4',
+      'slo:sli_error:ratio_rate1h / on (service, slo) group_left () slo:error_budget:ratio{burn_policy="workbook-30d"} > 14.4\nand\nslo:sli_error:ratio_rate5m / on (service, slo) group_left () slo:error_budget:ratio{burn_policy="workbook-30d"} > 14.4',
     );
     expect(alerts[3]!.expr).toMatch(/ratio_rate3d.* > 1\n/);
   });
