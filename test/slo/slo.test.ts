@@ -5,6 +5,8 @@ import financialApi from '../../stacks/financial-api.ts';
 import { pairFactor } from '../../src/slo/build.ts';
 import { Decimal } from '../../src/core/decimal.ts';
 import { increaseExpr, increaseWindows } from '../../src/slo/windows.ts';
+import { defaultInhibitRules } from '../../src/alertmanager/build.ts';
+import { inhibits } from '../../src/alertmanager/inhibit.ts';
 
 const H = 3_600_000;
 
@@ -213,6 +215,16 @@ describe('an events SLO with the default policy', () => {
     // Only a page mutes: another policy's ticket with the same long window does not.
     for (const r of slo) expect(r.sourceMatchers).toContainEqual({ name: 'severity', op: '=', value: 'critical' });
     expect(slo[0]!.equal).toEqual(['service', 'slo']);
+  });
+
+  it('lets one SLO\'s page mute only its own tickets, though every SLO alert has one name', () => {
+    const alert = (slo: string, severity: string, long_window: string) => ({ alertname: 'SLOBudgetBurn', service: 'api', slo, severity, long_window });
+    const rules = [...bundle.inhibitRules, ...defaultInhibitRules()];
+    const muted = (source: Record<string, string>, target: Record<string, string>) => rules.some((r) => inhibits(r, source, target));
+    expect(muted(alert('availability', 'critical', '1h'), alert('availability', 'warning', '1d'))).toBe(true);
+    expect(muted(alert('availability', 'critical', '1h'), alert('latency', 'warning', '1d'))).toBe(false);
+    // Other alerts keep the default ladder: a critical mutes its warning twin of the same service.
+    expect(muted({ alertname: 'HighErrorRate', service: 'api', severity: 'critical' }, { alertname: 'HighErrorRate', service: 'api', severity: 'warning' })).toBe(true);
   });
 
   it('has a dashboard with SLI, budget, burn rate and alert panels', () => {
