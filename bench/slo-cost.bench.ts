@@ -28,7 +28,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { stringify } from 'yaml';
 import { bundleFiles, defineStack, slo, synth, type RuleGroup } from '../src/index.ts';
-import { increaseExprInline } from '../src/slo/windows.ts';
+import { increaseExprInline, levelExpr } from '../src/slo/windows.ts';
 import { durationSeconds } from '../src/core/duration.ts';
 
 const arg = (name: string, def: number) => {
@@ -444,6 +444,13 @@ async function backfillByQuery(stage: string, rules: PlainRule[], intervalS: num
   log(`backfilled ${rules.length} rules (${stage}, every ${intervalS}s, by query_range): ${samples.toLocaleString('en')} samples, ${moveBlocks(out)} blocks`);
 }
 
+/** The 1h level (every 5m) and then the 1d level (every 1h) of the SLOs `sel` selects, as obsgen records them. */
+async function backfillLevels(prefix: string, sel: string): Promise<void> {
+  for (const [level, every] of [['level1h', 300], ['level1d', 3600]] as const) {
+    await backfillByQuery(`${prefix}${level.slice(5)}`, ['sli_error', 'sli_total'].map((side) => ({ record: `slo:${side}:${level}`, expr: levelExpr(side, level, sel) })), every);
+  }
+}
+
 async function settle(): Promise<void> {
   const prom = await Prom.start('settle', []);
   try {
@@ -627,8 +634,7 @@ async function main() {
     ],
     '1m',
   );
-  await backfillByQuery('1h', ['sli_error', 'sli_total'].map((side) => ({ record: `slo:${side}:level1h`, expr: `avg_over_time(slo:${side}:increase5m${sel}[1h]) * 12`, labels: { slo: 'availability' } })), 300);
-  await backfillByQuery('1d', ['sli_error', 'sli_total'].map((side) => ({ record: `slo:${side}:level1d`, expr: `avg_over_time(slo:${side}:level1h${sel}[1d]) * 24`, labels: { slo: 'availability' } })), 3600);
+  await backfillLevels('', sel);
   // The generated per-SLO level rules must be these: check they are.
   const gen = oursPlain.find((g) => g.name === 'slo-level-1h')!.rules[0]!.expr;
   if (gen !== 'avg_over_time(slo:sli_error:increase5m[1h]) * 12') throw new Error(`level rule changed: ${gen}`);
@@ -662,8 +668,7 @@ async function main() {
     })),
     '1m',
   );
-  await backfillByQuery('fleet-1h', ['sli_error', 'sli_total'].map((side) => ({ record: `slo:${side}:level1h`, expr: `avg_over_time(slo:${side}:increase5m${fleetSel}[1h]) * 12` })), 300);
-  await backfillByQuery('fleet-1d', ['sli_error', 'sli_total'].map((side) => ({ record: `slo:${side}:level1d`, expr: `avg_over_time(slo:${side}:level1h${fleetSel}[1d]) * 24` })), 3600);
+  await backfillLevels('fleet-', fleetSel);
   await settle();
   const fleetResults: RunResult[] = [];
   for (let round = 1; round <= ROUNDS; round++) {

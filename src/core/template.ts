@@ -334,22 +334,26 @@ const FUNCS: Record<string, (...args: Value[]) => Value> = {
   safeHtml: (v) => String(v ?? ''),
 };
 
+/** The query text behind a `query "..." | first` result. */
+function queryText(v: Value, fn: string): string {
+  const q = v && typeof v === 'object' ? (v as Record<string, string>).__query : undefined;
+  if (q === undefined) throw new TemplateError(`${fn} expects a query result`, 0);
+  return q;
+}
+
+/** Template data of an expected alert sample: its labels and value, and the query results its test states. */
+export function sampleData(s: Pick<TemplateData, 'labels' | 'value' | 'queries' | 'queryLabels'>): TemplateData {
+  return { labels: s.labels, value: s.value, ...(s.queries ? { queries: s.queries } : {}), ...(s.queryLabels ? { queryLabels: s.queryLabels } : {}) };
+}
+
 export function renderTemplate(src: string, data: TemplateData): string {
   // `query "q" | first | value` and `| label "x"`: the query shapes obsgen renders, from the results the test states.
   const funcs: Record<string, (...args: Value[]) => Value> = {
     ...FUNCS,
     query: (q) => ({ __query: String(q) }),
     first: (v) => v,
-    value: (v) => {
-      const q = v && typeof v === 'object' ? (v as Record<string, string>).__query : undefined;
-      if (q === undefined) throw new TemplateError('value expects a query result', 0);
-      return data.queries?.[q] ?? NaN;
-    },
-    label: (name, v) => {
-      const q = v && typeof v === 'object' ? (v as Record<string, string>).__query : undefined;
-      if (q === undefined) throw new TemplateError('label expects a query result', 0);
-      return data.queryLabels?.[q]?.[String(name)] ?? '';
-    },
+    value: (v) => data.queries?.[queryText(v, 'value')] ?? NaN,
+    label: (name, v) => data.queryLabels?.[queryText(v, 'label')]?.[String(name)] ?? '',
   };
   const vars: Record<string, Value> = {
     labels: data.labels,

@@ -4,9 +4,9 @@
  * rules makes tests orders of magnitude slower). Expected annotations are rendered here
  * exactly as Prometheus renders them.
  */
-import type { AlertRule, AlertScenario, ExpectedAlert, RuleGroup } from '../core/model.ts';
+import type { AlertRule, AlertScenario, ExpectedAlert, ExprScenario, Rule, RuleGroup } from '../core/model.ts';
 import { parsePromQL, selectors } from '../core/promql.ts';
-import { renderTemplate } from '../core/template.ts';
+import { renderTemplate, sampleData } from '../core/template.ts';
 import { ruleFileName } from './prometheus.ts';
 import { GENERATED, toYaml } from './yaml.ts';
 
@@ -68,7 +68,7 @@ export function groupDependencies(group: RuleGroup, producer: Map<string, RuleGr
 function expectedAlerts(own: AlertRule, firing: ExpectedAlert[]) {
   return firing.map((f) => {
     const rule = f.rule ?? own;
-    const data = { labels: f.labels, value: f.value, ...(f.queries ? { queries: f.queries } : {}), ...(f.queryLabels ? { queryLabels: f.queryLabels } : {}) };
+    const data = sampleData(f);
     const labels: Record<string, string> = {};
     for (const [k, v] of Object.entries(f.labels)) if (k !== '__name__') labels[k] = v;
     for (const [k, v] of Object.entries(rule.labels)) labels[k] = renderTemplate(v, data);
@@ -87,10 +87,7 @@ export interface TestFile {
   cases: number;
 }
 
-/**
- * The test file of a group: its rules' scenarios, and the scenarios of other groups' (shared)
- * alerts that name it their home. Those load the alert's group and what it reads as well.
- */
+/** An alert scenario that runs in another group's test file than the alert's own. */
 export interface GuestScenario {
   group: RuleGroup;
   rule: AlertRule;
@@ -114,13 +111,21 @@ export function guestScenarios(all: RuleGroup[]): Map<string, GuestScenario[]> {
   return out;
 }
 
+/**
+ * The test file of a group: its rules' scenarios, and the scenarios of other groups' (shared)
+ * alerts that name it their home. Those load the alert's group and what it reads as well.
+ */
 export function testFile(group: RuleGroup, producers: Map<string, RuleGroup[]>, evaluationInterval: string, guests: GuestScenario[] = []): TestFile | undefined {
   const tests: Record<string, unknown>[] = [];
+  // What every promtool test case starts with: name, step and input series.
+  const head = (rule: Rule, scenario: AlertScenario | ExprScenario) => ({
+    name: `${rule.name}: ${scenario.name}`,
+    interval: scenario.interval ?? '1m',
+    input_series: scenario.series.map((s) => ({ series: s.series, values: s.values })),
+  });
   const alertTest = (rule: AlertRule, scenario: AlertScenario) =>
     tests.push({
-      name: `${rule.name}: ${scenario.name}`,
-      interval: scenario.interval ?? '1m',
-      input_series: scenario.series.map((s) => ({ series: s.series, values: s.values })),
+      ...head(rule, scenario),
       alert_rule_test: scenario.checks.map((c) => ({
         eval_time: c.at,
         alertname: rule.name,
@@ -134,9 +139,7 @@ export function testFile(group: RuleGroup, producers: Map<string, RuleGroup[]>, 
     } else {
       for (const scenario of rule.tests ?? []) {
         tests.push({
-          name: `${rule.name}: ${scenario.name}`,
-          interval: scenario.interval ?? '1m',
-          input_series: scenario.series.map((s) => ({ series: s.series, values: s.values })),
+          ...head(rule, scenario),
           promql_expr_test: scenario.checks.map((c) => ({
             expr: c.expr,
             eval_time: c.at,

@@ -276,21 +276,10 @@ export function buildSlo(slo: SloBody, target: SloTarget, ctx: BuildContext, pat
   const alertName = slo.alerting.name ?? `${pascalCase(service)}${pascalCase(slo.name)}BudgetBurn`;
   const describeTarget = `${service} SLO ${slo.name} (${formatNumber(objective)}% over ${slo.window})`;
   const remainingQuery = (labels: Labels) => `slo:error_budget_remaining:ratio_${windowName(period)}{${Object.entries({ ...labels }).sort(([a], [b]) => a.localeCompare(b)).map(([k, v]) => `${k}=${JSON.stringify(v)}`).join(',')}}`;
-  const remainingTemplate = (() => {
-    const fixed = `service=${JSON.stringify(service)},slo=${JSON.stringify(slo.name)}`;
-    if (g.length === 0) return `{{ query \`slo:error_budget_remaining:ratio_${windowName(period)}{${fixed}}\` | first | value | humanizePercentage }}`;
-    const all = [...g.map((l) => [l, `"%s"`] as const), ['service', JSON.stringify(service)] as const, ['slo', JSON.stringify(slo.name)] as const].sort(([a], [b]) => a.localeCompare(b));
-    const text = all.map(([k, v]) => `${k}=${v}`).join(',');
-    const args = all.filter(([k]) => g.includes(k)).map(([k]) => `$labels.${k}`).join(' ');
-    return `{{ printf \`slo:error_budget_remaining:ratio_${windowName(period)}{${text}}\` ${args} | query | first | value | humanizePercentage }}`;
-  })();
+  const remainingTemplate = remainingBudgetTemplate(windowName(period), ruleLabels, g);
   const groupValues: Labels = Object.fromEntries(g.map((l) => [l, 'g1']));
   const outLabels: Labels = { ...groupValues, ...ruleLabels };
-  const sharedRemainingTemplate = (() => {
-    const all = [...g, 'service', 'slo'].sort();
-    const text = all.map((k) => `${k}="%s"`).join(',');
-    return `{{ printf \`slo:error_budget_remaining:ratio_${windowName(period)}{${text}}\` ${all.map((k) => `$labels.${k}`).join(' ')} | query | first | value | humanizePercentage }}`;
-  })();
+  const sharedRemainingTemplate = remainingBudgetTemplate(windowName(period), {}, [...g, 'service', 'slo']);
   const sloRunbook = (f: string, long: string, short: string, spent: string): AlertRule['runbook'] => ({
     meaning: `${describeTarget} is spending its error budget faster than it can afford: ${sli.describe} are at least ${f} times the share the objective allows, over both ${long} and ${short}. Each pair fires at its own speed: fast burns page, slow burns open a ticket.`,
     impact: `Users see failures now. If the burn goes on, the ${slo.window} objective is missed: ${spent}% of the budget goes every ${long} at this rate.`,
@@ -442,6 +431,18 @@ export function buildSlo(slo: SloBody, target: SloTarget, ctx: BuildContext, pat
     out.inhibitRules.push(rule);
   });
   return out;
+}
+
+/**
+ * `remaining_budget`: a query of the SLO's budget series at notification time, with the labels
+ * in `fixed` written in and those in `fromAlert` taken from the alert's own labels.
+ */
+function remainingBudgetTemplate(window: string, fixed: Labels, fromAlert: string[]): string {
+  const matchers = [...Object.entries(fixed).map(([k, v]) => [k, JSON.stringify(v)] as const), ...fromAlert.map((l) => [l, '"%s"'] as const)].sort(([a], [b]) => a.localeCompare(b));
+  const query = `slo:error_budget_remaining:ratio_${window}{${matchers.map(([k, v]) => `${k}=${v}`).join(',')}}`;
+  if (!fromAlert.length) return `{{ query \`${query}\` | first | value | humanizePercentage }}`;
+  const args = matchers.filter(([k]) => fromAlert.includes(k)).map(([k]) => `$labels.${k}`).join(' ');
+  return `{{ printf \`${query}\` ${args} | query | first | value | humanizePercentage }}`;
 }
 
 /** Whether `w` is the tail another window is built on (1d). */

@@ -5,10 +5,10 @@
  */
 import type { Diagnostics } from '../core/diagnostics.ts';
 import { durationMs } from '../core/duration.ts';
-import type { AlertRule, Rule } from '../core/model.ts';
+import type { AlertRule, ExpectedAlert, Rule } from '../core/model.ts';
 import { LABEL_NAME_HINT, LABEL_NAME_RE } from '../core/names.ts';
 import { parsePromQL } from '../core/promql.ts';
-import { renderTemplate, TemplateError } from '../core/template.ts';
+import { renderTemplate, sampleData, TemplateError } from '../core/template.ts';
 import type { Bundle } from './bundle.ts';
 import { checkDashboards } from '../dashboards/check.ts';
 
@@ -63,15 +63,10 @@ function checkAlert(rule: AlertRule, diag: Diagnostics): void {
     });
   }
   // Every template must render the way Prometheus would, with the labels the tests expect.
-  const sample = rule.tests.flatMap((t) => t.checks.flatMap((c) => c.firing))[0] ?? { labels: {}, value: 1 };
+  const sample: ExpectedAlert = rule.tests.flatMap((t) => t.checks.flatMap((c) => c.firing))[0] ?? { labels: {}, value: 1 };
   for (const [key, text] of [...Object.entries(rule.annotations), ...Object.entries(rule.labels)]) {
     try {
-      renderTemplate(text, {
-        labels: sample.labels,
-        value: sample.value,
-        ...('queries' in sample && sample.queries ? { queries: sample.queries } : {}),
-        ...('queryLabels' in sample && sample.queryLabels ? { queryLabels: sample.queryLabels } : {}),
-      });
+      renderTemplate(text, sampleData(sample));
     } catch (e) {
       if (e instanceof TemplateError) {
         diag.error(p, 'template', `alert ${rule.name}: ${key} template: ${e.message}`, { value: text, hint: 'fix the Go template; see Prometheus alerting template reference' });
