@@ -18,7 +18,8 @@
  *    Also: samples each rule reads per evaluation (`/api/v1/query?stats=all`), noise-free.
  * 4. At times around every burst and at quiet times, evaluate each alert pair both ways:
  *    exact = `sum(rate(5xx[W])) / sum(rate(all[W]))` on raw counters for both windows, and
- *    obsgen's windows from its recorded series. Agreement = same decision.
+ *    obsgen's windows from its recorded series (its raw 6h read evaluated at the check time, as
+ *    the rule records it). Agreement = same decision; also counted per (time, pair) over all SLOs.
  * Servers bind 127.0.0.1 and are stopped by pid. Everything lives in a temp dir, removed at the end.
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
@@ -548,6 +549,8 @@ async function agreement(bursts: Burst[]) {
   let pairAgree = 0;
   const mismatches: string[] = [];
   const windows = [...new Set(PAIRS.flatMap((p) => [p.long, p.short]))];
+  // The SLOs' raw 6h reads, as their rules record them (labels service and slo).
+  const read6h = (side: string) => `label_replace(sum by (service) (increase(http_requests_total${side === 'sli_error' ? '{code=~"5.."}' : ''}[6h])), "slo", "availability", "", "")`;
   for (const t of checkTimes) {
     const exact = new Map<string, Map<string, number>>();
     const ours = new Map<string, Map<string, number>>();
@@ -555,7 +558,7 @@ async function agreement(bursts: Burst[]) {
       const e = await prom.query(`sum by (service) (rate(http_requests_total{code=~"5.."}[${w}])) / sum by (service) (rate(http_requests_total[${w}]))`, t);
       exact.set(w, new Map(e.result.map((r) => [r.metric.service!, Number(r.value[1])])));
       const ms = WIN_S[w]! * 1000;
-      const o = await prom.query(`${increaseExprInline('sli_error', ms, sel)}\n/\n(${increaseExprInline('sli_total', ms, sel)} > 0)`, t);
+      const o = await prom.query(`${increaseExprInline('sli_error', ms, sel, read6h)}\n/\n(${increaseExprInline('sli_total', ms, sel, read6h)} > 0)`, t);
       ours.set(w, new Map(o.result.map((r) => [r.metric.service!, Number(r.value[1])])));
     }
     for (const p of PAIRS) {
@@ -707,7 +710,7 @@ async function main() {
   // Where obsgen's time goes: shared groups by name, the per-SLO groups summed.
   const parts = new Map<string, number>();
   for (const [name, d] of results.obsgen![0]!.groups) {
-    const key = name.startsWith('slo-svc') ? `${S} per-SLO groups (raw 5m reads)` : name;
+    const key = name.startsWith('slo-svc') ? `${S} per-SLO groups (raw reads)` : name;
     parts.set(key, (parts.get(key) ?? 0) + median(d) * (EVAL / (realInterval.get(name) ?? EVAL)));
   }
   console.log(`obsgen s per ${EVAL}s, by group (weighted): ${[...parts].sort((x, y) => y[1] - x[1]).map(([k, v]) => `${k} ${v.toFixed(4)}`).join('; ')}`);

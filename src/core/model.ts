@@ -105,6 +105,24 @@ export interface RuleGroup {
   interval?: string;
   rules: Rule[];
   source: string;
+  /** The raw reads of the SLO whose group this is: SLOs of one shape share them (src/slo/merge.ts). */
+  sloReads?: SloReads;
+}
+
+/** What an SLO reads from raw series, for merging the reads of many SLOs into one rule. */
+export interface SloReads {
+  service: string;
+  slo: string;
+  groupBy: string[];
+  kind: string;
+  reads: { total: RawRead; bad?: RawRead; good?: RawRead };
+  /** Windows read, e.g. `['5m', '6h']`. */
+  windows: string[];
+}
+
+export interface RawRead {
+  fn: string;
+  selector: string;
 }
 
 export interface RelabelConfig {

@@ -1,5 +1,5 @@
 /**
- * One SLO -> recording rules (5m increases once, every window derived from them),
+ * One SLO -> recording rules (5m and 6h increases read once, every other window derived from them),
  * multi-window multi-burn-rate alerts with generated promtool scenarios, Alertmanager
  * inhibit rules (a page silences the slower tiers of the same SLO) and a dashboard.
  */
@@ -24,8 +24,8 @@ import { sloDashboard, SLO_PANELS } from '../dashboards/slo.ts';
 import { burnPolicyId, infoQuery, INFO_QUERY_TEMPLATE, SHARED_BURN_ALERT, sharesBurnRules } from './policy.ts';
 import { sliInputs, type Phase } from './scenarios.ts';
 import type { SloBody } from './schema.ts';
-import { sliExprs, type HttpDefaults } from './sli.ts';
-import { increaseExpr, increaseWindows, levelExpr, needsLevel, tierOf, windowName } from './windows.ts';
+import { countRules, readExpr, sliExprs, splitRead, splitRules, type HttpDefaults, type SliExprs } from './sli.ts';
+import { increaseExpr, increaseWindows, levelExpr, needsLevel, READ_WINDOW, tierOf, windowName } from './windows.ts';
 
 const M = 60_000;
 
@@ -224,36 +224,21 @@ export function buildSlo(slo: SloBody, target: SloTarget, ctx: BuildContext, pat
   }
   const linkTo = (panel: string) => (slo.dashboard ? ctx.dashboardUrl(uid, panelIds.get(panel)) : undefined);
 
-  // --- recording rules
+  // --- recording rules: the SLO's own reads (5m, and 6h from the raw counters), then the
+  // windows, levels and budgets every SLO shares.
   const main: Rule[] = [];
-  const total5m = `slo:sli_total:increase5m${sel}`;
-  if (sli.totalFromBad) {
-    main.push(rec('slo:sli_error:increase5m', sli.bad!));
-    main.push(rec('slo:sli_total:increase5m', `slo:sli_error:increase5m${sel} * 0 + 1`));
-  } else {
-    main.push(rec('slo:sli_total:increase5m', sli.total!));
-    main.push(
-      rec(
-        'slo:sli_error:increase5m',
-        // No bad events yet: 0 where (and only where) there is a total, so both sides have the
-        // same samples: the windows average each side's samples (`vector(0)` would add zeros
-        // where the total has none and bias every window's ratio down).
-        sli.bad
-          ? `${sli.bad}\nor ${on(g)}\n0 * ${total5m}`
-          : `clamp_min(${total5m} - ${on(g)} ${sli.good!}, 0)\nor ${on(g)}\n${total5m}`,
-      ),
-    );
-  }
+  const readWindows = [5 * M, ...(incWindows.includes(READ_WINDOW) ? [READ_WINDOW] : [])];
+  for (const w of readWindows) for (const [name, expr] of ownReads(sli, w, g, sel)) main.push(rec(name, expr));
   // Shared by every SLO of the stack (synth keeps one copy of each rule): the windows, levels
   // and budgets read only recorded series, so one rule serves all SLOs (their slo/service and
-  // grouping labels pass through). Per SLO there are only the raw 5m reads and the alerts.
+  // grouping labels pass through). Per SLO there are only the raw reads and its own alerts.
   const alertSet = new Set([5 * M, ...alertWindows]);
   // The 5m and tail increases are recorded; every other window is summed where it is read.
   const windowIncrease = (side: string, w: number, selector: string) =>
-    w === 5 * M || isTail(w, ratioWindows) ? `slo:${side}:increase${windowName(w)}${selector}` : `(${increaseExpr(side, w, selector).replace(/\n/g, ' ')})`;
+    w === 5 * M || w === READ_WINDOW || isTail(w, ratioWindows) ? `slo:${side}:increase${windowName(w)}${selector}` : `(${increaseExpr(side, w, selector).replace(/\n/g, ' ')})`;
   const windowRules: Rule[] = [];
   for (const w of incWindows) {
-    if (!isTail(w, ratioWindows)) continue;
+    if (!isTail(w, ratioWindows) || w === READ_WINDOW) continue;
     for (const side of ['sli_error', 'sli_total']) windowRules.push(shared(`slo:${side}:increase${windowName(w)}`, increaseExpr(side, w, '')));
   }
   const policy = pairs.length && sharesBurnRules(slo) ? burnPolicyId(slo, pairs, [...g].sort()) : undefined;
@@ -395,7 +380,12 @@ export function buildSlo(slo: SloBody, target: SloTarget, ctx: BuildContext, pat
     ...exprTests,
   ];
 
-  out.ruleGroups.push({ name: group, rules: main, source: path });
+  out.ruleGroups.push({
+    name: group,
+    rules: main,
+    source: path,
+    ...(sli.reads ? { sloReads: { service, slo: slo.name, groupBy: g, kind: sli.kind, reads: sli.reads, windows: readWindows.map(windowName) } } : {}),
+  });
   out.ruleGroups.push({ name: 'slo-windows', rules: windowRules, source: path, shared: true });
   if (needsLevel(ratioWindows, 'level1h')) {
     out.ruleGroups.push({ name: 'slo-level-1h', interval: '5m', rules: ['sli_error', 'sli_total'].map((side) => shared(`slo:${side}:level1h`, levelExpr(side, 'level1h', ''))), source: path, shared: true });
@@ -443,6 +433,31 @@ function remainingBudgetTemplate(window: string, fixed: Labels, fromAlert: strin
   if (!fromAlert.length) return `{{ query \`${query}\` | first | value | humanizePercentage }}`;
   const args = matchers.filter(([k]) => fromAlert.includes(k)).map(([k]) => `$labels.${k}`).join(' ');
   return `{{ printf \`${query}\` ${args} | query | first | value | humanizePercentage }}`;
+}
+
+/**
+ * The SLO's own recorded reads over `w` (5m or 6h), as [name, expr]: total and error events
+ * (over 6h, from one read by the labels that tell errors apart, when the SLI allows it).
+ * No bad events yet gives 0 where (and only where) there is a total, so both sides have the
+ * same samples: the windows average each side's samples (`vector(0)` would add zeros where the
+ * total has none and bias every window's ratio down).
+ */
+function ownReads(sli: SliExprs, w: number, g: string[], sel: string): [string, string][] {
+  const n = windowName(w);
+  if (sli.totalFromBad) {
+    // Raw ratios count one event per evaluation: there are no counters to read over 6h, so that
+    // window sums the SLO's recorded 5m series as the shorter windows do.
+    if (w !== 5 * M) return ['sli_error', 'sli_total'].map((side) => [`slo:${side}:increase${n}`, increaseExpr(side, w, sel)]);
+    return [
+      ['slo:sli_error:increase5m', sli.bad!],
+      ['slo:sli_total:increase5m', `slo:sli_error:increase5m${sel} * 0 + 1`],
+    ];
+  }
+  const r = sli.reads!;
+  const split = w === READ_WINDOW ? splitRead(r, g) : undefined;
+  const open = sel.slice(0, -1);
+  if (split) return splitRules(n, readExpr(r.total, n, [...g, split.label]), split, g, open, on(g));
+  return countRules(n, readExpr(r.total, n, g), r.bad && readExpr(r.bad, n, g), r.good && readExpr(r.good, n, g), open, on(g));
 }
 
 /** Whether `w` is the tail another window is built on (1d). */

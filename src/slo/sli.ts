@@ -1,10 +1,13 @@
 /**
  * The five SLI kinds as 5m expressions: each gives the total events of the last 5m and
- * either the bad or the good ones, summed by the SLO's grouping labels.
+ * either the bad or the good ones, summed by the SLO's grouping labels. The four kinds that
+ * count events also say what they read (`reads`), so the same read serves other windows and
+ * SLOs of one shape can share one rule (src/slo/merge.ts).
  */
 import { Decimal } from '../core/decimal.ts';
 import { durationMs } from '../core/duration.ts';
 import { leLabel } from '../alerts/histogram.ts';
+import { parsePromQL, selectors } from '../core/promql.ts';
 import type { SloBody } from './schema.ts';
 
 export interface HttpDefaults {
@@ -16,6 +19,18 @@ export interface HttpDefaults {
   buckets: number[];
 }
 
+/** A raw read: `fn(selector[window])`, summed by the SLO's grouping labels. */
+export interface SliRead {
+  fn: 'increase' | 'count_over_time' | 'sum_over_time';
+  selector: string;
+}
+
+export interface SliReads {
+  total: SliRead;
+  bad?: SliRead;
+  good?: SliRead;
+}
+
 export interface SliExprs {
   kind: 'errorRatio' | 'events' | 'latency' | 'ratio' | 'availability';
   total?: string;
@@ -25,12 +40,111 @@ export interface SliExprs {
   totalFromBad?: boolean;
   /** What the SLI measures, for descriptions. */
   describe: string;
+  /** What the event-counting kinds read (all but raw ratios). */
+  reads?: SliReads;
   /** Declared buckets and threshold for latency validation. */
   latency?: { below: string; seconds: number; buckets: number[] | undefined; histogram: string };
 }
 
 export function agg(groupBy: string[], inner: string): string {
   return groupBy.length ? `sum by (${groupBy.join(', ')}) (${inner})` : `sum(${inner})`;
+}
+
+/** The read over `window`, summed by `groupBy`. */
+export function readExpr(read: SliRead, window: string, groupBy: string[]): string {
+  return agg(groupBy, `${read.fn}(${read.selector}[${window}])`);
+}
+
+/**
+ * The error events from the bad (or good) read and the recorded total `total`: where no bad
+ * series exists yet, 0 for each total sample; good events count as total minus good.
+ */
+function errorExpr(bad: string | undefined, good: string | undefined, total: string, on: string): string {
+  return bad ? `${bad}\nor ${on}\n0 * ${total}` : `clamp_min(${total} - ${on} ${good!}, 0)\nor ${on}\n${total}`;
+}
+
+/** How one read of the total tells bad events apart: by one matcher on one label. */
+export interface SplitRead {
+  label: string;
+  /** The matcher's regex (anchored, as label_replace and `=~` both read it). */
+  regex: string;
+  /** `!=` or `!~`: the events that do not match are the bad ones. */
+  negate: boolean;
+}
+
+/**
+ * When the bad read is the total read plus one matcher (`code=~"5.."`): one read of the total by
+ * that label then serves both sides, as Pyrra records it. Over 6h that saves reading the error
+ * series again (half of the series, when errors are 2 of 4 codes).
+ */
+export function splitRead(reads: { total: { fn: string; selector: string }; bad?: { fn: string; selector: string } }, groupBy: string[]): SplitRead | undefined {
+  const { total, bad } = reads;
+  if (!bad || total.fn !== 'increase' || bad.fn !== 'increase') return undefined;
+  const parse = (text: string) => {
+    const parsed = parsePromQL(text);
+    const sel = selectors(parsed);
+    // A plain selector only: `metric{...}` and nothing around it.
+    if (parsed.errors.length || sel.length !== 1 || !sel[0]!.metric || text.trim().length !== sel[0]!.to - sel[0]!.from) return undefined;
+    return { metric: sel[0]!.metric, matchers: sel[0]!.matchers.filter((m) => m.name !== '__name__').map((m) => ({ ...m, text: `${m.name}${m.op}${JSON.stringify(m.value)}` })) };
+  };
+  const t = parse(total.selector);
+  const b = parse(bad.selector);
+  if (!t || !b || t.metric !== b.metric) return undefined;
+  const inTotal = new Set(t.matchers.map((m) => m.text));
+  if (![...inTotal].every((m) => b.matchers.some((x) => x.text === m))) return undefined;
+  const extra = b.matchers.filter((m) => !inTotal.has(m.text));
+  if (extra.length !== 1) return undefined;
+  const m = extra[0]!;
+  if (['service', 'slo', 'event'].includes(m.name) || groupBy.includes(m.name) || t.matchers.some((x) => x.name === m.name)) return undefined;
+  return { label: m.name, regex: m.op.endsWith('~') ? m.value : regexQuote(m.value), negate: m.op.startsWith('!') };
+}
+
+/**
+ * The read `inner` (summed by `by` and the split label) summed by `by` and `event`: "bad" for
+ * the bad events, "other" for the rest. The sides then select `event="bad"` or sum both.
+ */
+function eventsExpr(inner: string, split: SplitRead, by: string[]): string {
+  const [all, matching] = split.negate ? ['bad', 'other'] : ['other', 'bad'];
+  return `sum by (${[...by, 'event'].join(', ')}) (label_replace(label_replace(${inner}, "event", "${all}", "", ""), "event", "${matching}", ${JSON.stringify(split.label)}, ${JSON.stringify(split.regex)}))`;
+}
+
+/**
+ * Recorded reads over window `n` as [name, expr]: the total read and the error events from the
+ * bad or good read. `sel` selects the recorded series of the SLO (or SLOs) the rules record,
+ * without its closing brace; `on` matches an error series to its total.
+ */
+export function countRules(n: string, total: string, bad: string | undefined, good: string | undefined, sel: string, on: string): [string, string][] {
+  return [
+    [`slo:sli_total:increase${n}`, total],
+    [`slo:sli_error:increase${n}`, errorExpr(bad, good, `slo:sli_total:increase${n}${sel}}`, on)],
+  ];
+}
+
+/** The same from one read of the total, `inner` (summed by `by` and the split label): events, then total and error from them. */
+export function splitRules(n: string, inner: string, split: SplitRead, by: string[], sel: string, on: string): [string, string][] {
+  const events = `slo:sli_events:increase${n}`;
+  return [
+    [events, eventsExpr(inner, split, by)],
+    ...countRules(n, `sum without (event) (${events}${sel}})`, `sum without (event) (${events}${sel},event="bad"})`, undefined, sel, on),
+  ];
+}
+
+/** RE2 syntax for a literal string (label values in `=~` matchers and label_replace). */
+export function regexQuote(text: string): string {
+  return text.replace(/[\\.+*?()|[\]{}^$]/g, '\\$&');
+}
+
+/** The 5m expressions of a counting SLI from its reads. */
+function counting(kind: SliExprs['kind'], reads: SliReads, groupBy: string[], describe: string): SliExprs {
+  const five = (r: SliRead) => readExpr(r, '5m', groupBy);
+  return {
+    kind,
+    total: five(reads.total),
+    ...(reads.bad ? { bad: five(reads.bad) } : {}),
+    ...(reads.good ? { good: five(reads.good) } : {}),
+    describe,
+    reads,
+  };
 }
 
 /** Adds matchers to a selector: `m{a="b"}` + `c="d"` -> `m{a="b",c="d"}`. */
@@ -55,21 +169,13 @@ export function sliExprs(slo: SloBody, http: HttpDefaults | undefined): SliExprs
     if (!http) return 'errorRatio SLIs exist only in httpService slos; use events: { bad, total } in slo({...})';
     const codes = sli.errorRatio.errorCodes ?? http.errorCodes;
     const sel = `${http.requests}{job=${JSON.stringify(http.job)}}`;
-    return {
-      kind: 'errorRatio',
-      total: agg(g, `increase(${sel}[5m])`),
-      bad: agg(g, `increase(${withMatchers(sel, `${http.codeLabel}=~${JSON.stringify(codes)}`)}[5m])`),
-      describe: `requests answered with ${http.codeLabel}=~"${codes}"`,
-    };
+    const reads = { total: { fn: 'increase', selector: sel }, bad: { fn: 'increase', selector: withMatchers(sel, `${http.codeLabel}=~${JSON.stringify(codes)}`) } } as const;
+    return counting('errorRatio', reads, g, `requests answered with ${http.codeLabel}=~"${codes}"`);
   }
   if ('events' in sli) {
     const e = sli.events;
-    return {
-      kind: 'events',
-      total: agg(g, `increase(${e.total}[5m])`),
-      ...(e.bad ? { bad: agg(g, `increase(${e.bad}[5m])`) } : { good: agg(g, `increase(${e.good!}[5m])`) }),
-      describe: e.bad ? `bad events (${e.bad})` : `events that are not good (${e.good!})`,
-    };
+    const reads: SliReads = { total: { fn: 'increase', selector: e.total }, ...(e.bad ? { bad: { fn: 'increase', selector: e.bad } } : { good: { fn: 'increase', selector: e.good! } }) };
+    return counting('events', reads, g, e.bad ? `bad events (${e.bad})` : `events that are not good (${e.good!})`);
   }
   if ('latency' in sli) {
     const l = sli.latency;
@@ -79,13 +185,8 @@ export function sliExprs(slo: SloBody, http: HttpDefaults | undefined): SliExprs
     const buckets = l.buckets ?? http?.buckets;
     const seconds = Decimal.from(durationMs(l.below)).div(1000).toNumber();
     const base = (suffix: string) => (matchers ? `${histogram}${suffix}{${matchers}}` : `${histogram}${suffix}`);
-    return {
-      kind: 'latency',
-      total: agg(g, `increase(${base('_count')}[5m])`),
-      good: agg(g, `increase(${withMatchers(base('_bucket'), leMatcher(seconds))}[5m])`),
-      describe: `requests slower than ${l.below}`,
-      latency: { below: l.below, seconds, buckets, histogram },
-    };
+    const reads: SliReads = { total: { fn: 'increase', selector: base('_count') }, good: { fn: 'increase', selector: withMatchers(base('_bucket'), leMatcher(seconds)) } };
+    return { ...counting('latency', reads, g, `requests slower than ${l.below}`), latency: { below: l.below, seconds, buckets, histogram } };
   }
   if ('ratio' in sli) {
     const expr = sli.ratio.errorRatio.replaceAll('{{window}}', '5m').replaceAll('{{.window}}', '5m');
@@ -98,10 +199,5 @@ export function sliExprs(slo: SloBody, http: HttpDefaults | undefined): SliExprs
     };
   }
   const gauge = sli.availability.gauge;
-  return {
-    kind: 'availability',
-    total: agg(g, `count_over_time(${gauge}[5m])`),
-    good: agg(g, `sum_over_time(${gauge}[5m])`),
-    describe: `samples of ${gauge} that are not 1`,
-  };
+  return counting('availability', { total: { fn: 'count_over_time', selector: gauge }, good: { fn: 'sum_over_time', selector: gauge } }, g, `samples of ${gauge} that are not 1`);
 }

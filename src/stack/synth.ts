@@ -7,6 +7,7 @@ import { alertingSchema } from '../alertmanager/schema.ts';
 import { inhibitionExpectations } from '../alertmanager/inhibit.ts';
 import { BuildError, Diagnostics, joinPath } from '../core/diagnostics.ts';
 import { mergeContributions, type AlertRule, type Contribution, type Rule, type ScrapeJob } from '../core/model.ts';
+import { mergeSloReads } from '../slo/merge.ts';
 import { validate } from '../core/schema.ts';
 import { STACK_NAME_RE } from '../core/names.ts';
 import { customAlertRule, recordingGroups } from '../alerts/custom.ts';
@@ -101,6 +102,7 @@ export function trySynth(stack: Stack | unknown): SynthResult {
   for (const d of deferred) buildOne(d.component, d.path);
 
   const merged = mergeContributions(parts);
+  merged.ruleGroups = mergeSloReads(merged.ruleGroups);
   merged.scrapeJobs.push(...config.scrapeJobs.map((j, i) => toScrapeJob(j, joinPath('', 'scrapeJobs', i))));
   merged.ruleGroups.push(...recordingGroups(config.recordingRules, 'recordingRules'));
   const customByGroup = new Map<string, Rule[]>();

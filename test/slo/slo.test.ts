@@ -65,12 +65,19 @@ describe('an events SLO with the default policy', () => {
   const bundle = synth(stackWith([events({ reportingWindows: ['7d'], owner: 'team-api', description: 'API answers' })]));
   const { records, alerts } = rulesOf(bundle);
 
-  it('reads the raw counters once, in the 5m increases', () => {
+  it('reads the raw counters over 5m and 6h only, in its own group', () => {
     const raw = records.filter((r) => r.expr.includes('http_requests_total'));
-    expect(raw.map((r) => r.name)).toEqual(['slo:sli_total:increase5m', 'slo:sli_error:increase5m']);
+    expect(raw.map((r) => r.name)).toEqual(['slo:sli_total:increase5m', 'slo:sli_error:increase5m', 'slo:sli_events:increase6h']);
     expect(raw[0]!.expr).toBe('sum(increase(http_requests_total{job="api"}[5m]))');
     // No 5xx yet gives 0 errors where there is a total: both sides have the same samples.
     expect(raw[1]!.expr).toContain('or on ()\n0 * slo:sli_total:increase5m{service="api",slo="availability"}');
+    // Over 6h one read serves both sides: bad events marked by the code matcher.
+    expect(raw[2]!.expr).toBe('sum by (event) (label_replace(label_replace(sum by (code) (increase(http_requests_total{job="api"}[6h])), "event", "other", "", ""), "event", "bad", "code", "5.."))');
+    const six = (n: string) => records.find((r) => r.name === n)!.expr;
+    expect(six('slo:sli_total:increase6h')).toBe('sum without (event) (slo:sli_events:increase6h{service="api",slo="availability"})');
+    expect(six('slo:sli_error:increase6h')).toBe('sum without (event) (slo:sli_events:increase6h{service="api",slo="availability",event="bad"})\nor on ()\n0 * slo:sli_total:increase6h{service="api",slo="availability"}');
+    // The 1d window builds on the raw 6h read.
+    expect(records.find((r) => r.name === 'slo:sli_error:increase1d')!.expr).toMatch(/^slo:sli_error:increase6h \+ avg_over_time\(slo:sli_error:level1h\[18h\]/);
     const own = bundle.ruleGroups.find((g) => g.name === 'slo-api-availability')!.rules;
     for (const r of own) expect(r.labels).toMatchObject({ service: 'api', slo: 'availability' });
     // Everything else reads recorded series only, in groups every SLO of the stack shares.
