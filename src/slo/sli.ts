@@ -95,7 +95,8 @@ export function splitRead(reads: { total: { fn: string; selector: string }; bad?
   const extra = b.matchers.filter((m) => !inTotal.has(m.text));
   if (extra.length !== 1) return undefined;
   const m = extra[0]!;
-  if (['service', 'slo', 'event'].includes(m.name) || groupBy.includes(m.name) || t.matchers.some((x) => x.name === m.name)) return undefined;
+  // The split label is summed away, and `event` is the label the split writes.
+  if (['service', 'slo', 'event'].includes(m.name) || groupBy.includes(m.name) || groupBy.includes('event') || t.matchers.some((x) => x.name === m.name)) return undefined;
   return { label: m.name, regex: m.op.endsWith('~') ? m.value : regexQuote(m.value), negate: m.op.startsWith('!') };
 }
 
