@@ -34,7 +34,8 @@ export function routeMatchers(route: RouteProps): Matcher[] {
   return [...matchersFromMap(route.match as Record<string, MatchValue> | undefined), ...(route.matchers ?? []).map(parseMatcher)];
 }
 
-export function matcherText(m: Matcher): string {
+/** `name="value"`: the same text in Alertmanager matchers and PromQL selectors. */
+export function matcherText(m: Pick<Matcher, 'name' | 'value'> & { op: string }): string {
   return `${m.name}${m.op}${JSON.stringify(m.value)}`;
 }
 

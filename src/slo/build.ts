@@ -444,7 +444,7 @@ function remainingBudgetTemplate(window: string, fixed: Labels, fromAlert: strin
  */
 function ownReads(sli: SliExprs, w: number, g: string[], sel: string): [string, string][] {
   const n = windowName(w);
-  if (sli.totalFromBad) {
+  if (!sli.reads) {
     // Raw ratios count one event per evaluation: there are no counters to read over 6h, so that
     // window sums the SLO's recorded 5m series as the shorter windows do.
     if (w !== 5 * M) return ['sli_error', 'sli_total'].map((side) => [`slo:${side}:increase${n}`, increaseExpr(side, w, sel)]);
@@ -453,7 +453,7 @@ function ownReads(sli: SliExprs, w: number, g: string[], sel: string): [string, 
       ['slo:sli_total:increase5m', `slo:sli_error:increase5m${sel} * 0 + 1`],
     ];
   }
-  const r = sli.reads!;
+  const r = sli.reads;
   const split = w === READ_WINDOW ? splitRead(r, g) : undefined;
   const open = sel.slice(0, -1);
   if (split) return splitRules(n, readExpr(r.total, n, [...g, split.label]), split, g, open, on(g));

@@ -11,25 +11,16 @@
  */
 import type { AlertRule, RecordingRule, RuleGroup, SloReads } from '../core/model.ts';
 import { fnv1a } from '../core/names.ts';
-import { parsePromQL, selectors } from '../core/promql.ts';
-import { countRules, regexQuote, splitRead, splitRules } from './sli.ts';
+import { matcherText } from '../alertmanager/matchers.ts';
+import { countRules, plainSelector, regexQuote, splitRead, splitRules } from './sli.ts';
 import { READ_WINDOW, windowName } from './windows.ts';
 
-interface Matcher {
-  name: string;
-  op: string;
-  value: string;
-}
-
-interface ParsedRead {
-  fn: string;
-  metric: string;
-  matchers: Matcher[];
-}
+type ParsedRead = { fn: string } & NonNullable<ReturnType<typeof plainSelector>>;
 
 interface Member {
   group: RuleGroup;
   reads: SloReads;
+  parsed: ParsedReads;
   value: string;
 }
 
@@ -110,15 +101,15 @@ function findClusters(groups: RuleGroup[]): Cluster[] {
       if (!key) continue;
       keys.push(key);
       const entry = byKey.get(key) ?? byKey.set(key, { label: m.name, members: [] }).get(key)!;
-      entry.members.push({ group: g, reads, value: m.value });
+      entry.members.push({ group: g, reads, parsed, value: m.value });
     }
     options.set(g, keys);
   }
   // Each SLO joins the largest cluster it can (ties: by key, so the choice is deterministic).
+  const size = new Map([...byKey].map(([k, e]) => [k, new Set(e.members.map((m) => m.value)).size]));
   const chosen = new Map<string, Member[]>();
   for (const [g, keys] of options) {
-    const size = (k: string) => new Set(byKey.get(k)!.members.map((m) => m.value)).size;
-    const best = [...keys].sort((a, b) => size(b) - size(a) || (a < b ? -1 : 1))[0];
+    const best = [...keys].sort((a, b) => size.get(b)! - size.get(a)! || (a < b ? -1 : 1))[0];
     if (!best) continue;
     const member = byKey.get(best)!.members.find((m) => m.group === g)!;
     (chosen.get(best) ?? chosen.set(best, []).get(best)!).push(member);
@@ -141,25 +132,23 @@ function findClusters(groups: RuleGroup[]): Cluster[] {
   return out;
 }
 
-function parseReads(reads: SloReads): Record<'total' | 'bad' | 'good', ParsedRead | undefined> & { total: ParsedRead } | undefined {
-  const one = (r: { fn: string; selector: string } | undefined): ParsedRead | undefined | null => {
-    if (!r) return undefined;
-    const parsed = parsePromQL(r.selector);
-    const sel = selectors(parsed);
-    if (parsed.errors.length || sel.length !== 1 || !sel[0]!.metric || sel[0]!.range) return null;
-    // Only a plain selector: `metric{...}` and nothing around it.
-    if (r.selector.trim().length !== sel[0]!.to - sel[0]!.from) return null;
-    return { fn: r.fn, metric: sel[0]!.metric, matchers: sel[0]!.matchers.filter((m) => m.name !== '__name__') };
-  };
-  const total = one(reads.reads.total);
-  const bad = one(reads.reads.bad);
-  const good = one(reads.reads.good);
-  if (!total || bad === null || good === null) return undefined;
-  return { total, bad, good };
+type ParsedReads = { total: ParsedRead; bad?: ParsedRead; good?: ParsedRead };
+
+/** The reads as plain selectors, or undefined if one is not. */
+function parseReads(reads: SloReads): ParsedReads | undefined {
+  const out: ParsedReads = {} as ParsedReads;
+  for (const side of ['total', 'bad', 'good'] as const) {
+    const r = reads.reads[side];
+    if (!r) continue;
+    const sel = plainSelector(r.selector);
+    if (!sel) return undefined;
+    out[side] = { fn: r.fn, ...sel };
+  }
+  return out;
 }
 
 /** What must be equal for two SLOs to share reads, with `label`'s value left out; undefined if the reads disagree on it. */
-function shapeKey(reads: SloReads, parsed: NonNullable<ReturnType<typeof parseReads>>, label: string): string | undefined {
+function shapeKey(reads: SloReads, parsed: ParsedReads, label: string): string | undefined {
   const value = parsed.total.matchers.find((m) => m.name === label)!.value;
   const sides: unknown[] = [];
   for (const side of ['total', 'bad', 'good'] as const) {
@@ -167,20 +156,19 @@ function shapeKey(reads: SloReads, parsed: NonNullable<ReturnType<typeof parseRe
     if (!p) continue;
     const on = p.matchers.filter((m) => m.name === label);
     if (on.length !== 1 || on[0]!.op !== '=' || on[0]!.value !== value) return undefined;
-    sides.push([side, p.fn, p.metric, p.matchers.map((m) => (m.name === label ? `${label}=$` : `${m.name}${m.op}${JSON.stringify(m.value)}`))]);
+    sides.push([side, p.fn, p.metric, p.matchers.map((m) => (m.name === label ? `${label}=$` : matcherText(m)))]);
   }
   return JSON.stringify([reads.slo, reads.kind, reads.groupBy, reads.windows, label, sides]);
 }
 
 function mergedGroup(name: string, c: Cluster, whole: boolean): RuleGroup {
-  const first = c.members[0]!.reads;
-  const parsed = parseReads(first)!;
+  const { reads: first, parsed } = c.members[0]!;
   const g = first.groupBy;
   const services = c.members.map((m) => m.reads.service);
   const byService = c.members.every((m) => c.label === 'service' && m.value === m.reads.service);
   const values = c.members.map((m) => m.value);
   const read = (p: ParsedRead, window: string, by: string[] = g) => {
-    const matchers = p.matchers.map((m) => (m.name === c.label ? `${m.name}=~${JSON.stringify(values.map(regexQuote).join('|'))}` : `${m.name}${m.op}${JSON.stringify(m.value)}`));
+    const matchers = p.matchers.map((m) => (m.name === c.label ? matcherText({ name: m.name, op: '=~', value: values.map(regexQuote).join('|') }) : matcherText(m)));
     const inner = `${p.fn}(${p.metric}{${matchers.join(',')}}[${window}])`;
     const out = ['service', ...by].join(', ');
     if (byService) return `sum by (${out}) (${inner})`;

@@ -1,12 +1,13 @@
 /**
- * The five SLI kinds as 5m expressions: each gives the total events of the last 5m and
- * either the bad or the good ones, summed by the SLO's grouping labels. The four kinds that
- * count events also say what they read (`reads`), so the same read serves other windows and
- * SLOs of one shape can share one rule (src/slo/merge.ts).
+ * The five SLI kinds. The four that count events say what they read (`reads`: the total and the
+ * bad or the good events), summed by the SLO's grouping labels over any window, so the same read
+ * serves 5m and 6h and SLOs of one shape can share one rule (src/slo/merge.ts); a raw ratio is
+ * its 5m expression.
  */
 import { Decimal } from '../core/decimal.ts';
 import { durationMs } from '../core/duration.ts';
 import { leLabel } from '../alerts/histogram.ts';
+import { matcherText } from '../alertmanager/matchers.ts';
 import { parsePromQL, selectors } from '../core/promql.ts';
 import type { SloBody } from './schema.ts';
 
@@ -33,11 +34,8 @@ export interface SliReads {
 
 export interface SliExprs {
   kind: 'errorRatio' | 'events' | 'latency' | 'ratio' | 'availability';
-  total?: string;
+  /** The 5m error ratio of a raw-ratio SLI (no `reads`): its total is derived from it, one event per evaluation. */
   bad?: string;
-  good?: string;
-  /** `total` is derived from the recorded bad series (raw ratios count one event per evaluation). */
-  totalFromBad?: boolean;
   /** What the SLI measures, for descriptions. */
   describe: string;
   /** What the event-counting kinds read (all but raw ratios). */
@@ -63,6 +61,14 @@ function errorExpr(bad: string | undefined, good: string | undefined, total: str
   return bad ? `${bad}\nor ${on}\n0 * ${total}` : `clamp_min(${total} - ${on} ${good!}, 0)\nor ${on}\n${total}`;
 }
 
+/** A plain series selector's metric and matchers (`metric{...}` and nothing around it), else undefined. */
+export function plainSelector(text: string): { metric: string; matchers: { name: string; op: string; value: string }[] } | undefined {
+  const parsed = parsePromQL(text);
+  const sel = selectors(parsed);
+  if (parsed.errors.length || sel.length !== 1 || !sel[0]!.metric || text.trim().length !== sel[0]!.to - sel[0]!.from) return undefined;
+  return { metric: sel[0]!.metric, matchers: sel[0]!.matchers.filter((m) => m.name !== '__name__') };
+}
+
 /** How one read of the total tells bad events apart: by one matcher on one label. */
 export interface SplitRead {
   label: string;
@@ -80,19 +86,13 @@ export interface SplitRead {
 export function splitRead(reads: { total: { fn: string; selector: string }; bad?: { fn: string; selector: string } }, groupBy: string[]): SplitRead | undefined {
   const { total, bad } = reads;
   if (!bad || total.fn !== 'increase' || bad.fn !== 'increase') return undefined;
-  const parse = (text: string) => {
-    const parsed = parsePromQL(text);
-    const sel = selectors(parsed);
-    // A plain selector only: `metric{...}` and nothing around it.
-    if (parsed.errors.length || sel.length !== 1 || !sel[0]!.metric || text.trim().length !== sel[0]!.to - sel[0]!.from) return undefined;
-    return { metric: sel[0]!.metric, matchers: sel[0]!.matchers.filter((m) => m.name !== '__name__').map((m) => ({ ...m, text: `${m.name}${m.op}${JSON.stringify(m.value)}` })) };
-  };
-  const t = parse(total.selector);
-  const b = parse(bad.selector);
+  const t = plainSelector(total.selector);
+  const b = plainSelector(bad.selector);
   if (!t || !b || t.metric !== b.metric) return undefined;
-  const inTotal = new Set(t.matchers.map((m) => m.text));
-  if (![...inTotal].every((m) => b.matchers.some((x) => x.text === m))) return undefined;
-  const extra = b.matchers.filter((m) => !inTotal.has(m.text));
+  const inTotal = new Set(t.matchers.map(matcherText));
+  const inBad = new Set(b.matchers.map(matcherText));
+  if (![...inTotal].every((m) => inBad.has(m))) return undefined;
+  const extra = b.matchers.filter((m) => !inTotal.has(matcherText(m)));
   if (extra.length !== 1) return undefined;
   const m = extra[0]!;
   // The split label is summed away, and `event` is the label the split writes.
@@ -135,19 +135,6 @@ export function regexQuote(text: string): string {
   return text.replace(/[\\.+*?()|[\]{}^$]/g, '\\$&');
 }
 
-/** The 5m expressions of a counting SLI from its reads. */
-function counting(kind: SliExprs['kind'], reads: SliReads, groupBy: string[], describe: string): SliExprs {
-  const five = (r: SliRead) => readExpr(r, '5m', groupBy);
-  return {
-    kind,
-    total: five(reads.total),
-    ...(reads.bad ? { bad: five(reads.bad) } : {}),
-    ...(reads.good ? { good: five(reads.good) } : {}),
-    describe,
-    reads,
-  };
-}
-
 /** Adds matchers to a selector: `m{a="b"}` + `c="d"` -> `m{a="b",c="d"}`. */
 export function withMatchers(selector: string, extra: string): string {
   if (!extra) return selector;
@@ -171,12 +158,12 @@ export function sliExprs(slo: SloBody, http: HttpDefaults | undefined): SliExprs
     const codes = sli.errorRatio.errorCodes ?? http.errorCodes;
     const sel = `${http.requests}{job=${JSON.stringify(http.job)}}`;
     const reads = { total: { fn: 'increase', selector: sel }, bad: { fn: 'increase', selector: withMatchers(sel, `${http.codeLabel}=~${JSON.stringify(codes)}`) } } as const;
-    return counting('errorRatio', reads, g, `requests answered with ${http.codeLabel}=~"${codes}"`);
+    return { kind: 'errorRatio', reads, describe: `requests answered with ${http.codeLabel}=~"${codes}"` };
   }
   if ('events' in sli) {
     const e = sli.events;
     const reads: SliReads = { total: { fn: 'increase', selector: e.total }, ...(e.bad ? { bad: { fn: 'increase', selector: e.bad } } : { good: { fn: 'increase', selector: e.good! } }) };
-    return counting('events', reads, g, e.bad ? `bad events (${e.bad})` : `events that are not good (${e.good!})`);
+    return { kind: 'events', reads, describe: e.bad ? `bad events (${e.bad})` : `events that are not good (${e.good!})` };
   }
   if ('latency' in sli) {
     const l = sli.latency;
@@ -187,7 +174,7 @@ export function sliExprs(slo: SloBody, http: HttpDefaults | undefined): SliExprs
     const seconds = Decimal.from(durationMs(l.below)).div(1000).toNumber();
     const base = (suffix: string) => (matchers ? `${histogram}${suffix}{${matchers}}` : `${histogram}${suffix}`);
     const reads: SliReads = { total: { fn: 'increase', selector: base('_count') }, good: { fn: 'increase', selector: withMatchers(base('_bucket'), leMatcher(seconds)) } };
-    return { ...counting('latency', reads, g, `requests slower than ${l.below}`), latency: { below: l.below, seconds, buckets, histogram } };
+    return { kind: 'latency', reads, describe: `requests slower than ${l.below}`, latency: { below: l.below, seconds, buckets, histogram } };
   }
   if ('ratio' in sli) {
     const expr = sli.ratio.errorRatio.replaceAll('{{window}}', '5m').replaceAll('{{.window}}', '5m');
@@ -195,10 +182,9 @@ export function sliExprs(slo: SloBody, http: HttpDefaults | undefined): SliExprs
     return {
       kind: 'ratio',
       bad: g.length ? `avg by (${g.join(', ')}) ((${expr}) >= 0)` : `avg((${expr}) >= 0)`,
-      totalFromBad: true,
       describe: `the error ratio ${sli.ratio.errorRatio}`,
     };
   }
   const gauge = sli.availability.gauge;
-  return counting('availability', { total: { fn: 'count_over_time', selector: gauge }, good: { fn: 'sum_over_time', selector: gauge } }, g, `samples of ${gauge} that are not 1`);
+  return { kind: 'availability', reads: { total: { fn: 'count_over_time', selector: gauge }, good: { fn: 'sum_over_time', selector: gauge } }, describe: `samples of ${gauge} that are not 1` };
 }
