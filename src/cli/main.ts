@@ -10,6 +10,8 @@ import { cmdStack, STACK_HELP } from './stack.ts';
 import { cmdPreview, PREVIEW_HELP } from './preview.ts';
 import { cmdImport, IMPORT_HELP } from './import.ts';
 import { cmdLint, LINT_HELP } from './lint.ts';
+import { watchLauncher } from './launcher.ts';
+import { isTempName } from '../emit/write.ts';
 
 const HELP = `obsgen: observability as code
 
@@ -64,7 +66,13 @@ async function cmdBuild(args: Args): Promise<number> {
     return 1;
   }
   let failed = 0;
+  const launcher = watchLauncher();
   for (const file of files) {
+    const gone = launcher.stopReason();
+    if (gone) {
+      console.error(`obsgen: stopping: ${gone}; bundles not yet built are left as they were`);
+      return 1;
+    }
     const stack = await loadStack(file);
     if ('error' in stack) {
       console.error(`error: ${stack.error}`);
@@ -72,7 +80,11 @@ async function cmdBuild(args: Args): Promise<number> {
       continue;
     }
     const t0 = performance.now();
-    const r = buildStack(stack, out, { verify: !args.flags.has('no-verify') });
+    const r = buildStack(stack, out, { verify: !args.flags.has('no-verify'), stopReason: () => launcher.stopReason() });
+    if (r.stopped) {
+      console.error(`obsgen: stopping: ${r.stopped}; ${join(out, r.stack)} left as it was`);
+      return 1;
+    }
     const ms = Math.round(performance.now() - t0);
     for (const d of r.diagnostics) console.error(formatDiagnostic(d));
     if (r.verify) {
@@ -102,7 +114,7 @@ async function cmdTest(args: Args): Promise<number> {
   let names = flagList(args, 'stack');
   if (!names.length && flag(args, 'out') !== undefined && !flagList(args, 'file').length) {
     // `build --file x.ts --out DIR` then `test --out DIR`: test what DIR holds.
-    names = existsSync(out) ? readdirSync(out).filter((n) => existsSync(join(out, n, 'manifest.json'))).sort() : [];
+    names = existsSync(out) ? readdirSync(out).filter((n) => !isTempName(n) && existsSync(join(out, n, 'manifest.json'))).sort() : [];
     if (!names.length) {
       console.error(`error: no bundle in ${out}; run obsgen build --out ${flag(args, 'out')} first`);
       return 1;

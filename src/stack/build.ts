@@ -10,13 +10,22 @@ import { trySynth } from './synth.ts';
 export interface BuildOutcome {
   stack: string;
   ok: boolean;
+  /** Why the build stopped before replacing the bundle (its launcher exited), when it did. */
+  stopped?: string;
   diagnostics: Diagnostic[];
   outDir?: string;
   counts?: Record<string, number>;
   verify?: VerifyResult;
 }
 
-export function buildStack(stack: Stack | unknown, outRoot: string, options: { verify?: boolean } = {}): BuildOutcome {
+export interface BuildOptions {
+  /** Run promtool, amtool and docker-compose on the written bundle. @default true */
+  verify?: boolean;
+  /** Asked before out/<stack>/ is replaced; a reason stops the build and keeps the old bundle. */
+  stopReason?: () => string | undefined;
+}
+
+export function buildStack(stack: Stack | unknown, outRoot: string, options: BuildOptions = {}): BuildOutcome {
   const result = trySynth(stack);
   const name = result.bundle?.stack ?? result.diagnostics.stack;
   if (!result.bundle) return { stack: name, ok: false, diagnostics: result.diagnostics.items };
@@ -26,13 +35,15 @@ export function buildStack(stack: Stack | unknown, outRoot: string, options: { v
     if (options.verify === false) return { ok: true, verify: undefined as VerifyResult | undefined };
     const verify = verifyBundle(dir);
     return { ok: verify.ok, verify };
-  });
+  }, { stopReason: options.stopReason });
+  const stopped = 'stopped' in written ? written.stopped : undefined;
   return {
     stack: name,
     ok: written.ok,
+    ...(stopped ? { stopped } : {}),
     diagnostics: result.diagnostics.items,
     ...(written.ok ? { outDir } : {}),
     counts,
-    ...(written.verify ? { verify: written.verify } : {}),
+    ...('verify' in written && written.verify ? { verify: written.verify } : {}),
   };
 }
