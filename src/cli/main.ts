@@ -11,6 +11,7 @@ import { cmdPreview, PREVIEW_HELP } from './preview.ts';
 import { cmdImport, IMPORT_HELP } from './import.ts';
 import { cmdLint, LINT_HELP } from './lint.ts';
 import { watchLauncher } from './launcher.ts';
+import { cmdInit, INIT_HELP } from './init.ts';
 import { isTempName } from '../emit/write.ts';
 
 const HELP = `obsgen: observability as code
@@ -23,7 +24,7 @@ Usage:
   obsgen test [--stack NAME]... [--out DIR]
       Run the generated promtool unit tests and Alertmanager route tests of built bundles
       (default: the stacks in stacks/; with only --out, every bundle DIR holds).
-${LINT_HELP}${PREVIEW_HELP}${IMPORT_HELP}${STACK_HELP}
+${INIT_HELP}${LINT_HELP}${PREVIEW_HELP}${IMPORT_HELP}${STACK_HELP}
   obsgen --help
 
 Options:
@@ -160,6 +161,8 @@ export async function main(argv: string[]): Promise<number> {
       return cmdTest(args);
     case 'lint':
       return cmdLint(args);
+    case 'init':
+      return cmdInit(args);
     case 'stack':
       return cmdStack(args);
     case 'preview':

@@ -3,6 +3,7 @@ import { existsSync, readdirSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { isStack, type Stack } from './define.ts';
+import { ensureTypeScriptLoader } from './tsloader.ts';
 
 export function stackFiles(dir: string): string[] {
   if (!existsSync(dir)) return [];
@@ -15,6 +16,7 @@ export function stackFiles(dir: string): string[] {
 export async function loadStack(file: string): Promise<Stack | { error: string; file: string }> {
   const full = resolve(file);
   let mod: { default?: unknown };
+  await ensureTypeScriptLoader();
   try {
     mod = (await import(pathToFileURL(full).href)) as { default?: unknown };
   } catch (e) {
