@@ -22,10 +22,22 @@ export async function loadStack(file: string): Promise<Stack | { error: string; 
   } catch (e) {
     return { error: `cannot load ${file}: ${(e as Error).message}`, file };
   }
-  if (!isStack(mod.default)) {
+  const stack = defaultExport(mod);
+  if (!isStack(stack)) {
     return { error: `${file} does not default-export defineStack({...})`, file };
   }
-  return mod.default;
+  return stack;
+}
+
+/**
+ * A stack file that tsx compiles as CommonJS (no `"type": "module"` in a package.json above it)
+ * arrives from import() as `{ default: { default: stack } }`; obsgen's own sources, when tsx
+ * compiles them too, unwrap that on their own, compiled dist/ code does not.
+ */
+function defaultExport(mod: { default?: unknown }): unknown {
+  const d = mod.default;
+  if (d && typeof d === 'object' && !isStack(d) && 'default' in d) return (d as { default: unknown }).default;
+  return d;
 }
 
 export function stackNameOfFile(file: string): string {
