@@ -48,7 +48,8 @@ function nearestName(name: string, names: Iterable<string>): string | undefined 
   let best: string | undefined;
   let bestD = Math.max(2, Math.floor(name.length / 4)) + 1;
   for (const n of names) {
-    const d = editDistance(name, n);
+    // On a tie, a name that extends the given one wins (rat -> rate, not rad).
+    const d = editDistance(name, n) - (n.startsWith(name) ? 0.5 : 0);
     if (d < bestD) [best, bestD] = [n, d];
   }
   return best;
@@ -80,13 +81,23 @@ export function unknownFunction(name: string): { message: string; hint: string }
 }
 
 /** lezer reads `f(` with an unknown `f` as a selector followed by junk: name that error as Prometheus does. */
-function syntaxProblems(expr: string, errors: { from: number; to: number; message: string }[]): PromQLProblem[] {
+function syntaxProblems(expr: string, errors: { from: number; to: number; message: string }[], features: PromQLFeatures): PromQLProblem[] {
   const first = errors[0];
   if (first && expr[first.from] === '(') {
     const m = /(?<![\w:.])([A-Za-z_:][\w:]*)\s*$/.exec(expr.slice(0, first.from));
     if (m && !KEYWORDS.has(m[1]!.toLowerCase())) {
-      const u = unknownFunction(m[1]!);
-      return [{ kind: 'syntax', from: m.index, to: m.index + m[1]!.length, ...u }];
+      const name = m[1]!;
+      const at = { from: m.index, to: m.index + name.length };
+      // Functions of Prometheus 3.14 that lezer-promql reads only inside durations (max_of, min_of).
+      if (FUNCTIONS.has(name)) {
+        return [
+          features.experimentalFunctions || !FUNCTIONS.get(name)!.experimental
+            ? { kind: 'syntax', ...at, message: `${name}() outside a duration is not known to the PromQL grammar obsgen parses with (lezer-promql)`, hint: 'use it inside a range or offset duration, or rewrite it' }
+            : { kind: 'type', ...at, message: `function ${JSON.stringify(name)} is not enabled`, hint: FEATURE_HINT.functions },
+        ];
+      }
+      const u = unknownFunction(name);
+      return [{ kind: 'syntax', ...at, ...u }];
     }
   }
   return errors.map((e) => ({ kind: 'syntax' as const, ...e, hint: 'fix the PromQL syntax' }));
@@ -98,6 +109,21 @@ const BINARY_OPS: Record<string, BinaryOp> = {
 };
 
 const isExpr = (n: SyntaxNode): boolean => n.type.is('Expr');
+
+/** Nodes that modify the expression before them: ranges, subqueries, offset, @, anchored, smoothed. */
+const POSTFIX = new Set(['MatrixSelector', 'SubqueryExpr', 'OffsetExpr', 'StepInvariantExpr', 'AnchoredExpr', 'SmoothedExpr']);
+
+// getChild() walks with a fresh cursor each call; a sibling loop is cheaper on these small nodes.
+function child(n: SyntaxNode | null | undefined, name: string): SyntaxNode | null {
+  for (let c = n?.firstChild ?? null; c; c = c.nextSibling) if (c.name === name) return c;
+  return null;
+}
+
+function children(n: SyntaxNode, name: string): SyntaxNode[] {
+  const out: SyntaxNode[] = [];
+  for (let c = n.firstChild; c; c = c.nextSibling) if (c.name === name) out.push(c);
+  return out;
+}
 
 function exprChildren(n: SyntaxNode): SyntaxNode[] {
   const out: SyntaxNode[] = [];
@@ -139,7 +165,27 @@ class Checker {
     return out;
   }
 
-  expr(n: SyntaxNode): Expr {
+  /**
+   * Prometheus binds `[range]`, `[range:step]`, offset, @, anchored and smoothed tighter than any
+   * operator (`a + b offset 5m` is `a + (b offset 5m)`); lezer's grammar wraps the whole binary or
+   * unary expression instead. `post` carries those modifiers down to the operand they belong to.
+   */
+  expr(n: SyntaxNode, post: SyntaxNode[] = []): Expr {
+    if (POSTFIX.has(n.name)) return this.expr(exprChildren(n)[0]!, [n, ...post]);
+    if (n.name === 'BinaryExpr') return this.binary(n, post);
+    if (n.name === 'UnaryExpr') return this.unary(n, post);
+    let e = this.primary(n);
+    for (const p of post) e = this.postfix(p, e);
+    return e;
+  }
+
+  private postfix(p: SyntaxNode, inner: Expr): Expr {
+    if (p.name === 'MatrixSelector') return this.matrix(p, inner);
+    if (p.name === 'SubqueryExpr') return this.subquery(p, inner);
+    return this.modifier(p, inner);
+  }
+
+  private primary(n: SyntaxNode): Expr {
     const span = { from: n.from, to: n.to };
     switch (n.name) {
       case 'NumberDurationLiteral': {
@@ -153,54 +199,42 @@ class Checker {
         const inner = this.expr(exprChildren(n)[0]!);
         return { kind: 'paren', expr: inner, type: inner.type, ...span };
       }
-      case 'UnaryExpr':
-        return this.unary(n);
       case 'VectorSelector':
         return this.selector(n);
-      case 'MatrixSelector':
-        return this.matrix(n);
-      case 'SubqueryExpr':
-        return this.subquery(n);
-      case 'OffsetExpr':
-      case 'StepInvariantExpr':
-      case 'AnchoredExpr':
-      case 'SmoothedExpr':
-        return this.modifier(n);
       case 'FunctionCall':
         return this.call(n);
       case 'AggregateExpr':
         return this.aggregate(n);
-      case 'BinaryExpr':
-        return this.binary(n);
       default:
         this.err('syntax', n, `unexpected ${n.name}`);
         return { kind: 'number', value: 0, type: 'scalar', ...span };
     }
   }
 
-  private unary(n: SyntaxNode): Expr {
-    const op = this.src(n.getChild('UnaryOp')!).trim() as '-' | '+';
-    const inner = this.expr(exprChildren(n)[0]!);
+  private unary(n: SyntaxNode, post: SyntaxNode[]): Expr {
+    const op = this.src(child(n, 'UnaryOp')!).trim() as '-' | '+';
+    const inner = this.expr(exprChildren(n)[0]!, post);
+    const to = post.length ? post[post.length - 1]!.to : n.to;
     if (inner.type !== 'scalar' && inner.type !== 'vector') {
-      this.err('type', n, `unary expression only allowed on expressions of type scalar or instant vector, got ${JSON.stringify(documentedType(inner.type))}`, inner.type === 'matrix' ? 'apply a function such as rate() to the range first, then negate the result' : 'negate a number or a vector, not a string');
+      this.err('type', { from: n.from, to }, `unary expression only allowed on expressions of type scalar or instant vector, got ${JSON.stringify(documentedType(inner.type))}`, inner.type === 'matrix' ? 'apply a function such as rate() to the range first, then negate the result' : 'negate a number or a vector, not a string');
     }
-    return { kind: 'unary', op, expr: inner, type: inner.type, from: n.from, to: n.to };
+    return { kind: 'unary', op, expr: inner, type: inner.type, from: n.from, to };
   }
 
   private selector(n: SyntaxNode): Expr {
-    const ident = n.getChild('Identifier');
+    const ident = child(n, 'Identifier');
     const name = ident ? this.src(ident) : undefined;
     const matchers: LabelMatcherNode[] = [];
-    const list = n.getChild('LabelMatchers');
+    const list = child(n, 'LabelMatchers');
     for (let m = list?.firstChild ?? null; m; m = m.nextSibling) {
       if (m.name === 'QuotedLabelName') {
         matchers.push({ name: '__name__', op: '=', value: this.stringValue(m.firstChild ?? m) });
         continue;
       }
       if (m.name !== 'UnquotedLabelMatcher' && m.name !== 'QuotedLabelMatcher') continue;
-      const ln = m.getChild('LabelName');
-      const qn = m.getChild('QuotedLabelName');
-      const op = m.getChild('MatchOp');
+      const ln = child(m, 'LabelName');
+      const qn = child(m, 'QuotedLabelName');
+      const op = child(m, 'MatchOp');
       const value = m.lastChild;
       if (!op || !value || value.name !== 'StringLiteral') continue;
       const matcher: LabelMatcherNode = {
@@ -273,7 +307,7 @@ class Checker {
       const op = BINARY_OPS[opNode.name] as '+' | '-' | '*' | '/' | '%' | '^';
       const lhs = this.durationNode(durs[0]!);
       const rhs = this.durationNode(durs[1]!);
-      if ((op === '/' || op === '%') && rhs.kind === 'literal' && rhs.seconds === 0) this.err('type', opNode, op === '/' ? 'division by zero' : 'modulo by zero');
+      if ((op === '/' || op === '%') && rhs.kind === 'literal' && rhs.seconds === 0) this.err('type', opNode, op === '/' ? 'division by zero' : 'modulo by zero', 'divide the duration by a non-zero number');
       return { kind: 'binary', op, lhs, rhs, ...span };
     }
     if (durs.length === 1) {
@@ -285,76 +319,73 @@ class Checker {
     return { kind: 'literal', seconds: 0, ...span };
   }
 
-  private matrix(n: SyntaxNode): Expr {
-    const innerNode = exprChildren(n)[0]!;
-    const inner = this.expr(innerNode);
-    const range = this.duration(n.getChild('DurationExpr'), true);
-    const bracket = { from: innerNode.to, to: n.to };
+  private matrix(n: SyntaxNode, inner: Expr): Expr {
+    const range = this.duration(child(n, 'DurationExpr'), true);
+    const bracket = { from: inner.to, to: n.to };
     if (inner.kind !== 'selector') {
       this.err('type', bracket, 'ranges only allowed for vector selectors', inner.kind === 'call' || inner.kind === 'aggregate' || inner.kind === 'binary' || inner.kind === 'paren' ? `a range [..] reads raw samples of a series selector; for an expression use a subquery: (${this.src(inner)})[${this.src(range)}:]` : 'put the range right after a series selector, e.g. http_requests_total{job="api"}[5m]');
     } else if (inner.offset) this.err('type', bracket, 'no offset modifiers allowed before range', 'write the offset after the range: x[5m] offset 1h');
     else if (inner.at !== undefined) this.err('type', bracket, 'no @ modifiers allowed before range', 'write @ after the range: x[5m] @ end()');
-    return { kind: 'matrix', selector: inner, range, type: 'matrix', from: n.from, to: n.to };
+    return { kind: 'matrix', selector: inner, range, type: 'matrix', from: inner.from, to: n.to };
   }
 
-  private subquery(n: SyntaxNode): Expr {
-    const inner = this.expr(exprChildren(n)[0]!);
-    const durs = n.getChildren('DurationExpr');
+  private subquery(n: SyntaxNode, inner: Expr): Expr {
+    const durs = children(n, 'DurationExpr');
     const range = this.duration(durs[0] ?? null, true);
     const step = durs[1] ? this.duration(durs[1], true) : undefined;
     if (inner.type !== 'vector') {
-      this.err('type', n, `subquery is only allowed on instant vector, got ${inner.type} instead`, inner.type === 'matrix' ? 'a subquery runs an instant-vector query at each step; drop the inner range or wrap it in a function such as rate()' : 'a subquery needs an instant-vector expression');
+      this.err('type', { from: inner.from, to: n.to }, `subquery is only allowed on instant vector, got ${inner.type} instead`, inner.type === 'matrix' ? 'a subquery runs an instant-vector query at each step; drop the inner range or wrap it in a function such as rate()' : 'a subquery needs an instant-vector expression');
     }
-    return { kind: 'subquery', expr: inner, range, ...(step ? { step } : {}), type: 'matrix', from: n.from, to: n.to };
+    return { kind: 'subquery', expr: inner, range, ...(step ? { step } : {}), type: 'matrix', from: inner.from, to: n.to };
   }
 
   /** offset, @, anchored and smoothed attach to the selector or subquery they follow (parse.go addOffset, setTimestamp, ...). */
-  private modifier(n: SyntaxNode): Expr {
-    const inner = this.expr(exprChildren(n)[0]!);
+  private modifier(n: SyntaxNode, inner: Expr): Expr {
+    const span = { from: inner.from, to: n.to };
     const target: Modifiers | undefined =
       inner.kind === 'selector' || inner.kind === 'subquery' ? inner : inner.kind === 'matrix' && inner.selector.kind === 'selector' ? inner.selector : undefined;
     const where = 'must be preceded by an instant vector selector or range vector selector or a subquery';
     const hint = 'put it right after a series selector, a range or a subquery: rate(x[5m] offset 1h), not rate(x[5m]) offset 1h';
     if (n.name === 'OffsetExpr') {
-      const d = this.duration(n.getChild('OffsetDurationExpr'), false);
-      if (!target) this.err('type', n, inner.kind === 'matrix' ? 'ranges only allowed for vector selectors' : `offset modifier ${where}`, hint);
-      else if (target.offset && !(target.offset.kind === 'literal' && target.offset.seconds === 0)) this.err('type', n, 'offset may not be set multiple times', 'give one offset');
+      const d = this.duration(child(n, 'OffsetDurationExpr'), false);
+      if (!target) this.err('type', span, inner.kind === 'matrix' ? 'ranges only allowed for vector selectors' : `offset modifier ${where}`, hint);
+      else if (target.offset && !(target.offset.kind === 'literal' && target.offset.seconds === 0)) this.err('type', span, 'offset may not be set multiple times', 'give one offset');
       else target.offset = d;
     } else if (n.name === 'StepInvariantExpr') {
-      const pre = n.getChild('AtModifierPreprocessors');
+      const pre = child(n, 'AtModifierPreprocessors');
       let at: number | 'start' | 'end';
-      if (pre) at = pre.getChild('AtStart') ? 'start' : 'end';
+      if (pre) at = child(pre, 'AtStart') ? 'start' : 'end';
       else {
-        const lit = n.getChild('NumberDurationLiteral');
+        const lit = child(n, 'NumberDurationLiteral');
         const v = lit ? numberValue(this.src(lit)) : 0;
         if (typeof v === 'string') {
           this.err('syntax', lit!, v);
           at = 0;
         } else {
           at = v;
-          if (!Number.isFinite(v) || Math.abs(v) >= 2 ** 63 / 1000) this.err('type', n, `timestamp out of bounds for @ modifier: ${v.toFixed(6)}`, 'give a Unix time in seconds');
+          if (!Number.isFinite(v) || Math.abs(v) >= 2 ** 63 / 1000) this.err('type', span, `timestamp out of bounds for @ modifier: ${v.toFixed(6)}`, 'give a Unix time in seconds');
         }
       }
-      if (!target) this.err('type', n, inner.kind === 'matrix' ? 'ranges only allowed for vector selectors' : `@ modifier ${where}`, hint);
-      else if (target.at !== undefined) this.err('type', n, '@ <timestamp> may not be set multiple times', 'give one @');
+      if (!target) this.err('type', span, inner.kind === 'matrix' ? 'ranges only allowed for vector selectors' : `@ modifier ${where}`, hint);
+      else if (target.at !== undefined) this.err('type', span, '@ <timestamp> may not be set multiple times', 'give one @');
       else target.at = at;
     } else {
       const which = n.name === 'AnchoredExpr' ? 'anchored' : 'smoothed';
-      if (!this.features.extendedRangeSelectors) this.err('type', n, `${which} modifier is experimental and not enabled`, FEATURE_HINT.ranges);
-      else if (inner.kind === 'subquery') this.err('type', n, `${which} modifier is not supported for subqueries`);
-      else if (!target) this.err('type', n, `${which} modifier not implemented`);
+      if (!this.features.extendedRangeSelectors) this.err('type', span, `${which} modifier is experimental and not enabled`, FEATURE_HINT.ranges);
+      else if (inner.kind === 'subquery') this.err('type', span, `${which} modifier is not supported for subqueries`);
+      else if (!target) this.err('type', span, `${which} modifier not implemented`);
       else {
         target[which] = true;
-        if (target.anchored && target.smoothed) this.err('type', n, 'anchored and smoothed modifiers cannot be used together');
+        if (target.anchored && target.smoothed) this.err('type', span, 'anchored and smoothed modifiers cannot be used together');
       }
     }
-    return inner.kind === 'matrix' || inner.kind === 'selector' || inner.kind === 'subquery' ? { ...inner, from: n.from, to: n.to } : inner;
+    return inner.kind === 'matrix' || inner.kind === 'selector' || inner.kind === 'subquery' ? { ...inner, ...span } : inner;
   }
 
   private call(n: SyntaxNode): Expr {
-    const ident = n.getChild('FunctionIdentifier')!;
+    const ident = child(n, 'FunctionIdentifier')!;
     const name = this.src(ident);
-    const argNodes = exprChildren(n.getChild('FunctionCallBody')!);
+    const argNodes = exprChildren(child(n, 'FunctionCallBody')!);
     const args = argNodes.map((a) => this.expr(a));
     const fn = FUNCTIONS.get(name);
     if (!fn) {
@@ -393,13 +424,13 @@ class Checker {
   }
 
   private aggregate(n: SyntaxNode): Expr {
-    const opNode = n.getChild('AggregateOp')!;
+    const opNode = child(n, 'AggregateOp')!;
     const op = this.src(opNode).toLowerCase();
     const def = AGGREGATIONS.get(op)!;
-    const mod = n.getChild('AggregateModifier');
-    const without = !!mod?.getChild('Without');
-    const grouping = mod ? this.labelNames(mod.getChild('GroupingLabels')) : [];
-    const args = exprChildren(n.getChild('FunctionCallBody')!).map((a) => this.expr(a));
+    const mod = child(n, 'AggregateModifier');
+    const without = !!child(mod, 'Without');
+    const grouping = mod ? this.labelNames(child(mod, 'GroupingLabels')) : [];
+    const args = exprChildren(child(n, 'FunctionCallBody')!).map((a) => this.expr(a));
     const node = { kind: 'aggregate' as const, op, def, grouping, without, by: !!mod && !without, type: 'vector' as const, from: n.from, to: n.to };
     if (args.length === 0) {
       this.err('type', n, 'no arguments for aggregate expression provided', `give ${op}() the expression to aggregate`);
@@ -420,25 +451,26 @@ class Checker {
     return { ...node, expr, ...(param ? { param } : {}) };
   }
 
-  private binary(n: SyntaxNode): Expr {
+  private binary(n: SyntaxNode, post: SyntaxNode[]): Expr {
     const [lhsNode, rhsNode] = exprChildren(n);
     const lhs = this.expr(lhsNode!);
-    const rhs = this.expr(rhsNode!);
+    const rhs = this.expr(rhsNode!, post);
+    const to = post.length ? post[post.length - 1]!.to : n.to;
     let opNode: SyntaxNode | undefined;
     for (let c = lhsNode!.nextSibling; c && c !== rhsNode; c = c.nextSibling) if (c.name in BINARY_OPS) opNode = c;
     const op = BINARY_OPS[opNode!.name]!;
-    const opSpan = { from: opNode!.from, to: (n.getChild('FillModifier') ?? n.getChild('MatchingModifierClause') ?? n.getChild('BoolModifier') ?? opNode!).to };
-    const bool = !!n.getChild('BoolModifier');
-    const clause = n.getChild('MatchingModifierClause');
-    const fillNode = n.getChild('FillModifier');
+    const opSpan = { from: opNode!.from, to: (child(n, 'FillModifier') ?? child(n, 'MatchingModifierClause') ?? child(n, 'BoolModifier') ?? opNode!).to };
+    const bool = !!child(n, 'BoolModifier');
+    const clause = child(n, 'MatchingModifierClause');
+    const fillNode = child(n, 'FillModifier');
     let matching: VectorMatching = { card: 'one-to-one', on: false, labels: [], include: [] };
     if (clause) {
-      const groups = clause.getChildren('GroupingLabels');
-      const left = !!clause.getChild('GroupLeft');
-      const right = !!clause.getChild('GroupRight');
+      const groups = children(clause, 'GroupingLabels');
+      const left = !!child(clause, 'GroupLeft');
+      const right = !!child(clause, 'GroupRight');
       matching = {
         card: left ? 'many-to-one' : right ? 'one-to-many' : 'one-to-one',
-        on: !!clause.getChild('On'),
+        on: !!child(clause, 'On'),
         labels: this.labelNames(groups[0] ?? null),
         include: this.labelNames(groups[1] ?? null),
       };
@@ -446,7 +478,7 @@ class Checker {
     if (fillNode) {
       const fill: { lhs?: number; rhs?: number } = {};
       for (let c = fillNode.firstChild; c; c = c.nextSibling) {
-        const lit = c.getChild('NumberDurationLiteral');
+        const lit = child(c, 'NumberDurationLiteral');
         const v = lit ? numberValue(this.src(lit)) : 0;
         const value = typeof v === 'number' ? v : 0;
         if (c.name === 'FillClause') [fill.lhs, fill.rhs] = [value, value];
@@ -483,7 +515,7 @@ class Checker {
       this.err('type', opSpan, `set operator ${JSON.stringify(op)} not allowed in binary scalar expression`, `${op} works between two instant vectors; compare with a threshold instead (x > 0)`);
     }
     const type: ValueType = lt === 'scalar' && rt === 'scalar' ? 'scalar' : 'vector';
-    return { kind: 'binary', op, lhs, rhs, bool, ...(bothVectors ? { matching } : {}), type, from: n.from, to: n.to };
+    return { kind: 'binary', op, lhs, rhs, bool, ...(bothVectors ? { matching } : {}), type, from: n.from, to };
   }
 }
 
@@ -514,7 +546,7 @@ export function typeCheck(expr: string, features: PromQLFeatures = {}): TypeChec
   if (hit) return hit;
   const parsed = parsePromQL(expr);
   let result: TypeCheckResult;
-  if (parsed.errors.length) result = { errors: syntaxProblems(expr, parsed.errors) };
+  if (parsed.errors.length) result = { errors: syntaxProblems(expr, parsed.errors, features) };
   else {
     const c = new Checker(expr, features);
     const top = parsed.tree.topNode.firstChild;
