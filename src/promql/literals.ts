@@ -135,7 +135,8 @@ export function regexError(re: string): string | undefined {
     else if (c === '(') depth++;
     else if (c === ')') {
       if (--depth < 0) return `error parsing regexp: unexpected ): \`${re}\``;
-    } else if ((c === '*' || c === '+' || c === '?') && (i === 0 || re[i - 1] === '(' || re[i - 1] === '|')) {
+    } else if ((c === '*' || c === '+' || c === '?') && (i === 0 || re[i - 1] === '|' || (re[i - 1] === '(' && c !== '?'))) {
+      // `(?` opens a flag or non-capturing group; a repeat right after `(`, `|` or at the start repeats nothing.
       return `error parsing regexp: missing argument to repetition operator: \`${c}\``;
     }
   }

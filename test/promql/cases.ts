@@ -126,6 +126,8 @@ export const CASES: PromQLCase[] = [
   { expr: '{__name__=~"http_.*"}', ok: true },
   { expr: 'foo{__name__="bar"}', ok: false, error: 'metric name must not be set twice: "foo" or "bar"' },
   { expr: 'up{job=~"(api"}', ok: false, error: 'error parsing regexp: missing closing )' },
+  { expr: 'up{job=~"*api"}', ok: false, error: 'missing argument to repetition operator' },
+  { expr: 'up{job=~"(?i)API|(?:web|db)-[]a-z]+", instance!~"[^]:]+:9100"}', ok: true },
   { expr: 'up{job="a\\qb"}', ok: false, error: 'unknown escape sequence' },
   { expr: '{"http.requests.total"}', ok: true, v2: NEW_IN_3('a quoted (UTF-8) metric name') },
   // durations and numbers
