@@ -389,9 +389,10 @@ class Checker {
     const args = argNodes.map((a) => this.expr(a));
     const fn = FUNCTIONS.get(name);
     if (!fn) {
+      // Only when lezer-promql knows a function this table lacks (a newer grammar than Prometheus 3.14).
       const u = unknownFunction(name);
       this.err('syntax', ident, u.message, u.hint);
-      return { kind: 'number', value: 0, type: 'vector', from: n.from, to: n.to } as Expr;
+      return { kind: 'number', value: 0, type: 'vector', from: n.from, to: n.to } as Expr; // typed as a vector: no errors follow from it
     }
     const node: Expr = { kind: 'call', name, fn, args, type: fn.returnType, from: n.from, to: n.to };
     if (fn.experimental && !this.features.experimentalFunctions) this.err('type', ident, `function ${JSON.stringify(name)} is not enabled`, FEATURE_HINT.functions);

@@ -146,6 +146,8 @@ export const CASES: PromQLCase[] = [
   { expr: 'up > 1e400', ok: false, error: 'value out of range' },
   { expr: '-up', ok: true },
   { expr: '-rate(x[5m])', ok: true },
+  { expr: '-up[5m]', ok: false, error: 'unary expression only allowed on expressions of type scalar or instant vector, got "range vector"' },
+  { expr: 'up + on(job) group_left(team) team_info offset 1h', ok: true },
   { expr: '-"a"', ok: false, error: 'unary expression only allowed on expressions of type scalar or instant vector, got "string"' },
   // plain syntax errors
   { expr: 'rate(x[5m]', ok: false },
