@@ -6,6 +6,7 @@ import { parse } from 'yaml';
 import { hasTool } from '../emit/verify.ts';
 import { inhibits, type InhibitionCase } from '../alertmanager/inhibit.ts';
 import { parseMatcher } from '../alertmanager/matchers.ts';
+import { checkRuleExpr, problemId } from '../promql/index.ts';
 
 export interface TestSummary {
   stack: string;
@@ -20,6 +21,15 @@ export interface TestSummary {
 
 export function runBundleTests(bundleDir: string, stack: string): TestSummary {
   const summary: TestSummary = { stack, ruleFiles: 0, ruleCases: 0, ruleFailures: [], routeCases: 0, routeFailures: [], inhibitionCases: 0, missing: [] };
+  // The same PromQL check as the build and lint: it holds where promtool is missing or older than the Prometheus that loads the rules.
+  const rulesDir = join(bundleDir, 'prometheus/rules');
+  for (const f of existsSync(rulesDir) ? readdirSync(rulesDir).filter((x) => x.endsWith('.yml')).sort() : []) {
+    const doc = parse(readFileSync(join(rulesDir, f), 'utf8')) as { groups?: { rules?: { alert?: string; record?: string; expr?: unknown }[] }[] } | null;
+    for (const rule of (doc?.groups ?? []).flatMap((g) => g.rules ?? [])) {
+      const expr = String(rule.expr ?? '');
+      for (const e of checkRuleExpr(expr).errors) summary.ruleFailures.push(`${f}: ${rule.alert ?? rule.record}: [${problemId(e)}] ${e.message} at position ${e.from} of ${JSON.stringify(expr)}`);
+    }
+  }
   const testsDir = join(bundleDir, 'prometheus/tests');
   const files = existsSync(testsDir) ? readdirSync(testsDir).filter((f) => f.endsWith('.test.yml')).sort() : [];
   if (files.length) {

@@ -7,6 +7,7 @@
 import type { Diagnostics } from '../core/diagnostics.ts';
 import type { AlertRule, DashboardFile } from '../core/model.ts';
 import { parsePromQL, selectors } from '../core/promql.ts';
+import { documentedType, problemId, typeCheck } from '../promql/index.ts';
 import type { Bundle } from '../stack/bundle.ts';
 import { GRID_COLUMNS, overlaps, type GridPos } from './finalize.ts';
 import { DASHBOARD_UID_RE, FOLDER_RE } from './user.ts';
@@ -72,6 +73,12 @@ export function substituteVariables(expr: string): string {
     void whole;
     return 'x';
   });
+}
+
+/** Whether a variable stands outside a label value and a range (`topk($n, ...)`, `$metric{...}`): then it may be a number or a name. */
+function variablesOutsideLabels(expr: string): boolean {
+  const blanked = expr.replace(/"(?:[^"\\\n]|\\.)*"|'(?:[^'\\\n]|\\.)*'|`[^`]*`/g, '""').replace(/\[[^\]]*\]/g, '[]');
+  return variableRefs(blanked).some((name) => !BUILTIN_NUMBERS.has(name) && !(name in BUILTIN_DURATIONS));
 }
 
 interface Ctx {
@@ -147,11 +154,23 @@ function checkQuery(expr: string, where: string, rangeQuery: boolean, c: Ctx, dc
     }
   }
   const text = substituteVariables(expr);
-  const parsed = parsePromQL(text);
-  if (parsed.errors.length) {
-    for (const e of parsed.errors.slice(0, 1)) dc.err('promql-syntax', `${where}: ${e.message} at position ${e.from} (after substituting Grafana variables)`, { value: expr, hint: 'fix the PromQL' });
-    return;
+  // A variable standing for a number or a metric name became `x` (a selector): its type is a guess, so only syntax counts then.
+  const checked = typeCheck(text);
+  const types = !variablesOutsideLabels(expr);
+  const range = rangeQuery && checked.type !== undefined && checked.type !== 'vector' && checked.type !== 'scalar';
+  const problems = checked.errors.filter((e) => e.kind === 'syntax' || types);
+  if (problems.length || (range && types)) {
+    const e = problems[0];
+    if (e) dc.err(problemId(e), `${where}: ${e.message} at position ${e.from} (after substituting Grafana variables)`, { value: expr, hint: e.hint ?? 'fix the PromQL' });
+    else {
+      dc.err('promql/type', `${where}: a range query must be an instant vector or a scalar, got ${documentedType(checked.type!)}: Prometheus answers "invalid expression type for range query"`, {
+        value: expr,
+        hint: 'apply a function such as rate() to the range, or make the target an instant query (instant: true)',
+      });
+    }
+    if (checked.errors.some((x) => x.kind === 'syntax')) return;
   }
+  const parsed = parsePromQL(text);
   for (const s of selectors(parsed)) {
     if (s.metric?.includes(':') && !c.recorded.has(s.metric)) {
       dc.err('unknown-recording-rule', `${where} reads ${s.metric}, which no recording rule of the bundle records`, {

@@ -37,7 +37,8 @@ export function lintInput(input: LintInput): Finding[] {
       seen.add(`${d.path}\u0000${d.message}`);
       const file = dashboardFile(input, d);
       c.add({
-        id: `dashboards/${d.code}`,
+        // Checks shared with lint (promql/syntax, promql/type) keep their id; the rest are dashboard checks.
+        id: d.code.includes('/') ? d.code : `dashboards/${d.code}`,
         severity: d.severity,
         message: d.message,
         ...(d.hint ? { hint: d.hint } : {}),
@@ -48,9 +49,10 @@ export function lintInput(input: LintInput): Finding[] {
   }
   for (const d of input.diagnostics ?? []) {
     if (seen.has(`${d.path}\u0000${d.message}`)) continue;
-    const isLoad = d.code === 'load';
+    // Problems found while loading a file carry `file:line` as their path: `load`, or a check id such as rules/unknown-field.
+    const isLoad = d.code === 'load' || d.code.startsWith('rules/');
     c.add({
-      id: isLoad ? 'input/load' : `synth/${d.code}`,
+      id: d.code === 'load' ? 'input/load' : isLoad || d.code.includes('/') ? d.code : `synth/${d.code}`,
       severity: d.severity,
       message: d.value !== undefined && !isLoad ? `${d.message} (got ${JSON.stringify(d.value)?.slice(0, 120)})` : d.message,
       ...(d.hint ? { hint: d.hint } : {}),

@@ -18,7 +18,7 @@ import { exporters } from '../scrape/catalog/index.ts';
 import '../scrape/catalog/blackbox.ts';
 import '../scrape/catalog/log-capturer.ts';
 import type { Bundle } from '../stack/bundle.ts';
-import type { LintAlertmanager, LintGroup, LintInhibitRule, LintInput, LintJob, LintRule, RouteTestCase } from './types.ts';
+import type { LintAlertmanager, LintGroup, LintInhibitRule, LintInput, LintJob, LintRule, RouteTestCase, UnknownField } from './types.ts';
 
 type Json = Record<string, unknown>;
 
@@ -61,6 +61,22 @@ function strMap(v: unknown): Record<string, string> {
   return Object.fromEntries(Object.entries(v as Json).map(([k, x]) => [k, x === null || x === undefined ? '' : String(x)]));
 }
 
+/** The keys of a rule group and of a rule in Prometheus 3's rule files (model/rulefmt: yaml decoded with KnownFields). */
+export const GROUP_FIELDS = ['name', 'interval', 'query_offset', 'limit', 'rules', 'labels'];
+export const RULE_FIELDS = ['record', 'alert', 'expr', 'for', 'keep_firing_for', 'labels', 'annotations'];
+
+function unknownFields(lc: LineCounter, node: unknown, known: string[]): UnknownField[] {
+  if (!isMap(node)) return [];
+  const out: UnknownField[] = [];
+  for (const p of node.items) {
+    const key = isScalar(p.key) ? String(p.key.value) : String(p.key);
+    if (known.includes(key)) continue;
+    const line = startLine(lc, p.key);
+    out.push({ key, ...(line ? { line } : {}) });
+  }
+  return out;
+}
+
 /** Parses one Prometheus rule file (`groups: [...]`) with line numbers. */
 export function parseRuleFile(text: string, file: string, problems: LoadProblem[]): LintGroup[] {
   const parsed = parseYaml(text, file, problems);
@@ -80,6 +96,8 @@ export function parseRuleFile(text: string, file: string, problems: LoadProblem[
     const group: LintGroup = { name, file, rules: [], ...(typeof g.interval === 'string' ? { interval: g.interval } : {}) };
     const gl = startLine(lc, gNode);
     if (gl) group.line = gl;
+    const gUnknown = unknownFields(lc, gNode, GROUP_FIELDS);
+    if (gUnknown.length) group.unknownFields = gUnknown;
     const ruleNodes = pairNode(gNode, 'rules');
     const rules = Array.isArray(g.rules) ? (g.rules as Json[]) : [];
     rules.forEach((r, ri) => {
@@ -99,6 +117,8 @@ export function parseRuleFile(text: string, file: string, problems: LoadProblem[
       if (typeof r.keep_firing_for === 'string') rule.keepFiringFor = r.keep_firing_for;
       const rl = startLine(lc, rNode);
       if (rl) rule.line = rl;
+      const rUnknown = unknownFields(lc, rNode, RULE_FIELDS);
+      if (rUnknown.length) rule.unknownFields = rUnknown;
       const e = pairNode(rNode, 'expr');
       if (isScalar(e) && e.range) {
         const block = e.type === 'BLOCK_LITERAL' || e.type === 'BLOCK_FOLDED';

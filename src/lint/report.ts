@@ -60,7 +60,8 @@ export function formatJson(findings: Finding[]): string {
 
 /** Short descriptions of every check id, for SARIF's rule list and the docs. */
 export const CHECKS: Record<string, string> = {
-  'promql/syntax': 'PromQL does not parse',
+  'promql/syntax': 'PromQL does not parse (or calls a function Prometheus does not have)',
+  'promql/type': "PromQL that Prometheus's parser refuses: value types, argument counts, modifiers, selectors",
   'promql/rate-on-gauge': 'rate/irate/increase over a gauge',
   'promql/gauge-fn-on-counter': 'deriv/predict_linear/delta/idelta over a counter',
   'promql/counter-threshold': 'a raw counter compared with a threshold',
@@ -84,6 +85,7 @@ export const CHECKS: Record<string, string> = {
   'routes/test': 'routes.test.json case fails with obsgen\'s route walk',
   'routes/amtool': 'routes.test.json case fails with amtool config routes test',
   'rules/duplicate': 'the same rule twice',
+  'rules/unknown-field': 'a key the rule format does not have (Prometheus refuses the file)',
   'rules/record-name': 'recording rule not named level:metric:operations',
   'rules/group-order': 'rule reads a series recorded later (same group, or a later group as fast)',
   'input/load': 'a file cannot be read or parsed',

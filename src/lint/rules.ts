@@ -10,6 +10,8 @@ import { RECORDING_NAME_RE } from '../core/names.ts';
 import { exporters, lookupMetric } from '../scrape/catalog/index.ts';
 import { exprLineCol, nearest, parseDurationSafe, seriesNames, type LintContext } from './context.ts';
 import { checkGoTemplate } from './gotemplate.ts';
+import { GROUP_FIELDS, RULE_FIELDS } from './input.ts';
+import { checkRuleExpr, problemId } from '../promql/index.ts';
 import {
   aggregateInfo,
   binaryInfo,
@@ -23,7 +25,7 @@ import {
   unwrap,
   type SelectorInfo,
 } from './labels.ts';
-import type { LintRule } from './types.ts';
+import type { LintGroup, LintRule } from './types.ts';
 
 const RATE_FNS = new Set(['rate', 'irate', 'increase']);
 const GAUGE_FNS = new Set(['deriv', 'predict_linear', 'delta', 'idelta']);
@@ -169,13 +171,14 @@ function checkExpr(c: LintContext, rule: LintRule, walked: Walked): boolean {
     c.ruleFinding(rule, 'promql/syntax', 'error', `${rule.kind === 'alert' ? 'alert' : 'recording rule'} ${rule.name} has no expr`, 'give the rule a PromQL expression');
     return false;
   }
-  const parsed = c.parse(expr);
-  if (parsed.errors.length) {
-    const e = parsed.errors[0]!;
+  // Prometheus's parser: syntax, then types (and a rule's result must be an instant vector or a scalar).
+  const checked = checkRuleExpr(expr);
+  for (const e of checked.errors) {
     const pos = exprLineCol(expr, e.from);
-    c.ruleFinding(rule, 'promql/syntax', 'error', `${e.message} at line ${pos.line}, column ${pos.column} of the expression`, 'fix the PromQL (promtool check rules shows the same error)', e.from);
-    return false;
+    c.ruleFinding(rule, problemId(e), 'error', `${e.message} at line ${pos.line}, column ${pos.column} of the expression`, e.hint ?? 'fix the PromQL (promtool check rules shows the same error)', e.from);
+    if (e.kind === 'syntax') return false;
   }
+  const parsed = c.parse(expr);
   walk(expr, parsed.tree.topNode, (n, ancestors) => {
     if (n.name === 'VectorSelector') {
       const sel = selectorInfo(expr, n);
@@ -341,12 +344,38 @@ function checkAlert(c: LintContext, rule: LintRule, walked: Walked, parsed: bool
   }
 }
 
+/** Keys the rule format does not have: Prometheus and promtool refuse the whole file ("field x not found in type rulefmt.RuleGroup"). */
+function checkUnknownFields(c: LintContext, g: LintGroup): void {
+  const hint = (key: string, known: string[]) => {
+    const near = nearest(key, known);
+    return `${near ? `did you mean ${near}? ` : ''}a ${known === GROUP_FIELDS ? 'group' : 'rule'} has only ${known.join(', ')}; remove the key (vmalert and Thanos extensions such as concurrency do not load in Prometheus)`;
+  };
+  for (const f of g.unknownFields ?? []) {
+    c.add({
+      id: 'rules/unknown-field',
+      severity: 'error',
+      message: `group ${g.name}: unknown field ${JSON.stringify(f.key)}; Prometheus refuses the file (field ${f.key} not found in type rulefmt.RuleGroup)`,
+      hint: hint(f.key, GROUP_FIELDS),
+      file: g.file,
+      group: g.name,
+      ...(f.line ?? g.line ? { line: f.line ?? g.line } : {}),
+      ...(g.source ? { source: g.source } : {}),
+    });
+  }
+  for (const rule of g.rules) {
+    for (const f of rule.unknownFields ?? []) {
+      c.ruleFinding(rule, 'rules/unknown-field', 'error', `${rule.kind === 'alert' ? 'alert' : 'recording rule'} ${rule.name}: unknown field ${JSON.stringify(f.key)}; Prometheus refuses the file (field ${f.key} not found in type rulefmt.Rule)`, hint(f.key, RULE_FIELDS));
+    }
+  }
+}
+
 /** Checks every rule group of the input. */
 export function checkRules(c: LintContext, knownSeverities: Set<string>): void {
   const seen = new Map<string, LintRule>();
   const groupIndex = new Map<string, number>();
   c.input.groups.forEach((g, gi) => groupIndex.set(`${g.file}\u0000${g.name}`, gi));
   for (const g of c.input.groups) {
+    checkUnknownFields(c, g);
     for (const rule of g.rules) {
       const walked: Walked = { selectors: [], absent: [] };
       const ok = checkExpr(c, rule, walked);

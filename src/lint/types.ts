@@ -52,6 +52,13 @@ export interface LintRule {
   /** The expression is a block scalar (`|`, `>`): its text starts on the line after `expr:`. */
   exprBlock?: boolean;
   source?: string;
+  /** Keys Prometheus's rule format does not have (it refuses the file), with their lines. */
+  unknownFields?: UnknownField[];
+}
+
+export interface UnknownField {
+  key: string;
+  line?: number;
 }
 
 export interface LintGroup {
@@ -61,6 +68,8 @@ export interface LintGroup {
   line?: number;
   rules: LintRule[];
   source?: string;
+  /** Keys Prometheus's rule format does not have (it refuses the file), with their lines. */
+  unknownFields?: UnknownField[];
 }
 
 export interface LintJob {

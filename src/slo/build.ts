@@ -24,6 +24,7 @@ import { sloDashboard, SLO_PANELS } from '../dashboards/slo.ts';
 import { burnPolicyId, infoQuery, INFO_QUERY_TEMPLATE, SHARED_BURN_ALERT, sharesBurnRules } from './policy.ts';
 import { sliInputs, type Phase } from './scenarios.ts';
 import type { SloBody } from './schema.ts';
+import { documentedType, reportPromQL } from '../promql/index.ts';
 import { countRules, readExpr, sliExprs, splitRead, splitRules, type HttpDefaults, type SliExprs } from './sli.ts';
 import { increaseExpr, increaseWindows, levelExpr, needsLevel, READ_WINDOW, tierOf, windowName } from './windows.ts';
 
@@ -160,6 +161,39 @@ function validateSlo(slo: SloBody, target: SloTarget, pairs: ResolvedPair[], ctx
   return ok ? objective : undefined;
 }
 
+/**
+ * Type-checks the PromQL an SLI takes from the user: selectors (read as `increase(<selector>[window])`,
+ * so Prometheus allows only a series selector there) and a raw error ratio. False when any is refused.
+ */
+function checkSliTexts(slo: SloBody, ctx: BuildContext, path: string): boolean {
+  const before = ctx.diag.errors.length;
+  const selector = (text: string, at: string) => {
+    const r = reportPromQL(ctx.diag, at, 'SLI selector', text);
+    if (r.errors.length || !r.ast) return;
+    if (r.ast.kind !== 'selector' || r.ast.offset || r.ast.at !== undefined) {
+      ctx.diag.error(at, 'promql/type', `SLI selector: ${JSON.stringify(text)} is a query (${documentedType(r.ast.type)}), not a series selector; obsgen reads it as increase(<selector>[window]), and Prometheus allows a range only after a series selector ("ranges only allowed for vector selectors")`, {
+        value: text,
+        hint: 'give the counter as a selector, e.g. celery_tasks_total{job="celery",state="SUCCESS"}: obsgen adds the increase() and the sum itself',
+      });
+    }
+  };
+  const sli = slo.sli;
+  if ('events' in sli) {
+    for (const side of ['good', 'bad', 'total'] as const) {
+      const text = sli.events[side];
+      if (text !== undefined) selector(text, `${path}.sli.events.${side}`);
+    }
+  } else if ('availability' in sli) selector(sli.availability.gauge, `${path}.sli.availability.gauge`);
+  else if ('ratio' in sli) {
+    const expr = sli.ratio.errorRatio.replaceAll('{{window}}', '5m').replaceAll('{{.window}}', '5m');
+    reportPromQL(ctx.diag, `${path}.sli.ratio.errorRatio`, 'SLI error ratio', expr, { rule: true, note: '{{window}} read as 5m' });
+  } else if ('latency' in sli && sli.latency.matchers) {
+    // Read as the histogram's selector; `x` stands for its name.
+    reportPromQL(ctx.diag, `${path}.sli.latency.matchers`, 'SLI latency matchers', `x{${sli.latency.matchers}}`, { note: 'read as x{matchers}' });
+  }
+  return ctx.diag.errors.length === before;
+}
+
 export function buildSlo(slo: SloBody, target: SloTarget, ctx: BuildContext, path: string): Contribution {
   const out = emptyContribution();
   const pairs = slo.alerting.disabled ? [] : resolvePairs(slo, path);
@@ -169,6 +203,8 @@ export function buildSlo(slo: SloBody, target: SloTarget, ctx: BuildContext, pat
     ctx.diag.error(`${path}.sli`, 'slo-sli', sli, { hint: 'see docs/slo.md for the SLI kinds' });
     return out;
   }
+  // What the user wrote goes into the SLO's rules: refuse it here, at its field, not at the rules it generates.
+  if (!checkSliTexts(slo, ctx, path)) return out;
   if (sli.latency) {
     const { buckets, seconds, below } = sli.latency;
     if (!buckets) {

@@ -1,16 +1,16 @@
 /**
  * Checks over a synthesized bundle that no single component can make: names unique
- * across the stack, every expression parses, every template renders, every alert
+ * across the stack, every expression parses and type-checks as Prometheus's parser does, every template renders, every alert
  * follows the conventions and has tests, dashboards are well-formed.
  */
 import type { Diagnostics } from '../core/diagnostics.ts';
 import { durationMs } from '../core/duration.ts';
 import type { AlertRule, ExpectedAlert, Rule } from '../core/model.ts';
 import { LABEL_NAME_HINT, LABEL_NAME_RE } from '../core/names.ts';
-import { parsePromQL } from '../core/promql.ts';
 import { renderTemplate, sampleData, TemplateError } from '../core/template.ts';
 import type { Bundle } from './bundle.ts';
 import { checkDashboards } from '../dashboards/check.ts';
+import { reportPromQL } from '../promql/index.ts';
 
 /** Burn-rate pairs carry both window labels; their short window debounces, so they need no `for`. */
 export function isBurnRateAlert(rule: AlertRule): boolean {
@@ -29,15 +29,6 @@ function ruleKey(rule: Rule): string {
   return `${id}${JSON.stringify(Object.keys(labels).sort().map((k) => [k, labels[k]]))}`;
 }
 
-function checkExpr(expr: string, path: string, what: string, diag: Diagnostics): void {
-  const parsed = parsePromQL(expr);
-  for (const e of parsed.errors) {
-    diag.error(path, 'promql-syntax', `${what}: ${e.message} at position ${e.from}`, {
-      value: expr,
-      hint: 'fix the PromQL; the position counts characters from the start of the expression',
-    });
-  }
-}
 
 function checkAlert(rule: AlertRule, diag: Diagnostics): void {
   const p = rule.source;
@@ -122,7 +113,8 @@ export function checkBundle(bundle: Bundle, diag: Diagnostics): void {
           hint: rule.kind === 'alert' ? 'rename one alert (name: ...) or give the twins different severities' : 'rename one of the recording rules',
         });
       } else rules.set(key, rule.source);
-      checkExpr(rule.expr, rule.source, `${rule.kind === 'alert' ? 'alert' : 'record'} ${rule.name}`, diag);
+      // Prometheus's parser and type rules, and a rule's result must be an instant vector or a scalar.
+      reportPromQL(diag, rule.source, `${rule.kind === 'alert' ? 'alert' : 'record'} ${rule.name}`, rule.expr, { rule: true });
       if (rule.kind === 'alert') checkAlert(rule, diag);
     }
   }

@@ -56,6 +56,28 @@ export default defineStack({ name: 'bad', prometheus: { scrapeInterval: '1 minut
     expect(existsSync(join(out, 'bad'))).toBe(false);
   });
 
+  it('refuses a free-form alert Prometheus would refuse, with --no-verify too (obsgen type-checks PromQL itself)', () => {
+    const dir = tempDir();
+    const file = join(dir, 'typed.ts');
+    writeFileSync(
+      file,
+      `import { defineStack, httpService } from 'obsgen';
+const tests = [{ name: 'f', series: [], at: '1m', firing: [{ labels: {}, value: 1 }] }, { name: 'q', series: [], at: '1m', firing: [] }];
+export default defineStack({
+  name: 'typed',
+  services: [httpService({ name: 'web', targets: ['web:8080'] })],
+  alerts: [{ name: 'Summed', expr: 'sum(http_requests_total[5m]) > 0', for: '5m', severity: 'warning', summary: 's', description: 'd', tests }],
+});
+`,
+    );
+    const out = join(dir, 'out');
+    const r = run(['build', '--file', file, '--out', out, '--no-verify']);
+    expect(r.status).toBe(1);
+    expect(r.stderr).toContain('error [promql/type] typed: alerts[0]: alert Summed: expected type instant vector in aggregation expression, got range vector');
+    expect(r.stderr).toContain('hint:');
+    expect(existsSync(join(out, 'typed'))).toBe(false);
+  });
+
   it('builds a named stack from stacks/', () => {
     const out = tempDir();
     const r = run(['build', '--stack', 'financial-api', '--out', out]);

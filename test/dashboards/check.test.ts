@@ -125,11 +125,22 @@ describe('dashboard checks', () => {
 
   it('parse every panel and variable query as PromQL after substituting variables', () => {
     const r = check((_, d) => (panel(d(svc), 'Latency').targets[0].expr = 'sum(rate(x[$__rate_interval])'));
-    expect(r.codes).toEqual(['promql-syntax']);
-    expect(check((_, d) => (d(svc).templating.list[1].query = 'label_values(up{job=, instance)')).codes).toEqual(['promql-syntax']);
+    expect(r.codes).toEqual(['promql/syntax']);
+    expect(check((_, d) => (d(svc).templating.list[1].query = 'label_values(up{job=, instance)')).codes).toEqual(['promql/syntax']);
     expect(substituteVariables('rate(x{job=~"$job",i="${instance:regex}"}[$__rate_interval]) / $__range_s')).toBe('rate(x{job=~"x",i="x"}[7771s]) / 1');
     expect(substituteVariables('increase(x[$window])')).toBe('increase(x[7779s])');
     expect(variableRefs('a $job ${instance} [[pod]] $__rate_interval')).toEqual(['job', 'instance', 'pod', '__rate_interval']);
+  });
+
+  it('type-check panel queries as Prometheus does, after substituting variables', () => {
+    const summed = check((_, d) => (panel(d(svc), 'Latency').targets[0].expr = 'sum(x[$__rate_interval])'));
+    expect(summed.codes).toEqual(['promql/type']);
+    expect(summed.errors[0]!.message).toContain('expected type instant vector in aggregation expression, got range vector');
+    expect(check((_, d) => (panel(d(svc), 'Latency').targets[0].expr = 'rate(x)')).codes).toEqual(['promql/type']);
+    // A range query must give an instant vector or a scalar.
+    expect(check((_, d) => (panel(d(svc), 'Latency').targets[0].expr = 'x[5m]')).codes).toEqual(['promql/type']);
+    // A variable standing where a number goes (topk($n, ...)) is substituted by a guess, so only syntax is judged there.
+    expect(check((_, d) => (panel(d(svc), 'Latency').targets[0].expr = 'topk($n, sum by (job) (rate(x{job="$job"}[$__rate_interval])))')).codes).not.toContain('promql/type');
   });
 
   it('require every recording rule a panel reads to exist in the bundle', () => {

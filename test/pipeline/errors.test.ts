@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { buildStack, defineStack, httpService, postgres, trySynth, type StackProps } from 'obsgen';
+import { buildStack, defineStack, httpService, postgres, slo, trySynth, type StackProps } from 'obsgen';
 import { tempDir, treeHashes } from '../helpers.ts';
 
 /** A valid stack; each case breaks one thing. */
@@ -94,7 +94,38 @@ const cases: Case[] = [
     name: 'PromQL syntax error in a free-form alert',
     props: () => ({ ...base(), alerts: [{ name: 'Broken', expr: 'rate(http_requests_total[5m]', for: '5m', severity: 'warning', summary: 's', description: 'd', tests: [{ name: 'f', series: [], at: '1m', firing: [{ labels: {}, value: 1 }] }, { name: 'q', series: [], at: '1m', firing: [] }] }] }),
     path: 'alerts[0]',
-    code: 'promql-syntax',
+    code: 'promql/syntax',
+  },
+  {
+    name: 'PromQL type error in a free-form alert: sum over a range vector (promtool refuses it; obsgen must too, verify or not)',
+    props: () => ({ ...base(), alerts: [{ name: 'Summed', expr: 'sum(http_requests_total[5m]) > 0', for: '5m', severity: 'warning', summary: 's', description: 'd', tests: [{ name: 'f', series: [], at: '1m', firing: [{ labels: {}, value: 1 }] }, { name: 'q', series: [], at: '1m', firing: [] }] }] }),
+    path: 'alerts[0]',
+    code: 'promql/type',
+    value: 'sum(>>http_requests_total[5m]<<) > 0',
+  },
+  {
+    name: 'PromQL type error in a free-form alert: rate() of an instant vector',
+    props: () => ({ ...base(), alerts: [{ name: 'Rated', expr: 'rate(http_requests_total) > 0', for: '5m', severity: 'warning', summary: 's', description: 'd', tests: [{ name: 'f', series: [], at: '1m', firing: [{ labels: {}, value: 1 }] }, { name: 'q', series: [], at: '1m', firing: [] }] }] }),
+    path: 'alerts[0]',
+    code: 'promql/type',
+  },
+  {
+    name: 'a MetricsQL function in a free-form alert',
+    props: () => ({ ...base(), alerts: [{ name: 'Shared', expr: 'histogram_share(0.5, rate(x_bucket[5m])) < 0.9', for: '5m', severity: 'warning', summary: 's', description: 'd', tests: [{ name: 'f', series: [], at: '1m', firing: [{ labels: {}, value: 1 }] }, { name: 'q', series: [], at: '1m', firing: [] }] }] }),
+    path: 'alerts[0]',
+    code: 'promql/syntax',
+  },
+  {
+    name: 'an events SLI given as a query, not a selector',
+    props: () => ({ ...base(), slos: [slo({ service: 'shop', name: 'tasks', objective: 99, sli: { events: { good: 'sum(rate(tasks_total{state="ok"}[5m]))', total: 'tasks_total' } } })] }),
+    path: 'slos[0].sli.events.good',
+    code: 'promql/type',
+  },
+  {
+    name: 'an SLI selector Prometheus refuses',
+    props: () => ({ ...base(), slos: [slo({ service: 'shop', name: 'tasks', objective: 99, sli: { events: { bad: 'tasks_total{state=~"fail|"}', total: '{job=""}' } } })] }),
+    path: 'slos[0].sli.events.total',
+    code: 'promql/type',
   },
   {
     name: 'free-form alert without a quiet test',
