@@ -1,6 +1,7 @@
 /** Alertmanager matchers: from obsgen's map form to text, parsing text, and matching label sets. */
 import type { PathPart } from '../core/diagnostics.ts';
 import type { Matcher } from '../core/model.ts';
+import { anchoredRe2 } from '../core/re2.ts';
 import type { RouteProps } from './schema.ts';
 
 type MatchValue = string | string[] | { re: string } | { not: string } | { notRe: string };
@@ -115,7 +116,12 @@ const anchored = new Map<string, RegExp>();
 function anchoredRegex(source: string): RegExp {
   let re = anchored.get(source);
   if (!re) {
-    re = new RegExp(`^(?:${source})$`);
+    try {
+      re = anchoredRe2(source);
+    } catch {
+      // Reported by validation (validate.ts); until fixed, the matcher matches nothing.
+      re = /(?!)/;
+    }
     anchored.set(source, re);
   }
   return re;

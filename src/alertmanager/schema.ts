@@ -95,7 +95,7 @@ export interface RouteProps {
   routes?: RouteProps[];
 }
 
-export const routeSchema: z.ZodType<RouteProps> = z.lazy(() =>
+export const routeSchema: z.ZodType<RouteProps, RouteProps> = z.lazy(() =>
   z
     .object({
       match: matchMapSchema.optional(),

@@ -123,7 +123,7 @@ const LOCATION_HINT = 'an IANA time zone such as America/New_York or Europe/Berl
 
 function checkTimeInterval(ti: unknown, path: PathPart[], out: ConfigIssue[]): void {
   if (!isObj(ti)) {
-    out.push({ path, code: 'time-interval', message: 'is not a time interval object', value: ti });
+    out.push({ path, code: 'time-interval', message: 'is not a time interval object', value: ti, hint: 'give times, weekdays, days_of_month, months, years and location as a mapping' });
     return;
   }
   list(ti.times).forEach((t, k) => {
@@ -186,7 +186,7 @@ function checkGroupBy(v: unknown, path: PathPart[], out: ConfigIssue[]): void {
 function checkMatcherList(v: unknown, path: PathPart[], out: ConfigIssue[]): void {
   list(v).forEach((text, i) => {
     if (typeof text !== 'string') {
-      out.push({ path: [...path, i], code: 'matcher', message: 'is not a matcher string', value: text });
+      out.push({ path: [...path, i], code: 'matcher', message: 'is not a matcher string', value: text, hint: 'write matchers as strings such as severity="critical"' });
       return;
     }
     try {
@@ -217,7 +217,7 @@ function checkMatchMaps(o: Obj, eq: string, re: string, path: PathPart[], out: C
  */
 export function checkUrl(v: unknown, path: PathPart[], out: ConfigIssue[], fileKey?: string): void {
   if (typeof v !== 'string') {
-    out.push({ path, code: 'url', message: 'is not a URL string', value: v });
+    out.push({ path, code: 'url', message: 'is not a URL string', value: v, hint: 'give an absolute http:// or https:// URL' });
     return;
   }
   let u: URL | undefined;
@@ -245,7 +245,7 @@ export function checkUrl(v: unknown, path: PathPart[], out: ConfigIssue[], fileK
 function exactlyOne(o: Obj, keys: string[], path: PathPart[], out: ConfigIssue[], required: boolean): void {
   const set = keys.filter((k) => o[k] !== undefined && o[k] !== '');
   if (set.length > 1) out.push({ path: [...path, set[1]!], code: 'receiver-config', message: `at most one of ${keys.join(' & ')} must be configured`, hint: `keep ${set[0]} or ${set[1]}` });
-  else if (required && set.length === 0) out.push({ path, code: 'receiver-config', message: `one of ${keys.join(' or ')} must be configured` });
+  else if (required && set.length === 0) out.push({ path, code: 'receiver-config', message: `one of ${keys.join(' or ')} must be configured`, hint: `set ${keys.join(' or ')}` });
 }
 
 function checkHostPort(v: unknown, path: PathPart[], out: ConfigIssue[]): void {
@@ -274,7 +274,7 @@ function checkHttpConfig(h: unknown, path: PathPart[], out: ConfigIssue[]): void
     checkFileRef(h.basic_auth.password_file, [...path, 'basic_auth', 'password_file'], out);
   }
   if (isObj(h.authorization)) {
-    if (String(h.authorization.type ?? '').toLowerCase() === 'basic') out.push({ path: [...path, 'authorization', 'type'], code: 'receiver-config', message: 'authorization type cannot be set to "basic", use "basic_auth" instead' });
+    if (String(h.authorization.type ?? '').toLowerCase() === 'basic') out.push({ path: [...path, 'authorization', 'type'], code: 'receiver-config', message: 'authorization type cannot be set to "basic"', hint: 'use basic_auth with password_file' });
     checkFileRef(h.authorization.credentials_file, [...path, 'authorization', 'credentials_file'], out);
   }
   if (h.proxy_url !== undefined) checkUrl(h.proxy_url, [...path, 'proxy_url'], out);
@@ -294,7 +294,7 @@ function checkReceiver(r: unknown, path: PathPart[], out: ConfigIssue[], g: Glob
     exactlyOne(w, ['url', 'url_file'], p, out, true);
     if (w.url !== undefined) checkUrl(w.url, [...p, 'url'], out, 'url_file');
     checkFileRef(w.url_file, [...p, 'url_file'], out);
-    if (w.max_alerts !== undefined && !(Number.isInteger(w.max_alerts) && (w.max_alerts as number) >= 0)) out.push({ path: [...p, 'max_alerts'], code: 'receiver-config', message: 'max_alerts is not a non-negative integer', value: w.max_alerts });
+    if (w.max_alerts !== undefined && !(Number.isInteger(w.max_alerts) && (w.max_alerts as number) >= 0)) out.push({ path: [...p, 'max_alerts'], code: 'receiver-config', message: 'max_alerts is not a non-negative integer', value: w.max_alerts, hint: 'give 0 (no limit) or a positive integer' });
     checkHttpConfig(w.http_config, [...p, 'http_config'], out);
   });
   list(r.slack_configs).forEach((s, i) => {
@@ -333,14 +333,14 @@ function checkReceiver(r: unknown, path: PathPart[], out: ConfigIssue[], g: Glob
 
 function walkRoute(r: unknown, path: PathPart[], out: ConfigIssue[], receivers: Set<string>, intervals: Set<string>, root: boolean): void {
   if (!isObj(r)) {
-    out.push({ path, code: 'route', message: 'is not a route object', value: r });
+    out.push({ path, code: 'route', message: 'is not a route object', value: r, hint: 'a route is a mapping with receiver, matchers, routes, ...' });
     return;
   }
   if (root) {
-    if (typeof r.receiver !== 'string' || r.receiver === '') out.push({ path: [...path, 'receiver'], code: 'route', message: 'root route must specify a default receiver' });
+    if (typeof r.receiver !== 'string' || r.receiver === '') out.push({ path: [...path, 'receiver'], code: 'route', message: 'root route must specify a default receiver', hint: 'name the receiver of alerts no route matches' });
     if (r.matchers !== undefined || r.match !== undefined || r.match_re !== undefined) out.push({ path, code: 'route', message: 'root route must not have any matchers', hint: 'the root route takes every alert; put matchers on child routes' });
     if (r.mute_time_intervals !== undefined || r.active_time_intervals !== undefined) out.push({ path, code: 'route', message: 'root route must not have any mute or active time intervals', hint: 'put time intervals on child routes' });
-    if (r.continue === true) out.push({ path: [...path, 'continue'], code: 'route', message: 'cannot have continue in root route' });
+    if (r.continue === true) out.push({ path: [...path, 'continue'], code: 'route', message: 'cannot have continue in root route', hint: 'remove continue from the root route' });
   }
   if (r.receiver !== undefined && typeof r.receiver === 'string' && r.receiver !== '' && !receivers.has(r.receiver)) {
     out.push({ path: [...path, 'receiver'], code: 'unknown-receiver', message: `undefined receiver ${JSON.stringify(r.receiver)} used in route`, value: r.receiver, hint: `define it, or use one of: ${[...receivers].sort().join(', ') || '(none)'}` });
@@ -364,12 +364,12 @@ function walkRoute(r: unknown, path: PathPart[], out: ConfigIssue[], receivers: 
 /** Every problem Alertmanager (or obsgen, for values that can never match) finds in this config. */
 export function validateAlertmanagerConfig(config: unknown): ConfigIssue[] {
   const out: ConfigIssue[] = [];
-  if (!isObj(config)) return [{ path: [], code: 'config', message: 'alertmanager.yml is not a YAML mapping' }];
+  if (!isObj(config)) return [{ path: [], code: 'config', message: 'alertmanager.yml is not a YAML mapping', hint: 'the file holds global, route, receivers, ... at its top level' }];
   const global = isObj(config.global) ? config.global : {};
   if (global.resolve_timeout !== undefined) checkDuration(global.resolve_timeout, ['global', 'resolve_timeout'], out, false);
   checkHostPort(global.smtp_smarthost, ['global', 'smtp_smarthost'], out);
   for (const [inline, file] of [['smtp_auth_password', 'smtp_auth_password_file'], ['slack_api_url', 'slack_api_url_file']] as const) {
-    if (global[inline] !== undefined && global[file] !== undefined) out.push({ path: ['global', file], code: 'receiver-config', message: `at most one of ${inline} & ${file} must be configured` });
+    if (global[inline] !== undefined && global[file] !== undefined) out.push({ path: ['global', file], code: 'receiver-config', message: `at most one of ${inline} & ${file} must be configured`, hint: `keep ${file}` });
     checkFileRef(global[file], ['global', file], out);
   }
   if (global.slack_api_url !== undefined) checkUrl(global.slack_api_url, ['global', 'slack_api_url'], out, 'slack_api_url_file');
@@ -378,8 +378,8 @@ export function validateAlertmanagerConfig(config: unknown): ConfigIssue[] {
   const receivers = new Set<string>();
   list(config.receivers).forEach((r, i) => {
     const name = isObj(r) ? r.name : undefined;
-    if (typeof name !== 'string' || name === '') out.push({ path: ['receivers', i, 'name'], code: 'receiver-config', message: 'missing name in receiver' });
-    else if (receivers.has(name)) out.push({ path: ['receivers', i, 'name'], code: 'receiver-config', message: `notification config name ${JSON.stringify(name)} is not unique`, value: name });
+    if (typeof name !== 'string' || name === '') out.push({ path: ['receivers', i, 'name'], code: 'receiver-config', message: 'missing name in receiver', hint: 'give every receiver a name' });
+    else if (receivers.has(name)) out.push({ path: ['receivers', i, 'name'], code: 'receiver-config', message: `notification config name ${JSON.stringify(name)} is not unique`, value: name, hint: 'receiver names must be unique: rename or merge one' });
     else receivers.add(name);
     checkReceiver(r, ['receivers', i], out, g);
   });
@@ -388,14 +388,14 @@ export function validateAlertmanagerConfig(config: unknown): ConfigIssue[] {
   for (const key of ['mute_time_intervals', 'time_intervals']) {
     list(config[key]).forEach((t, i) => {
       const name = isObj(t) ? t.name : undefined;
-      if (typeof name !== 'string' || name === '') out.push({ path: [key, i, 'name'], code: 'time-interval', message: `missing name in ${key === 'time_intervals' ? 'time interval' : 'mute time interval'}` });
-      else if (intervals.has(name)) out.push({ path: [key, i, 'name'], code: 'time-interval', message: `time interval ${JSON.stringify(name)} is not unique`, value: name });
+      if (typeof name !== 'string' || name === '') out.push({ path: [key, i, 'name'], code: 'time-interval', message: `missing name in ${key === 'time_intervals' ? 'time interval' : 'mute time interval'}`, hint: 'give every time interval a name' });
+      else if (intervals.has(name)) out.push({ path: [key, i, 'name'], code: 'time-interval', message: `time interval ${JSON.stringify(name)} is not unique`, value: name, hint: 'time interval names must be unique across time_intervals and mute_time_intervals' });
       else intervals.add(name);
       if (isObj(t)) list(t.time_intervals).forEach((ti, j) => checkTimeInterval(ti, [key, i, 'time_intervals', j], out));
     });
   }
 
-  if (config.route === undefined) out.push({ path: ['route'], code: 'route', message: 'no route provided in config' });
+  if (config.route === undefined) out.push({ path: ['route'], code: 'route', message: 'no route provided in config', hint: 'add a route with a default receiver' });
   else walkRoute(config.route, ['route'], out, receivers, intervals, true);
 
   list(config.inhibit_rules).forEach((r, i) => {

@@ -7,7 +7,30 @@
 
 /** Why RE2 refuses `source`, or undefined when it compiles. */
 export function re2Problem(source: string): string | undefined {
+  const t = translate(source);
+  if (typeof t === 'string') return t;
+  try {
+    new RegExp(t.js, t.flags);
+  } catch (e) {
+    return (e as Error).message.replace(/^Invalid regular expression: \/.*\/\w*: /, '');
+  }
+  return undefined;
+}
+
+/**
+ * A JavaScript RegExp that matches as the RE2 `source` does, anchored at both ends as
+ * Prometheus and Alertmanager anchor matchers. Inline flags apply to the whole expression
+ * (RE2 can scope them to a group; obsgen's route walk takes that approximation).
+ */
+export function anchoredRe2(source: string): RegExp {
+  const t = translate(source);
+  if (typeof t === 'string') throw new Error(`invalid RE2 regular expression ${JSON.stringify(source)}: ${t}`);
+  return new RegExp(`^(?:${t.js})$`, t.flags);
+}
+
+function translate(source: string): { js: string; flags: string } | string {
   let js = '';
+  const flagSet = new Set<string>();
   let inClass = false;
   for (let i = 0; i < source.length; i++) {
     const c = source[i]!;
@@ -75,7 +98,8 @@ export function re2Problem(source: string): string | undefined {
       }
       const flags = /^([imsU]*)(?:-([imsU]*))?(:|\))/.exec(rest);
       if (flags && (flags[1] || flags[2] !== undefined)) {
-        // Inline flags: RE2 syntax, meaningless for the compile check.
+        // Inline flags: RE2 syntax; JavaScript takes i and s for the whole expression.
+        for (const f of flags[1] ?? '') if (f === 'i' || f === 's') flagSet.add(f);
         js += flags[3] === ':' ? '(?:' : '';
         i += 1 + flags[0].length;
         continue;
@@ -88,12 +112,7 @@ export function re2Problem(source: string): string | undefined {
     }
     js += c;
   }
-  try {
-    new RegExp(js);
-  } catch (e) {
-    return (e as Error).message.replace(/^Invalid regular expression: \/.*\/: /, '');
-  }
-  return undefined;
+  return { js, flags: [...flagSet].sort().join('') };
 }
 
 const POSIX_CLASSES = new Set(['alnum', 'alpha', 'ascii', 'blank', 'cntrl', 'digit', 'graph', 'lower', 'print', 'punct', 'space', 'upper', 'word', 'xdigit']);

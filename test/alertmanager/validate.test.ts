@@ -1,4 +1,4 @@
-import { spawnSync } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -128,27 +128,29 @@ describe('validateAlertmanagerConfig', () => {
     expect(issues[0]!.path).toEqual(path);
     expect(issues[0]!.code).toBe(code);
     expect(issues[0]!.message).toMatch(message);
-    expect(issues[0]!.hint ?? issues[0]!.message).not.toBe('');
+    expect(issues[0]!.hint, 'hint').toBeTruthy();
   });
 
   // The same cases through the real amtool (Debian's 0.25): it refuses each one obsgen refuses
   // for Alertmanager's reasons, and loads the base config.
-  it('agrees with amtool check-config on the base config and every case', () => {
+  it('agrees with amtool check-config on the base config and every case', async () => {
     const dir = tempDir();
-    const amtool = (c: unknown) => {
-      const file = join(dir, 'alertmanager.yml');
-      writeFileSync(file, stringify(c));
-      return spawnSync('amtool', ['check-config', file], { encoding: 'utf8', timeout: 20_000 });
-    };
-    const base = amtool(config());
-    expect(base.status, base.stdout + base.stderr).toBe(0);
-    for (const { name, breakIt, amtool: refuses } of cases) {
+    // Asynchronous, so the test worker keeps answering vitest while amtool runs.
+    const amtool = (c: unknown, i: number) =>
+      new Promise<{ ok: boolean; output: string }>((resolve) => {
+        const file = join(dir, `alertmanager-${i}.yml`);
+        writeFileSync(file, stringify(c));
+        execFile('amtool', ['check-config', file], { timeout: 20_000 }, (err, stdout, stderr) => resolve({ ok: !err, output: stdout + stderr }));
+      });
+    const base = await amtool(config(), -1);
+    expect(base.ok, base.output).toBe(true);
+    for (const [i, { name, breakIt, amtool: refuses }] of cases.entries()) {
       const c = config();
       breakIt(c);
-      const r = amtool(c);
-      expect(r.status === 0, `${name}: ${r.stdout}${r.stderr}`).toBe(refuses === false);
+      const r = await amtool(c, i);
+      expect(r.ok, `${name}: ${r.output}`).toBe(refuses === false);
     }
-  });
+  }, 60_000);
 
   it('reports every problem at once', () => {
     const c = config();
