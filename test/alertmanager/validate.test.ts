@@ -5,6 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { stringify } from 'yaml';
 import { tempDir } from '../helpers.ts';
 import { checkDayOfMonthRange, checkLocation, checkMonthRange, checkWeekdayRange, checkYearRange, parseTimeOfDay, validateAlertmanagerConfig } from '../../src/alertmanager/validate.ts';
+import { matches } from '../../src/alertmanager/matchers.ts';
 import { re2Problem } from '../../src/core/re2.ts';
 import { urlCredentials } from '../../src/core/secrets.ts';
 
@@ -175,6 +176,11 @@ describe('RE2 and URL credentials', () => {
     expect(re2Problem('x{1001}')).toMatch(/1000/);
     expect(re2Problem('[[:nope:]]')).toMatch(/POSIX/);
     expect(re2Problem('(a')).toBeDefined();
+  });
+  it('matches RE2 inline flags in route walks (JavaScript alone throws on (?i))', () => {
+    expect(matches({ name: 'service', op: '=~', value: '(?i)api|web' }, { service: 'API' })).toBe(true);
+    expect(matches({ name: 'service', op: '=~', value: '(?P<s>api)' }, { service: 'api' })).toBe(true);
+    expect(matches({ name: 'service', op: '=~', value: 'api|(' }, { service: 'api' })).toBe(false);
   });
   it('finds credentials in userinfo and secret-looking query parameters, case-insensitively', () => {
     for (const bad of ['https://u:p@h/', 'https://TOKEN@h/', 'https://h/?token=x', 'https://h/?API_KEY=x', 'https://h/?apiKey=x', 'https://h/?sig=x', 'https://h/?X-Amz-Signature=x', 'https://h/?client_secret=x', 'https://h/?password=x', 'https://h/?auth=x']) {
