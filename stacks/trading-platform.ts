@@ -8,7 +8,8 @@
  * between services < 10ms, replication lag < 1s (databases) and < 5s (Kafka), 99.9%
  * uptime during market hours. What an SRE adds where the seed is thin:
  * - an availability SLO on the inference API (99.9%, 30d) and its p95 < 10ms as an alert;
- * - warnings (tickets) only notify during market hours (NYSE, 13:30-20:00 UTC, Mon-Fri);
+ * - warnings (tickets) only notify during market hours (NYSE, 09:30-16:00 New York time,
+ *   Mon-Fri; the interval's location keeps it right across daylight saving time);
  *   pages notify at any time;
  * - the seed's three dashboards: "Training metrics" (GPU plus the trainer's own metrics,
  *   whose names are obsgen's assumption: ml_training_*), "System health" (the host mixin
@@ -84,7 +85,7 @@ export default defineStack({
       trading: { slack: { apiUrlFile: '/run/secrets/slack_api_url', channel: '#trading-infra' } },
     },
     timeIntervals: {
-      'market-hours': [{ weekdays: ['monday:friday'], times: [{ start: '13:30', end: '20:00' }], location: 'UTC' }],
+      'market-hours': [{ weekdays: ['monday:friday'], times: [{ start: '09:30', end: '16:00' }], location: 'America/New_York' }],
     },
     routes: [
       { match: { severity: 'critical' }, receiver: 'oncall', repeatInterval: '1h' },

@@ -2,11 +2,12 @@
  * Alertmanager: the stack's alerting props -> alertmanager.yml (as data), its route tree
  * walked the way Alertmanager walks it, and route expectations for routes.test.json.
  */
-import type { Diagnostics } from '../core/diagnostics.ts';
+import type { Diagnostics, PathPart } from '../core/diagnostics.ts';
 import { joinPath } from '../core/diagnostics.ts';
 import type { InhibitRule, Matcher } from '../core/model.ts';
-import { exampleValue, matcherText, matchersFromMap, matchesAll, routeMatchers } from './matchers.ts';
+import { emittedRouteMatchers, exampleValue, matcherText, matchersFromMap, matchesAll, routeMatchers } from './matchers.ts';
 import type { Alerting, ReceiverProps, RouteProps } from './schema.ts';
+import { validateAlertmanagerConfig } from './validate.ts';
 
 export const NULL_RECEIVER = 'default';
 
@@ -68,7 +69,10 @@ export function routeAlert(route: ResolvedRoute, labels: Record<string, string>)
 function receiverYaml(name: string, r: ReceiverProps): Record<string, unknown> {
   const out: Record<string, unknown> = { name };
   if (r.webhook) {
-    const w: Record<string, unknown> = { url: r.webhook.url, send_resolved: r.webhook.sendResolved ?? true };
+    const w: Record<string, unknown> = {};
+    if (r.webhook.url !== undefined) w.url = r.webhook.url;
+    if (r.webhook.urlFile !== undefined) w.url_file = r.webhook.urlFile;
+    w.send_resolved = r.webhook.sendResolved ?? true;
     if (r.webhook.maxAlerts !== undefined) w.max_alerts = r.webhook.maxAlerts;
     if (r.webhook.auth?.bearerTokenFile) w.http_config = { authorization: { type: 'Bearer', credentials_file: r.webhook.auth.bearerTokenFile } };
     if (r.webhook.auth?.basicAuth) w.http_config = { basic_auth: { username: r.webhook.auth.basicAuth.username, password_file: r.webhook.auth.basicAuth.passwordFile } };
@@ -100,8 +104,8 @@ function receiverYaml(name: string, r: ReceiverProps): Record<string, unknown> {
 function routeYaml(route: RouteProps): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   if (route.receiver) out.receiver = route.receiver;
-  const ms = routeMatchers(route);
-  if (ms.length) out.matchers = ms.map(matcherText);
+  const ms = emittedRouteMatchers(route);
+  if (ms.length) out.matchers = ms.map((m) => m.text);
   if (route.groupBy) out.group_by = route.groupBy;
   if (route.groupWait) out.group_wait = route.groupWait;
   if (route.groupInterval) out.group_interval = route.groupInterval;
@@ -192,10 +196,13 @@ export function alertmanagerYaml(alerting: Alerting, inhibitRules: InhibitRule[]
   return out;
 }
 
-/** Semantic checks the schema cannot do: receivers that exist, intervals that exist, integrations present. */
-export function checkAlerting(alerting: Alerting, diag: Diagnostics, basePath: string): void {
+/**
+ * Checks the schema cannot do: receivers and intervals that exist, integrations present, and
+ * the alertmanager.yml these props become, through the same validation lint runs on plain
+ * files (src/alertmanager/validate.ts), with each finding mapped back to its props path.
+ */
+export function checkAlerting(alerting: Alerting, inhibitRules: InhibitRule[], diag: Diagnostics, basePath: string): void {
   const receivers = new Set(Object.keys(alerting.receivers));
-  const intervals = new Set(Object.keys(alerting.timeIntervals));
   const known = [...receivers].sort().join(', ') || '(none)';
   for (const [name, r] of Object.entries(alerting.receivers)) {
     if (!r.webhook && !r.slack && !r.pagerduty && !r.email) {
@@ -210,39 +217,71 @@ export function checkAlerting(alerting: Alerting, diag: Diagnostics, basePath: s
       hint: `define it under alerting.receivers, or use one of: ${known}`,
     });
   }
-  const walk = (routes: RouteProps[], path: string) => {
-    routes.forEach((r, i) => {
-      const p = joinPath(path, i);
-      if (r.receiver && !receivers.has(r.receiver)) {
-        diag.error(joinPath(p, 'receiver'), 'unknown-receiver', `receiver ${JSON.stringify(r.receiver)} is not defined`, {
-          value: r.receiver,
-          hint: `define it under alerting.receivers, or use one of: ${known}`,
-        });
-      }
-      for (const [key, list] of [['muteTimeIntervals', r.muteTimeIntervals], ['activeTimeIntervals', r.activeTimeIntervals]] as const) {
-        (list ?? []).forEach((name, j) => {
-          if (!intervals.has(name)) {
-            diag.error(joinPath(p, key, j), 'unknown-time-interval', `time interval ${JSON.stringify(name)} is not defined`, {
-              value: name,
-              hint: 'define it under alerting.timeIntervals',
-            });
-          }
-        });
-      }
-      for (const m of r.matchers ?? []) {
-        const body = /(=~|!~)\s*"?(.*?)"?\s*$/.exec(m);
-        if (body) {
-          try {
-            new RegExp(body[2]!);
-          } catch {
-            diag.error(joinPath(p, 'matchers'), 'bad-regex', `matcher ${m} has an invalid regex`, { value: m, hint: 'fix the regular expression (RE2 syntax)' });
-          }
-        }
-      }
-      if (r.routes) walk(r.routes, joinPath(p, 'routes'));
+  const yaml = alertmanagerYaml(alerting, inhibitRules);
+  for (const issue of validateAlertmanagerConfig(yaml)) {
+    const hint = issue.hint?.replace(/\b(url_file|api_url_file)\b/, (k) => `the ${camel(k)} prop`).replace('under time_intervals', `under ${basePath}.timeIntervals`);
+    diag.error(propsPathOf(issue.path, yaml, alerting, inhibitRules, basePath), issue.code, issue.message, {
+      ...(issue.value !== undefined ? { value: issue.value } : {}),
+      ...(hint ? { hint } : {}),
     });
-  };
-  walk(alerting.routes, joinPath(basePath, 'routes'));
+  }
+}
+
+const camel = (k: string) => k.replace(/_([a-z])/g, (_, c: string) => c.toUpperCase());
+const INTEGRATIONS: Record<string, string> = { webhook_configs: 'webhook', slack_configs: 'slack', pagerduty_configs: 'pagerduty', email_configs: 'email' };
+const RENAMED: Record<string, string> = { start_time: 'start', end_time: 'end', http_config: 'auth', credentials_file: 'bearerTokenFile' };
+
+/** Props keys for the rest of a YAML path: snake_case to camelCase, indexes kept. */
+function propsTail(base: string, rest: PathPart[]): string {
+  const parts = rest.filter((p) => p !== 'authorization').map((p) => (typeof p === 'number' ? p : (RENAMED[p] ?? camel(p))));
+  return joinPath(base, ...parts);
+}
+
+/** The props path that produced a value at `path` in alertmanagerYaml(alerting, ...). */
+export function propsPathOf(path: PathPart[], yaml: Record<string, unknown>, alerting: Alerting, inhibitRules: InhibitRule[], base: string): string {
+  const [head, i, ...rest] = path;
+  if (head === 'global') return typeof i === 'string' && i.startsWith('smtp_') ? joinPath(base, 'smtp', camel(i.slice(5))) : base;
+  if (head === 'route') {
+    let p = base;
+    let route: RouteProps | undefined;
+    let tail = path.slice(1);
+    while (tail[0] === 'routes' && typeof tail[1] === 'number') {
+      route = (route ? (route.routes ?? []) : alerting.routes)[tail[1]];
+      p = joinPath(p, 'routes', tail[1]);
+      tail = tail.slice(2);
+    }
+    if (!route) return tail[0] === 'receiver' ? joinPath(base, 'defaultReceiver') : propsTail(p, tail);
+    if (tail[0] === 'matchers' && typeof tail[1] === 'number') {
+      const source = emittedRouteMatchers(route)[tail[1]]?.source;
+      return source ? joinPath(p, ...source) : joinPath(p, 'matchers');
+    }
+    return propsTail(p, tail);
+  }
+  if (head === 'receivers' && typeof i === 'number') {
+    const name = String(((yaml.receivers as Record<string, unknown>[])[i] ?? {}).name);
+    if (!(name in alerting.receivers)) return joinPath(base, 'defaultReceiver');
+    const p = joinPath(base, 'receivers', name);
+    const [kind, , ...field] = rest;
+    const integration = typeof kind === 'string' ? INTEGRATIONS[kind] : undefined;
+    return integration ? propsTail(joinPath(p, integration), field) : p;
+  }
+  if (head === 'inhibit_rules' && typeof i === 'number') {
+    const rule = inhibitRules[i];
+    if (!rule) return base;
+    const user = rule.source.startsWith(joinPath(base, 'inhibitRules'));
+    const [key, k] = rest;
+    if (!user || typeof k !== 'number') return rule.source;
+    if (key === 'equal') return joinPath(rule.source, 'equal', k);
+    const side = key === 'source_matchers' ? rule.sourceMatchers : key === 'target_matchers' ? rule.targetMatchers : undefined;
+    const name = side?.[k]?.name;
+    return name ? joinPath(rule.source, key === 'source_matchers' ? 'source' : 'target', name) : rule.source;
+  }
+  if (head === 'time_intervals' && typeof i === 'number') {
+    const name = String(((yaml.time_intervals as Record<string, unknown>[])[i] ?? {}).name);
+    const p = joinPath(base, 'timeIntervals', name);
+    return rest[0] === 'time_intervals' ? propsTail(p, rest.slice(1)) : p;
+  }
+  return base;
 }
 
 /** One expectation per route (labels that reach it) and per severity the bundle's alerts use. */

@@ -1,5 +1,7 @@
 /** Alertmanager matchers: from obsgen's map form to text, parsing text, and matching label sets. */
+import type { PathPart } from '../core/diagnostics.ts';
 import type { Matcher } from '../core/model.ts';
+import { anchoredRe2 } from '../core/re2.ts';
 import type { RouteProps } from './schema.ts';
 
 type MatchValue = string | string[] | { re: string } | { not: string } | { notRe: string };
@@ -22,16 +24,86 @@ export function matchersFromMap(map: Record<string, MatchValue> | undefined): Ma
     });
 }
 
+// Alertmanager's classic matcher syntax (pkg/labels/parse.go): a label name (colons allowed),
+// an operator, and a value that may be double-quoted with OpenMetrics escapes.
+const MATCHER_RE = /^\s*([a-zA-Z_:][a-zA-Z0-9_:]*)\s*(=~|=|!=|!~)\s*([\s\S]*?)\s*$/;
+
+/** One matcher, parsed as Alertmanager parses it; throws with Alertmanager's reason. */
 export function parseMatcher(text: string): Matcher {
-  const m = /^\s*([a-zA-Z_][a-zA-Z0-9_]*)\s*(=~|!~|!=|=)\s*(.*?)\s*$/.exec(text);
-  if (!m) throw new Error(`bad matcher ${JSON.stringify(text)}`);
-  let value = m[3]!;
-  if (value.startsWith('"') && value.endsWith('"') && value.length >= 2) value = JSON.parse(value) as string;
+  const m = MATCHER_RE.exec(text);
+  if (!m) throw new Error(`bad matcher format: ${text}`);
+  let raw = m[3]!;
+  const quoted = raw.startsWith('"');
+  if (quoted) raw = raw.slice(1);
+  let value = '';
+  let escaped = false;
+  let closed = !quoted;
+  for (let i = 0; i < raw.length; i++) {
+    const c = raw[i]!;
+    if (escaped) {
+      escaped = false;
+      value += c === 'n' ? '\n' : c === '"' || c === '\\' ? c : `\\${c}`;
+      continue;
+    }
+    if (c === '\\') {
+      if (i < raw.length - 1) escaped = true;
+      else value += c;
+    } else if (c === '"') {
+      if (!quoted || i < raw.length - 1) throw new Error(`matcher value contains unescaped double quote: ${m[3]}`);
+      closed = true;
+    } else value += c;
+  }
+  if (!closed) throw new Error(`matcher value contains unescaped double quote: ${m[3]}`);
   return { name: m[1]!, op: m[2] as Matcher['op'], value };
 }
 
+/**
+ * A comma-separated list of matchers (`{a="1", b=~"x|y"}`), split as Alertmanager splits
+ * it: commas inside double quotes do not separate, an optional `{`/`}` and a trailing comma go.
+ */
+export function parseMatchers(text: string): Matcher[] {
+  let s = text.startsWith('{') ? text.slice(1) : text;
+  if (s.endsWith('}')) s = s.slice(0, -1);
+  const tokens: string[] = [];
+  let token = '';
+  let inQuotes = false;
+  let escaped = false;
+  for (const c of s) {
+    if (c === ',' && !inQuotes) {
+      tokens.push(token);
+      token = '';
+      continue;
+    }
+    if (c === '"') {
+      if (!escaped) inQuotes = !inQuotes;
+      else escaped = false;
+    } else if (c === '\\') escaped = !escaped;
+    else escaped = false;
+    token += c;
+  }
+  if (token.trim() !== '') tokens.push(token.trim());
+  return tokens.map(parseMatcher);
+}
+
+/** The matchers of a route whose text parses (a text that does not is reported by validation). */
 export function routeMatchers(route: RouteProps): Matcher[] {
-  return [...matchersFromMap(route.match as Record<string, MatchValue> | undefined), ...(route.matchers ?? []).map(parseMatcher)];
+  return emittedRouteMatchers(route).flatMap((e) => (e.matcher ? [e.matcher] : []));
+}
+
+/**
+ * Each matcher alertmanager.yml gets for a route, with the props key it comes from (`match.severity`,
+ * `matchers[1]`): a text that does not parse is written as it is, for validation to report at its key.
+ */
+export function emittedRouteMatchers(route: RouteProps): { text: string; source: PathPart[]; matcher?: Matcher }[] {
+  const fromMap = matchersFromMap(route.match as Record<string, MatchValue> | undefined).map((m) => ({ text: matcherText(m), source: ['match', m.name] as PathPart[], matcher: m }));
+  const fromText = (route.matchers ?? []).flatMap((t, i) => {
+    try {
+      return parseMatchers(t).map((m) => ({ text: matcherText(m), source: ['matchers', i] as PathPart[], matcher: m }));
+    } catch {
+      return [{ text: t, source: ['matchers', i] as PathPart[] }];
+    }
+  });
+  return [...fromMap, ...fromText];
 }
 
 /** `name="value"`: the same text in Alertmanager matchers and PromQL selectors. */
@@ -44,7 +116,12 @@ const anchored = new Map<string, RegExp>();
 function anchoredRegex(source: string): RegExp {
   let re = anchored.get(source);
   if (!re) {
-    re = new RegExp(`^(?:${source})$`);
+    try {
+      re = anchoredRe2(source);
+    } catch {
+      // Reported by validation (validate.ts); until fixed, the matcher matches nothing.
+      re = /(?!)/;
+    }
     anchored.set(source, re);
   }
   return re;

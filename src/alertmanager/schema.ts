@@ -2,10 +2,6 @@
 import { z } from 'zod';
 import { duration, filePath, labelName } from '../core/schema.ts';
 
-const matcherText = z
-  .string()
-  .regex(/^\s*[a-zA-Z_][a-zA-Z0-9_]*\s*(=~|!~|!=|=)\s*.*$/, 'is not a matcher like severity="critical"');
-
 /**
  * Matchers as a map: a string is an exact match, `{ re }` a regex, `{ not }` / `{ notRe }` negations,
  * an array of strings a regex alternation of exact values.
@@ -32,8 +28,13 @@ export const receiverSchema = z
   .object({
     webhook: z
       .object({
-        /** Webhook URL; not a secret in Alertmanager 0.25 (url_file arrived in 0.26). */
-        url: z.string().url(),
+        /**
+         * Webhook URL, checked like every URL obsgen writes (http(s), a host, no credentials:
+         * a URL with `user:token@` or `?token=` is refused; use urlFile). One of url and urlFile.
+         */
+        url: z.string().optional(),
+        /** File holding the webhook URL, for URLs that carry a secret (`url_file`, Alertmanager 0.26+). */
+        urlFile: filePath.optional(),
         sendResolved: z.boolean().default(true),
         maxAlerts: z.number().int().nonnegative().optional(),
         auth: httpAuth.optional(),
@@ -94,11 +95,12 @@ export interface RouteProps {
   routes?: RouteProps[];
 }
 
-export const routeSchema: z.ZodType<RouteProps> = z.lazy(() =>
+export const routeSchema: z.ZodType<RouteProps, RouteProps> = z.lazy(() =>
   z
     .object({
       match: matchMapSchema.optional(),
-      matchers: z.array(matcherText).optional(),
+      // Checked with Alertmanager's own parser by validate.ts, which names the bad entry.
+      matchers: z.array(z.string()).optional(),
       receiver: z.string().optional(),
       groupBy: z.array(z.union([labelName, z.literal('...')])).optional(),
       groupWait: duration.optional(),
@@ -112,15 +114,23 @@ export const routeSchema: z.ZodType<RouteProps> = z.lazy(() =>
     .strict(),
 );
 
-const timeRange = z.object({ start: z.string().regex(/^\d\d:\d\d$/), end: z.string().regex(/^\d\d:\d\d$/) }).strict();
+/** `HH:MM`, 00:00 to 24:00, start before end (checked by validate.ts with Alertmanager's rules). */
+const timeRange = z.object({ start: z.string(), end: z.string() }).strict();
+/** Alertmanager's time_interval: values are checked by validate.ts, which knows Alertmanager's rules. */
 export const timeIntervalSchema = z
   .object({
     times: z.array(timeRange).optional(),
-    weekdays: z.array(z.string().regex(/^[a-z]+(:[a-z]+)?$/)).optional(),
+    /** Names or ranges, e.g. `monday:friday`. */
+    weekdays: z.array(z.string()).optional(),
+    /** 1 to 31, -31 to -1 (from the month's end), or ranges such as `1:7`. */
     daysOfMonth: z.array(z.string()).optional(),
+    /** Names or numbers 1 to 12, or ranges such as `january:march`. */
     months: z.array(z.string()).optional(),
     years: z.array(z.string()).optional(),
-    /** IANA time zone, e.g. Europe/Berlin. @default 'UTC' */
+    /**
+     * IANA time zone the times, days and months are read in, e.g. America/New_York, so an
+     * interval in local time stays right across daylight saving time. @default 'UTC'
+     */
     location: z.string().optional(),
   })
   .strict();

@@ -52,6 +52,7 @@ export function composeFile({ bundle, prometheusConfig, alertmanagerConfig }: Co
     grafanaAdminUser: bundle.grafana.adminUser,
     prometheusSecrets,
     alertmanagerSecrets,
+    alertmanagerZoneinfo: needsZoneinfo(bundle),
     extraServices: extra.map((s) => ({
       name: s.name,
       image: s.image,
@@ -64,6 +65,14 @@ export function composeFile({ bundle, prometheusConfig, alertmanagerConfig }: Co
     secrets: all.map((name) => ({ name, file: `./secrets/${name}` })),
   });
   return { content, secrets: all };
+}
+
+/**
+ * Alertmanager's image has no time zone database (Go's LoadLocation reads /usr/share/zoneinfo),
+ * so a time interval with an IANA location fails to load unless the host's is mounted.
+ */
+function needsZoneinfo(bundle: Bundle): boolean {
+  return Object.values(bundle.alerting.timeIntervals).some((list) => list.some((t) => t.location !== undefined && t.location !== 'UTC' && t.location !== 'Local'));
 }
 
 export function secretsReadme(secrets: string[]): string {

@@ -10,6 +10,9 @@ import { join } from 'node:path';
 import { routeAlert, type ResolvedRoute } from '../alertmanager/build.ts';
 import { matches } from '../alertmanager/matchers.ts';
 import { inhibits } from '../alertmanager/inhibit.ts';
+import { validateAlertmanagerConfig } from '../alertmanager/validate.ts';
+import { formatPath } from '../core/diagnostics.ts';
+import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Node as YamlNode } from 'yaml';
 import type { Matcher } from '../core/model.ts';
 import type { LintContext } from './context.ts';
 import type { LabelSet } from './labels.ts';
@@ -92,9 +95,52 @@ export function knownSeverities(input: LintInput): Set<string> {
   return new Set(['critical', 'warning', 'info', 'none', ...(input.alertmanager ? knownSeverityValues(input.alertmanager.tree) : [])]);
 }
 
+/**
+ * alertmanager.yml against Alertmanager's own rules: the same validation the build runs on
+ * what it emits (src/alertmanager/validate.ts), as `alertmanager/<code>` findings at their line.
+ */
+export function checkAlertmanagerConfig(c: LintContext, am: LintAlertmanager): void {
+  if (am.text === undefined) return;
+  const lc = new LineCounter();
+  const doc = parseDocument(am.text, { lineCounter: lc });
+  if (doc.errors.length) return;
+  for (const issue of validateAlertmanagerConfig(doc.toJS())) {
+    const line = lineAt(doc.contents, issue.path, lc);
+    const where = formatPath(issue.path);
+    amFinding(c, am, {
+      id: `alertmanager/${issue.code}`,
+      severity: 'error',
+      message: `${where ? `${where}: ` : ''}${issue.message}${issue.value !== undefined ? ` (got ${JSON.stringify(issue.value)})` : ''}`,
+      ...(issue.hint ? { hint: issue.hint } : {}),
+      ...(line ? { line } : {}),
+    });
+  }
+}
+
+/** Line of the deepest node on `path` that exists. */
+function lineAt(root: unknown, path: (string | number)[], lc: LineCounter): number | undefined {
+  let node = root as YamlNode | undefined;
+  let line: number | undefined;
+  const lineOfNode = (n: unknown) => {
+    const r = (n as { range?: [number, number, number] } | undefined)?.range;
+    return r ? lc.linePos(r[0]).line : undefined;
+  };
+  line = lineOfNode(node);
+  for (const key of path) {
+    let next: unknown;
+    if (typeof key === 'number' && isSeq(node)) next = node.items[key];
+    else if (typeof key === 'string' && isMap(node)) next = node.items.find((p) => isScalar(p.key) && p.key.value === key)?.value;
+    if (!next) break;
+    node = next as YamlNode;
+    line = lineOfNode(node) ?? line;
+  }
+  return line;
+}
+
 export function checkAlertmanager(c: LintContext, alerts: AlertShape[]): void {
   const am = c.input.alertmanager;
   if (!am) return;
+  checkAlertmanagerConfig(c, am);
   const tree = am.tree;
   const lineOf = (path: string) => am.routeLines?.get(path);
   // Unused receivers.

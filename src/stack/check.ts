@@ -11,6 +11,7 @@ import { renderTemplate, sampleData, TemplateError } from '../core/template.ts';
 import type { Bundle } from './bundle.ts';
 import { checkDashboards } from '../dashboards/check.ts';
 import { reportPromQL } from '../promql/index.ts';
+import { checkUrlSecrets } from './secrets.ts';
 
 /** Burn-rate pairs carry both window labels; their short window debounces, so they need no `for`. */
 export function isBurnRateAlert(rule: AlertRule): boolean {
@@ -72,6 +73,7 @@ function checkAlert(rule: AlertRule, diag: Diagnostics): void {
 }
 
 export function checkBundle(bundle: Bundle, diag: Diagnostics): void {
+  checkUrlSecrets(bundle, diag);
   const alertCount = bundle.ruleGroups.reduce((n, g) => n + g.rules.length, 0);
   if (bundle.scrapeJobs.filter((j) => !j.source.startsWith('prometheus.selfMonitoring')).length === 0 && alertCount === 0) {
     diag.error('', 'empty-stack', 'the stack defines no services, mixins, scrape jobs or rules', {

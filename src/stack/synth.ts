@@ -118,13 +118,13 @@ export function trySynth(stack: Stack | unknown): SynthResult {
     else merged.ruleGroups.push({ name, rules, source: 'alerts' });
   }
 
-  checkAlerting(config.alerting, diag, 'alerting');
-  const routeTree = resolveRouteTree(config.alerting, 'alerting');
   const inhibitRules = [
     ...(config.alerting.defaultInhibitRules ? defaultInhibitRules() : []),
     ...merged.inhibitRules,
     ...userInhibitRules(config.alerting, 'alerting'),
   ];
+  checkAlerting(config.alerting, inhibitRules, diag, 'alerting');
+  const routeTree = resolveRouteTree(config.alerting, 'alerting');
 
   const alerts = merged.ruleGroups.flatMap((g) => g.rules.filter((r): r is AlertRule => r.kind === 'alert'));
   const severities = [...new Set(alerts.map((a) => a.labels.severity))].sort();
@@ -195,7 +195,7 @@ function reportPartsOfInvalidStack(props: unknown, diag: Diagnostics): void {
     });
   }
   const alerting = alertingSchema.safeParse(raw.alerting ?? { receivers: {} });
-  if (alerting.success) checkAlerting(alerting.data, diag, 'alerting');
+  if (alerting.success) checkAlerting(alerting.data, userInhibitRules(alerting.data, 'alerting'), diag, 'alerting');
 }
 
 /** Prometheus and Alertmanager scraping themselves, first in prometheus.yml unless the stack has jobs of those names. */
