@@ -5,6 +5,7 @@
  */
 import type { Diagnostics } from '../core/diagnostics.ts';
 import type { Bundle } from '../stack/bundle.ts';
+import { urlPath } from '../stack/links.ts';
 import { IMAGES } from '../stack/schema.ts';
 import { renderHbs } from './templates.ts';
 import { GENERATED } from './yaml.ts';
@@ -50,6 +51,9 @@ export function composeFile({ bundle, prometheusConfig, alertmanagerConfig }: Co
     ports: bundle.compose.ports,
     images: { ...IMAGES, ...bundle.compose.images },
     grafanaAdminUser: bundle.grafana.adminUser,
+    links: bundle.links,
+    prometheusPath: urlPath(bundle.links.prometheusUrl),
+    alertmanagerPath: urlPath(bundle.links.alertmanagerUrl),
     prometheusSecrets,
     alertmanagerSecrets,
     extraServices: extra.map((s) => ({

@@ -7,6 +7,7 @@ import { alertingSchema } from '../alertmanager/schema.ts';
 import { customAlertSchema, recordingGroupSchema } from '../alerts/custom.ts';
 import { scrapeJobSchema } from '../scrape/schema.ts';
 import { userDashboardSchema } from '../dashboards/user.ts';
+import { linksSchema } from './links.ts';
 
 const component = z.custom<Component>(isComponent, {
   message: 'is not a service or mixin',
@@ -64,15 +65,8 @@ export const stackSchema = z
       })
       .strict()
       .default({ datasourceUid: 'prometheus', datasourceName: 'Prometheus', adminUser: 'admin' }),
-    links: z
-      .object({
-        /** How users reach Grafana. @default 'http://localhost:3000' */
-        grafanaUrl: z.string().url().default('http://localhost:3000'),
-        /** Where runbooks/<Alert>.md are published. @default 'runbooks' (relative to the bundle) */
-        runbookBaseUrl: z.string().default('runbooks'),
-      })
-      .strict()
-      .default({ grafanaUrl: 'http://localhost:3000', runbookBaseUrl: 'runbooks' }),
+    /** Absolute base URLs users reach the stack at (see src/stack/links.ts). @default localhost on the compose ports, with a warning */
+    links: linksSchema,
     compose: z
       .object({
         /** Host address the published ports bind to. @default '127.0.0.1' */

@@ -18,6 +18,7 @@ import { checkBundle } from './check.ts';
 import { isStack, type Stack } from './define.ts';
 import { stackSchema } from './schema.ts';
 import { assembleDashboards } from '../dashboards/user.ts';
+import { absoluteLink, resolveLinks } from './links.ts';
 
 export interface SynthResult {
   bundle?: Bundle;
@@ -46,10 +47,7 @@ export function trySynth(stack: Stack | unknown): SynthResult {
     return { diagnostics: diag };
   }
 
-  const links = {
-    grafanaUrl: config.links.grafanaUrl.replace(/\/+$/, ''),
-    runbookBaseUrl: config.links.runbookBaseUrl.replace(/\/+$/, ''),
-  };
+  const links = resolveLinks(config.links, config.compose.ports, diag);
   const globals = {
     name: config.name,
     scrapeInterval: config.prometheus.scrapeInterval,
@@ -116,6 +114,14 @@ export function trySynth(stack: Stack | unknown): SynthResult {
     const existing = merged.ruleGroups.find((g) => g.name === name && g.source.startsWith('recordingRules'));
     if (existing) existing.rules.push(...rules);
     else merged.ruleGroups.push({ name, rules, source: 'alerts' });
+  }
+
+  // Hand-written relative links (free-form alerts) become absolute like the generated ones.
+  for (const g of merged.ruleGroups) {
+    for (const r of g.rules) {
+      if (r.kind !== 'alert') continue;
+      for (const key of ['runbook_url', 'dashboard_url'] as const) if (r.annotations[key]) r.annotations[key] = absoluteLink(key, r.annotations[key], links);
+    }
   }
 
   checkAlerting(config.alerting, diag, 'alerting');
