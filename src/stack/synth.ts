@@ -13,6 +13,7 @@ import { STACK_NAME_RE } from '../core/names.ts';
 import { customAlertRule, recordingGroups } from '../alerts/custom.ts';
 import { checkAlerting, defaultInhibitRules, resolveRouteTree, routeExpectations, userInhibitRules } from '../alertmanager/build.ts';
 import { toScrapeJob } from '../scrape/jobs.ts';
+import { warnJobsComposeLeavesOut } from '../scrape/reach.ts';
 import type { Bundle } from './bundle.ts';
 import { checkBundle } from './check.ts';
 import { isStack, type Stack } from './define.ts';
@@ -176,6 +177,7 @@ export function trySynth(stack: Stack | unknown): SynthResult {
     diag,
   });
   checkBundle(bundle, diag);
+  warnJobsComposeLeavesOut(bundle.scrapeJobs, bundle.ruleGroups, diag);
   bundle.warnings = diag.warnings;
   return diag.hasErrors() ? { diagnostics: diag } : { bundle, diagnostics: diag };
 }
