@@ -218,7 +218,10 @@ export interface ComposeService {
   environment?: Record<string, string>;
   /** Names of compose secrets mounted at /run/secrets/<name>. */
   secrets?: string[];
+  /** Published on the compose bind address (127.0.0.1 by default). */
   ports?: { host: number; container: number }[];
+  /** Config files generated into the bundle (`path`, relative to it) and mounted read-only at `mountAt`; `data` is written as YAML. */
+  files?: { path: string; mountAt: string; data: unknown }[];
   /** Catalog key of the exporter this container runs (the native runner maps it to a Debian binary). */
   exporter?: string;
   source: string;

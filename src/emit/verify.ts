@@ -91,6 +91,16 @@ export function verifyBundle(bundleDir: string, options: { compose?: boolean } =
   if (hasTool('amtool')) {
     ran.push({ tool: 'amtool check-config', ...run('amtool', ['check-config', 'alertmanager/alertmanager.yml'], dir) });
   } else missing.push('amtool');
+  // blackbox.yml of the blackbox_exporter the compose file runs (src/scrape/provide.ts).
+  const blackboxConfigs = readdirSync(dir, { withFileTypes: true })
+    .filter((d) => d.isDirectory() && existsSync(join(dir, d.name, 'blackbox.yml')))
+    .map((d) => `${d.name}/blackbox.yml`)
+    .sort();
+  if (blackboxConfigs.length) {
+    if (hasTool('prometheus-blackbox-exporter')) {
+      for (const f of blackboxConfigs) ran.push({ tool: `blackbox_exporter --config.check ${f}`, ...run('prometheus-blackbox-exporter', [`--config.file=${f}`, '--config.check'], dir) });
+    } else missing.push('prometheus-blackbox-exporter');
+  }
   if (options.compose !== false) {
     if (hasTool('docker-compose')) {
       // compose resolves secret files at config time: give it empty stand-ins, removed after.

@@ -14,6 +14,7 @@ import { customAlertRule, recordingGroups } from '../alerts/custom.ts';
 import { checkAlerting, defaultInhibitRules, resolveRouteTree, routeExpectations, userInhibitRules } from '../alertmanager/build.ts';
 import { toScrapeJob } from '../scrape/jobs.ts';
 import { warnJobsComposeLeavesOut } from '../scrape/reach.ts';
+import { provideExporters } from '../scrape/provide.ts';
 import type { Bundle } from './bundle.ts';
 import { checkBundle } from './check.ts';
 import { isStack, type Stack } from './define.ts';
@@ -178,6 +179,7 @@ export function trySynth(stack: Stack | unknown): SynthResult {
   });
   checkBundle(bundle, diag);
   warnJobsComposeLeavesOut(bundle.scrapeJobs, bundle.ruleGroups, diag);
+  bundle.composeServices.push(...provideExporters(bundle.scrapeJobs, bundle.composeServices, diag));
   bundle.warnings = diag.warnings;
   return diag.hasErrors() ? { diagnostics: diag } : { bundle, diagnostics: diag };
 }
