@@ -9,7 +9,7 @@ import type { Diagnostics } from '../core/diagnostics.ts';
 import type { ComposeService, ScrapeJob } from '../core/model.ts';
 import { BLACKBOX_EXPORTER, BLACKBOX_MODULES } from './catalog/blackbox.ts';
 
-/** blackbox_exporter v0.28.0 (2025-12-04): the newest release in its CHANGELOG (read 2026-12); needs no more than what a generated blackbox.yml holds. */
+/** 0.28.0 (2025-12-04): newest release in prometheus/blackbox_exporter CHANGELOG.md (master unreleased as of 2026-07); see docs/images.md. */
 export const BLACKBOX_IMAGE = 'prom/blackbox-exporter:v0.28.0';
 export const BLACKBOX_CONFIG_IN_CONTAINER = '/etc/blackbox_exporter/config.yml';
 
