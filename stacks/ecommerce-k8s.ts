@@ -42,7 +42,7 @@ export default defineStack({
   prometheus: { scrapeInterval: '15s', evaluationInterval: '15s', externalLabels: { cluster: 'ecommerce-production' } },
   links: {
     grafanaUrl: 'https://grafana.example.com',
-    runbookBaseUrl: 'https://grafana.example.com/runbooks',
+    runbookBaseUrl: 'https://ops.example.com/runbooks',
     prometheusUrl: 'https://prometheus.example.com',
     alertmanagerUrl: 'https://alertmanager.example.com',
   },

@@ -49,7 +49,7 @@ describe('mixins-extra stack: the alerts', () => {
     for (const a of alerts) {
       expect(a.annotations.summary, a.name).toBeTruthy();
       expect(a.annotations.description, a.name).toBeTruthy();
-      expect(a.annotations.runbook_url, a.name).toBe(`runbooks/${a.name}.md`);
+      expect(a.annotations.runbook_url, a.name).toBe(`http://localhost/runbooks/${a.name}.md`);
       const m = /^http:\/\/localhost:3000\/d\/([A-Za-z0-9_-]+)\?viewPanel=(\d+)$/.exec(a.annotations.dashboard_url ?? '');
       expect(m, `${a.name} dashboard_url`).toBeTruthy();
       const d = uids.get(m![1]!);
