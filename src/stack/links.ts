@@ -48,10 +48,9 @@ const EXAMPLE: Record<keyof ResolvedLinks, string> = {
 };
 
 /**
- * The links with their defaults (localhost on the compose ports) and no trailing slash;
- * a warning for each one on localhost (every default is), naming the prop to set.
+ * The links with their defaults (localhost on the compose ports) and no trailing slash.
  */
-export function resolveLinks(props: LinksProps, ports: { prometheus: number; alertmanager: number; grafana: number }, diag: Diagnostics): ResolvedLinks {
+export function resolveLinks(props: LinksProps, ports: { prometheus: number; alertmanager: number; grafana: number }): ResolvedLinks {
   // Percent-encoded and without the trailing slash, so `${base}/x` joins cleanly.
   const trim = (u: string) => new URL(u).href.replace(/\/+$/, '');
   const grafanaUrl = trim(props.grafanaUrl ?? `http://localhost:${ports.grafana}`);
@@ -62,6 +61,11 @@ export function resolveLinks(props: LinksProps, ports: { prometheus: number; ale
     prometheusUrl: trim(props.prometheusUrl ?? `http://localhost:${ports.prometheus}`),
     alertmanagerUrl: trim(props.alertmanagerUrl ?? `http://localhost:${ports.alertmanager}`),
   };
+  return links;
+}
+
+/** A warning for each link on localhost (every default is), naming the prop to set. */
+export function warnLocalLinks(links: ResolvedLinks, diag: Diagnostics): void {
   for (const key of Object.keys(WHAT) as (keyof ResolvedLinks)[]) {
     const url = new URL(links[key]);
     if (!LOCAL_HOST.test(url.hostname)) continue;
@@ -69,7 +73,6 @@ export function resolveLinks(props: LinksProps, ports: { prometheus: number; ale
       hint: `set links.${key} to the address users reach it at, e.g. '${EXAMPLE[key]}'`,
     });
   }
-  return links;
 }
 
 /** `/prefix` of a base URL, or '' at the root. */

@@ -20,7 +20,7 @@ import { checkBundle } from './check.ts';
 import { isStack, type Stack } from './define.ts';
 import { stackSchema } from './schema.ts';
 import { assembleDashboards } from '../dashboards/user.ts';
-import { absoluteLink, resolveLinks } from './links.ts';
+import { absoluteLink, resolveLinks, warnLocalLinks } from './links.ts';
 
 export interface SynthResult {
   bundle?: Bundle;
@@ -49,7 +49,7 @@ export function trySynth(stack: Stack | unknown): SynthResult {
     return { diagnostics: diag };
   }
 
-  const links = resolveLinks(config.links, config.compose.ports, diag);
+  const links = resolveLinks(config.links, config.compose.ports);
   const globals = {
     name: config.name,
     scrapeInterval: config.prometheus.scrapeInterval,
@@ -179,6 +179,7 @@ export function trySynth(stack: Stack | unknown): SynthResult {
   });
   checkBundle(bundle, diag);
   warnJobsComposeLeavesOut(bundle.scrapeJobs, bundle.ruleGroups, diag);
+  warnLocalLinks(links, diag);
   bundle.composeServices.push(...provideExporters(bundle.scrapeJobs, bundle.composeServices, diag));
   bundle.warnings = diag.warnings;
   return diag.hasErrors() ? { diagnostics: diag } : { bundle, diagnostics: diag };
