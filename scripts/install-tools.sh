@@ -12,6 +12,7 @@ declare -A need=(
   [prometheus-alertmanager]=prometheus-alertmanager
   [docker-compose]=docker-compose
   [prometheus-node-exporter]=prometheus-node-exporter
+  [prometheus-blackbox-exporter]=prometheus-blackbox-exporter
 )
 
 missing=()

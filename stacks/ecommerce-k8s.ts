@@ -14,20 +14,43 @@
  * - an availability SLO (99.9%) on the API.
  * kubernetes_sd_configs is not compiled into Debian's promtool: `obsgen build` validates
  * those jobs with its own schema and runs promtool on the rest, and says so.
+ *
+ * Under compose, Prometheus runs outside the cluster, so in-cluster discovery would find
+ * nothing (obsgen leaves such jobs out of a compose bundle, with a warning). This stack
+ * therefore names the cluster's API server and credential files (`cluster`, mounted into the
+ * compose Prometheus as secrets): pods are discovered through the API server and scraped at
+ * their pod IPs (routable from inside the VPC with the EKS VPC CNI; run the compose stack
+ * there), while cAdvisor and kube-state-metrics are scraped through the API server's proxy,
+ * so the token needs get on nodes/proxy and services/proxy. Set API_SERVER to the endpoint
+ * of `aws eks describe-cluster --name ecommerce-production`. Links use the seed's domain
+ * (example.com: api.example.com in its Ingress).
  */
 import { dashboard, defineStack, httpService, kubernetes, kubernetesPodsJob, postgres, redis, row, stat, targets, timeseries } from 'obsgen';
 
-const podsJob = kubernetesPodsJob({ namespaces: ['production'] });
+/** The EKS endpoint of ecommerce-production (us-east-1): replace with the cluster's. */
+const API_SERVER = 'https://ecommerce-production.eks.example.com';
+const cluster = {
+  apiServer: API_SERVER,
+  bearerTokenFile: '/run/secrets/k8s_prometheus_token',
+  tls: { caFile: '/run/secrets/k8s_ca_crt' },
+};
+const podsJob = kubernetesPodsJob({ namespaces: ['production'], cluster });
 
 export default defineStack({
   name: 'ecommerce-k8s',
   description: 'E-commerce backend on Kubernetes (EKS), PostgreSQL (RDS), Redis (ElastiCache)',
   prometheus: { scrapeInterval: '15s', evaluationInterval: '15s', externalLabels: { cluster: 'ecommerce-production' } },
+  links: {
+    grafanaUrl: 'https://grafana.example.com',
+    runbookBaseUrl: 'https://ops.example.com/runbooks',
+    prometheusUrl: 'https://prometheus.example.com',
+    alertmanagerUrl: 'https://alertmanager.example.com',
+  },
   services: [
     httpService({
       name: 'backend-api',
       scrape: {
-        kubernetesSd: { role: 'pod', namespaces: ['production'] },
+        kubernetesSd: { role: 'pod', namespaces: ['production'], ...cluster },
         relabel: [
           { sourceLabels: ['__meta_kubernetes_pod_label_app'], action: 'keep', regex: 'backend-api' },
           ...podsJob.relabel!.filter((r) => r.action !== 'keep'),
@@ -49,7 +72,13 @@ export default defineStack({
     },
   ],
   mixins: [
-    kubernetes({ cpu: { above: 0.8 }, memory: { above: 0.85 }, crashLooping: { severity: 'critical' } }),
+    kubernetes({
+      cluster,
+      kubeStateMetrics: { service: 'kube-system/kube-state-metrics:http-metrics' },
+      cpu: { above: 0.8 },
+      memory: { above: 0.85 },
+      crashLooping: { severity: 'critical' },
+    }),
     postgres({ targets: ['postgres-exporter:9187'], connections: { above: 0.8 } }),
     redis({ targets: ['redis-exporter:9121'], memory: { above: 0.9 } }),
     targets({ jobs: ['backend-api', 'kube-state-metrics', 'postgres', 'redis'] }),

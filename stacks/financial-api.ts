@@ -17,6 +17,13 @@ export default defineStack({
   name: 'financial-api',
   description: 'EdgarTools Financial API: FastAPI, PostgreSQL, Redis',
   prometheus: { scrapeInterval: '15s', evaluationInterval: '15s', externalLabels: { env: 'prod' } },
+  // Absolute links for notifications: the seed's domain (api.edgartools.com in its nginx config).
+  links: {
+    grafanaUrl: 'https://grafana.edgartools.com',
+    runbookBaseUrl: 'https://ops.edgartools.com/runbooks',
+    prometheusUrl: 'https://prometheus.edgartools.com',
+    alertmanagerUrl: 'https://alertmanager.edgartools.com',
+  },
   services: [
     httpService({
       name: 'financial-api',

@@ -24,6 +24,13 @@ export default defineStack({
   name: 'freeagentics',
   description: 'FreeAgentics multi-agent platform: API servers, PostgreSQL, Redis',
   prometheus: { scrapeInterval: '15s', evaluationInterval: '15s', retention: '30d', externalLabels: { region: 'us-east-1' } },
+  // Absolute links for notifications: the seed's domain (api.freeagentics.com, app.freeagentics.com).
+  links: {
+    grafanaUrl: 'https://grafana.freeagentics.com',
+    runbookBaseUrl: 'https://ops.freeagentics.com/runbooks',
+    prometheusUrl: 'https://prometheus.freeagentics.com',
+    alertmanagerUrl: 'https://alertmanager.freeagentics.com',
+  },
   services: [
     httpService({
       name: 'api',

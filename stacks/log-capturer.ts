@@ -21,6 +21,13 @@ export default defineStack({
   name: 'log-capturer',
   description: 'Go log shipper: 3 replicas behind HAProxy, shipping to Loki at up to 50k lines/s',
   prometheus: { scrapeInterval: '15s', evaluationInterval: '15s', externalLabels: { system: 'log-capturer' } },
+  // Absolute links for notifications: the seed names no domain: example.com placeholders, replace them.
+  links: {
+    grafanaUrl: 'https://grafana.log-capturer.example.com',
+    runbookBaseUrl: 'https://ops.log-capturer.example.com/runbooks',
+    prometheusUrl: 'https://prometheus.log-capturer.example.com',
+    alertmanagerUrl: 'https://alertmanager.log-capturer.example.com',
+  },
   mixins: [
     logShipper({ targets: replicas.map((r) => `${r}:8001`), targetLinesPerSecond: 50_000 }),
     haproxy({ targets: ['haproxy:8404'], errorRatio: { above: 0.05 } }),

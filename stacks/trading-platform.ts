@@ -24,6 +24,13 @@ export default defineStack({
   name: 'trading-platform',
   description: 'ML trading platform: inference API, TimescaleDB, Kafka, Redis, GPU training servers',
   prometheus: { scrapeInterval: '15s', evaluationInterval: '15s', externalLabels: { system: 'trading' } },
+  // Absolute links for notifications: the seed names no domain: example.com placeholders, replace them.
+  links: {
+    grafanaUrl: 'https://grafana.trading.example.com',
+    runbookBaseUrl: 'https://ops.trading.example.com/runbooks',
+    prometheusUrl: 'https://prometheus.trading.example.com',
+    alertmanagerUrl: 'https://alertmanager.trading.example.com',
+  },
   services: [
     httpService({
       name: 'inference-api',

@@ -146,6 +146,24 @@ export interface RelabelConfig {
   modulus?: number;
 }
 
+export interface TlsFiles {
+  caFile?: string;
+  certFile?: string;
+  keyFile?: string;
+  serverName?: string;
+  insecureSkipVerify?: boolean;
+}
+
+export interface KubernetesSdConfig {
+  role: 'pod' | 'service' | 'endpoints' | 'endpointslice' | 'node' | 'ingress';
+  namespaces?: string[];
+  /** Absent (with kubeconfigFile absent too): in-cluster discovery. */
+  apiServer?: string;
+  bearerTokenFile?: string;
+  tls?: TlsFiles;
+  kubeconfigFile?: string;
+}
+
 export interface ScrapeJob {
   name: string;
   scrapeInterval?: string;
@@ -156,12 +174,12 @@ export interface ScrapeJob {
   honorLabels?: boolean;
   staticConfigs?: { targets: string[]; labels?: Labels }[];
   fileSdConfigs?: { files: string[]; refreshInterval?: string }[];
-  kubernetesSdConfigs?: { role: 'pod' | 'service' | 'endpoints' | 'endpointslice' | 'node' | 'ingress'; namespaces?: string[] }[];
+  kubernetesSdConfigs?: KubernetesSdConfig[];
   relabelConfigs?: RelabelConfig[];
   metricRelabelConfigs?: RelabelConfig[];
   basicAuth?: { username: string; passwordFile: string };
   bearerTokenFile?: string;
-  tls?: { caFile?: string; certFile?: string; keyFile?: string; serverName?: string; insecureSkipVerify?: boolean };
+  tls?: TlsFiles;
   sampleLimit?: number;
   /** Catalog key of the exporter behind this job (e.g. `node_exporter`), for lint and natively run stacks. */
   exporter?: string;
@@ -200,7 +218,10 @@ export interface ComposeService {
   environment?: Record<string, string>;
   /** Names of compose secrets mounted at /run/secrets/<name>. */
   secrets?: string[];
+  /** Published on the compose bind address (127.0.0.1 by default). */
   ports?: { host: number; container: number }[];
+  /** Config files generated into the bundle (`path`, relative to it) and mounted read-only at `mountAt`; `data` is written as YAML. */
+  files?: { path: string; mountAt: string; data: unknown }[];
   /** Catalog key of the exporter this container runs (the native runner maps it to a Debian binary). */
   exporter?: string;
   source: string;

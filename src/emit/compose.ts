@@ -1,13 +1,15 @@
 /**
- * docker-compose.yml: Prometheus, Alertmanager and Grafana on pinned images with the
+ * docker-compose.yml: Prometheus, Alertmanager, Grafana (and the exporters obsgen adds,
+ * src/scrape/provide.ts) on pinned images with the
  * bundle's folders mounted read-only, ports on 127.0.0.1 by default, and every secret
  * the configs reference (`*_file` under /run/secrets/) as a compose secret.
  */
 import type { Diagnostics } from '../core/diagnostics.ts';
 import type { Bundle } from '../stack/bundle.ts';
+import { urlPath } from '../stack/links.ts';
 import { IMAGES } from '../stack/schema.ts';
 import { renderHbs } from './templates.ts';
-import { GENERATED } from './yaml.ts';
+import { GENERATED, toYaml } from './yaml.ts';
 
 const SECRET_DIR = '/run/secrets/';
 
@@ -50,6 +52,9 @@ export function composeFile({ bundle, prometheusConfig, alertmanagerConfig }: Co
     ports: bundle.compose.ports,
     images: { ...IMAGES, ...bundle.compose.images },
     grafanaAdminUser: bundle.grafana.adminUser,
+    links: bundle.links,
+    prometheusPath: urlPath(bundle.links.prometheusUrl),
+    alertmanagerPath: urlPath(bundle.links.alertmanagerUrl),
     prometheusSecrets,
     alertmanagerSecrets,
     alertmanagerZoneinfo: needsZoneinfo(bundle),
@@ -61,6 +66,8 @@ export function composeFile({ bundle, prometheusConfig, alertmanagerConfig }: Co
         .sort()
         .map((key) => ({ key, value: s.environment![key] })),
       secrets: s.secrets ?? [],
+      ports: s.ports ?? [],
+      volumes: (s.files ?? []).map((f) => `./${f.path}:${f.mountAt}:ro`),
     })),
     secrets: all.map((name) => ({ name, file: `./secrets/${name}` })),
   });
@@ -73,6 +80,13 @@ export function composeFile({ bundle, prometheusConfig, alertmanagerConfig }: Co
  */
 function needsZoneinfo(bundle: Bundle): boolean {
   return Object.values(bundle.alerting.timeIntervals).some((list) => list.some((t) => t.location !== undefined && t.location !== 'UTC' && t.location !== 'Local'));
+}
+
+/** The config files of the extra services (e.g. blackbox-exporter/blackbox.yml), by bundle path. */
+export function composeServiceFiles(bundle: Bundle): Map<string, string> {
+  const out = new Map<string, string>();
+  for (const s of bundle.composeServices) for (const f of s.files ?? []) out.set(f.path, toYaml(f.data, GENERATED));
+  return out;
 }
 
 export function secretsReadme(secrets: string[]): string {

@@ -2,7 +2,7 @@
 import { createHash } from 'node:crypto';
 import type { Bundle } from '../stack/bundle.ts';
 import { routeTestsFile } from './alertmanager.ts';
-import { composeFile, secretsReadme } from './compose.ts';
+import { composeFile, composeServiceFiles, secretsReadme } from './compose.ts';
 import { dashboardFiles, dashboardProvidersFile, datasourcesFile } from './grafana.ts';
 import { prometheusConfig, RULES_DIR, ruleFileName, ruleFileYaml } from './prometheus.ts';
 import { alertmanagerYaml } from '../alertmanager/build.ts';
@@ -43,6 +43,7 @@ export function bundleFiles(bundle: Bundle): BundleFiles {
   for (const [p, c] of runbooks) files.set(p, c);
   const compose = composeFile({ bundle, prometheusConfig: promConfig, alertmanagerConfig: amConfig });
   files.set('docker-compose.yml', compose.content);
+  for (const [p, c] of composeServiceFiles(bundle)) files.set(p, c);
   files.set('secrets/README.md', secretsReadme(compose.secrets));
 
   const rules = bundle.ruleGroups.flatMap((g) => g.rules);

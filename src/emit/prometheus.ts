@@ -1,6 +1,7 @@
 /** prometheus/prometheus.yml and prometheus/rules/<group>.rules.yml. */
 import type { AlertRule, RuleGroup } from '../core/model.ts';
 import { scrapeConfigYaml } from '../scrape/jobs.ts';
+import { composeCanScrape } from '../scrape/reach.ts';
 import type { Bundle } from '../stack/bundle.ts';
 import { GENERATED, toYaml } from './yaml.ts';
 
@@ -28,7 +29,8 @@ export function prometheusConfig(bundle: Bundle): Record<string, unknown> {
     global,
     rule_files: bundle.ruleGroups.length ? ['rules/*.rules.yml'] : [],
     alerting: { alertmanagers: [{ static_configs: [{ targets: ['alertmanager:9093'] }] }] },
-    scrape_configs: bundle.scrapeJobs.map((j) => scrapeConfigYaml(j, g.scrapeInterval, g.scrapeTimeout)),
+    // Compose's Prometheus runs outside any cluster: in-cluster discovery jobs stay out (src/scrape/reach.ts).
+    scrape_configs: bundle.scrapeJobs.filter(composeCanScrape).map((j) => scrapeConfigYaml(j, g.scrapeInterval, g.scrapeTimeout)),
   };
   return config;
 }

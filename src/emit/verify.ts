@@ -33,16 +33,37 @@ function run(cmd: string, args: string[], cwd: string): { ok: boolean; output: s
   return { ok: r.status === 0, output: `${r.stdout ?? ''}${r.stderr ?? ''}`.trim() };
 }
 
-/** Debian's Prometheus is built without Kubernetes discovery: promtool checks a copy without those jobs. */
-function promtoolConfigPath(dir: string): { path: string; skipped: string[] } {
+/**
+ * Debian's Prometheus is built without Kubernetes discovery: promtool checks a copy without
+ * those jobs. promtool also wants every credentials file to exist: the copy points the
+ * compose secrets (/run/secrets/<name>) at empty stand-ins, removed after the check.
+ */
+function promtoolConfigPath(dir: string): { path: string; skipped: string[]; standIns: string[] } {
   const path = join(dir, 'prometheus/prometheus.yml');
   const config = parse(readFileSync(path, 'utf8')) as { scrape_configs?: Record<string, unknown>[] };
   const k8s = (config.scrape_configs ?? []).filter((j) => 'kubernetes_sd_configs' in j).map((j) => String(j.job_name));
-  if (k8s.length === 0) return { path, skipped: [] };
   config.scrape_configs = (config.scrape_configs ?? []).filter((j) => !('kubernetes_sd_configs' in j));
+  const standInDir = join(dir, 'prometheus/.promtool-secrets');
+  const standIns: string[] = [];
+  const secrets = (node: unknown): void => {
+    if (Array.isArray(node)) node.forEach(secrets);
+    else if (node && typeof node === 'object') {
+      const o = node as Record<string, unknown>;
+      for (const [k, v] of Object.entries(o)) {
+        if (typeof v === 'string' && k.endsWith('_file') && v.startsWith('/run/secrets/')) {
+          mkdirSync(standInDir, { recursive: true });
+          const f = join(standInDir, v.slice('/run/secrets/'.length).replace(/\//g, '_'));
+          if (!existsSync(f)) (writeFileSync(f, ''), standIns.push(f));
+          o[k] = f;
+        } else secrets(v);
+      }
+    }
+  };
+  secrets(config.scrape_configs);
+  if (k8s.length === 0 && standIns.length === 0) return { path, skipped: [], standIns };
   const copy = join(dir, 'prometheus/.promtool-check.yml');
   writeFileSync(copy, toYaml(config));
-  return { path: copy, skipped: k8s };
+  return { path: copy, skipped: k8s, standIns: standIns.length ? [standInDir] : [] };
 }
 
 /**
@@ -72,7 +93,7 @@ export function verifyBundle(bundleDir: string, options: { compose?: boolean } =
   const ran: ToolRun[] = [];
   const missing: string[] = [];
   if (hasTool('promtool')) {
-    const { path, skipped } = promtoolConfigPath(dir);
+    const { path, skipped, standIns } = promtoolConfigPath(dir);
     const r = run('promtool', ['check', 'config', '--lint=none', path], join(dir, 'prometheus'));
     ran.push({
       tool: 'promtool check config',
@@ -81,7 +102,7 @@ export function verifyBundle(bundleDir: string, options: { compose?: boolean } =
     });
     if (path.endsWith('.promtool-check.yml')) {
       // The copy must not land in the bundle.
-      spawnSync('rm', ['-f', path]);
+      spawnSync('rm', ['-rf', path, ...standIns]);
     }
     const rulesDir = join(dir, 'prometheus/rules');
     const ruleFiles = existsSync(rulesDir) ? readdirSync(rulesDir).filter((f) => f.endsWith('.yml')).sort() : [];
@@ -99,6 +120,16 @@ export function verifyBundle(bundleDir: string, options: { compose?: boolean } =
     // The copy must not land in the bundle.
     if (swapped.length) spawnSync('rm', ['-f', path]);
   } else missing.push('amtool');
+  // blackbox.yml of the blackbox_exporter the compose file runs (src/scrape/provide.ts).
+  const blackboxConfigs = readdirSync(dir, { withFileTypes: true })
+    .filter((d) => d.isDirectory() && existsSync(join(dir, d.name, 'blackbox.yml')))
+    .map((d) => `${d.name}/blackbox.yml`)
+    .sort();
+  if (blackboxConfigs.length) {
+    if (hasTool('prometheus-blackbox-exporter')) {
+      for (const f of blackboxConfigs) ran.push({ tool: `blackbox_exporter --config.check ${f}`, ...run('prometheus-blackbox-exporter', [`--config.file=${f}`, '--config.check'], dir) });
+    } else missing.push('prometheus-blackbox-exporter');
+  }
   if (options.compose !== false) {
     if (hasTool('docker-compose')) {
       // compose resolves secret files at config time: give it empty stand-ins, removed after.

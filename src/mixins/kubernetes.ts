@@ -12,19 +12,27 @@ import { duration, target } from '../core/schema.ts';
 import { cpuVsLimitAlert, crashLoopingAlert, memoryVsLimitAlert, oomKilledAlert, podNotReadyAlert, replicasMismatchAlert, type KubeTarget } from '../alerts/kubernetes.ts';
 import { kubernetesDashboard } from '../dashboards/kubernetes.ts';
 import { toScrapeJob } from '../scrape/jobs.ts';
-import type { ScrapeJobProps } from '../scrape/schema.ts';
+import { kubernetesApiSchema, type KubernetesApiProps, type ScrapeJobProps } from '../scrape/schema.ts';
 import { alertKnob, jobName, panelLinker, ratio } from './knobs.ts';
 
 const SA = '/var/run/secrets/kubernetes.io/serviceaccount';
 
 export const kubernetesSchema = z
   .object({
+    /**
+     * How a Prometheus outside the cluster (the compose stack) reaches the API server. With it,
+     * cAdvisor (and kube-state-metrics given as `service`) are scraped through the API server's
+     * proxy, so only the API server needs to be reachable. @default in-cluster (service account)
+     */
+    cluster: kubernetesApiSchema.optional(),
     kubeStateMetrics: z
       .object({
         /** @default 'kube-state-metrics' */
         job: jobName.default('kube-state-metrics'),
         /** @default ['kube-state-metrics:8080'] */
         targets: z.array(target).min(1).default(['kube-state-metrics:8080']),
+        /** `namespace/service:port` of kube-state-metrics, scraped through `cluster`'s API server proxy instead of `targets`. */
+        service: z.string().regex(/^[a-z0-9-]+\/[a-z0-9-]+:[a-z0-9-]+$/, 'is not namespace/service:port').optional(),
         /** Set to false when the job is defined elsewhere. @default true */
         ownJob: z.boolean().default(true),
         scrapeInterval: duration.optional(),
@@ -67,24 +75,56 @@ export const kubernetes: (props: KubernetesProps) => Component<KubernetesConfig>
   const out = emptyContribution();
   const ksm = props.kubeStateMetrics;
   const cad = props.cadvisor;
-  if (ksm.ownJob) out.scrapeJobs.push(toScrapeJob({ name: ksm.job, targets: ksm.targets, scrapeInterval: ksm.scrapeInterval, exporter: 'kube_state_metrics' }, `${ctx.path}.kubeStateMetrics`));
+  const api = props.cluster;
+  const p0 = ctx.path;
+  if ((api?.kubeconfigFile || (api && !api.apiServer)) && ((cad.ownJob) || ksm.service)) {
+    ctx.diag.error(`${p0}.cluster`, 'cluster-proxy-credentials', 'scraping through the API server proxy needs apiServer and a token or client certificate (a kubeconfig only serves discovery)', {
+      hint: "give cluster: { apiServer: 'https://<api server>', bearerTokenFile: '/run/secrets/<token>', tls: { caFile: '/run/secrets/<ca>' } }",
+    });
+    return out;
+  }
+  if (ksm.service && !api) {
+    ctx.diag.error(`${p0}.kubeStateMetrics.service`, 'cluster-proxy-credentials', 'kubeStateMetrics.service is reached through the API server proxy, which needs cluster', {
+      hint: "give cluster: { apiServer, bearerTokenFile, tls: { caFile } }, or targets: ['host:8080'] instead of service",
+    });
+    return out;
+  }
+  if (ksm.ownJob) {
+    if (ksm.service && api?.apiServer) {
+      const [ns, rest] = ksm.service.split('/') as [string, string];
+      const [svc, port] = rest.split(':') as [string, string];
+      out.scrapeJobs.push(
+        toScrapeJob(
+          { name: ksm.job, ...viaApiServer(api), targets: [apiHost(api.apiServer)], metricsPath: `/api/v1/namespaces/${ns}/services/${svc}:${port}/proxy/metrics`, scrapeInterval: ksm.scrapeInterval, exporter: 'kube_state_metrics' },
+          `${ctx.path}.kubeStateMetrics`,
+        ),
+      );
+    } else out.scrapeJobs.push(toScrapeJob({ name: ksm.job, targets: ksm.targets, scrapeInterval: ksm.scrapeInterval, exporter: 'kube_state_metrics' }, `${ctx.path}.kubeStateMetrics`));
+  }
   if (cad.ownJob) {
-    out.scrapeJobs.push(
-      toScrapeJob(
-        {
+    // In the cluster: each kubelet directly, with the pod's service account. Outside: the API
+    // server's node proxy, with the given credentials (kubelets are rarely reachable from outside).
+    const job: ScrapeJobProps = api?.apiServer
+      ? {
+          name: cad.job,
+          kubernetesSd: { role: 'node', ...api },
+          ...viaApiServer(api),
+          relabel: [
+            { action: 'labelmap', regex: '__meta_kubernetes_node_label_(.+)' },
+            { targetLabel: '__address__', replacement: apiHost(api.apiServer) },
+            { sourceLabels: ['__meta_kubernetes_node_name'], regex: '(.+)', targetLabel: '__metrics_path__', replacement: '/api/v1/nodes/$1/proxy/metrics/cadvisor' },
+          ],
+        }
+      : {
           name: cad.job,
           kubernetesSd: { role: 'node' },
           scheme: 'https',
           metricsPath: '/metrics/cadvisor',
-          scrapeInterval: cad.scrapeInterval,
           bearerTokenFile: `${SA}/token`,
           tls: { caFile: `${SA}/ca.crt` },
           relabel: [{ action: 'labelmap', regex: '__meta_kubernetes_node_label_(.+)' }],
-          exporter: 'kubelet_cadvisor',
-        },
-        `${ctx.path}.cadvisor`,
-      ),
-    );
+        };
+    out.scrapeJobs.push(toScrapeJob({ ...job, scrapeInterval: cad.scrapeInterval, exporter: 'kubelet_cadvisor' }, `${ctx.path}.cadvisor`));
   }
   const uid = dashboardUid(ctx.stack.name, 'kubernetes', props.component);
   let panelIds: Map<string, number> | undefined;
@@ -111,9 +151,26 @@ export const kubernetes: (props: KubernetesProps) => Component<KubernetesConfig>
   return out;
 });
 
+/** `https://api.example.com` -> `api.example.com:443`: the scrape address of the API server. */
+function apiHost(apiServer: string): string {
+  const u = new URL(apiServer);
+  return `${u.hostname}:${u.port || (u.protocol === 'https:' ? '443' : '80')}`;
+}
+
+/** Scrape settings of a job that goes through the API server: its scheme and credentials. */
+function viaApiServer(api: KubernetesApiProps): Partial<ScrapeJobProps> {
+  return {
+    scheme: new URL(api.apiServer!).protocol === 'http:' ? 'http' : 'https',
+    ...(api.bearerTokenFile ? { bearerTokenFile: api.bearerTokenFile } : {}),
+    ...(api.tls ? { tls: api.tls } : {}),
+  };
+}
+
 export interface KubernetesPodsJobOptions {
   /** @default 'kubernetes-pods' */
   name?: string;
+  /** The API server and credentials, for a Prometheus outside the cluster. @default in-cluster discovery */
+  cluster?: KubernetesApiProps;
   /** Namespaces to discover pods in. @default every namespace */
   namespaces?: string[];
   scrapeInterval?: string;
@@ -130,7 +187,7 @@ export function kubernetesPodsJob(options: KubernetesPodsJobOptions = {}): Scrap
   const a = (name: string) => `__meta_kubernetes_pod_annotation_prometheus_io_${name}`;
   return {
     name: options.name ?? 'kubernetes-pods',
-    kubernetesSd: { role: 'pod', ...(options.namespaces ? { namespaces: options.namespaces } : {}) },
+    kubernetesSd: { role: 'pod', ...(options.namespaces ? { namespaces: options.namespaces } : {}), ...(options.cluster ?? {}) },
     ...(options.scrapeInterval ? { scrapeInterval: options.scrapeInterval } : {}),
     relabel: [
       { sourceLabels: [a('scrape')], action: 'keep', regex: 'true' },

@@ -1,5 +1,5 @@
 /** Scrape job props -> the bundle's ScrapeJob, and ScrapeJob -> a prometheus.yml scrape_config. */
-import type { RelabelConfig, ScrapeJob } from '../core/model.ts';
+import type { RelabelConfig, ScrapeJob, TlsFiles } from '../core/model.ts';
 import { durationMs, formatDuration } from '../core/duration.ts';
 import type { RelabelProps, ScrapeJobProps } from './schema.ts';
 
@@ -36,6 +36,21 @@ function relabelYaml(r: RelabelProps | RelabelConfig): Record<string, unknown> {
   return out;
 }
 
+function tlsYaml(tls: TlsFiles): Record<string, unknown> {
+  const t: Record<string, unknown> = {};
+  if (tls.caFile) t.ca_file = tls.caFile;
+  if (tls.certFile) t.cert_file = tls.certFile;
+  if (tls.keyFile) t.key_file = tls.keyFile;
+  if (tls.serverName) t.server_name = tls.serverName;
+  if (tls.insecureSkipVerify !== undefined) t.insecure_skip_verify = tls.insecureSkipVerify;
+  return t;
+}
+
+/** In-cluster discovery: no API server named, so only a Prometheus inside the cluster can use it. */
+export function inClusterDiscovery(job: ScrapeJob): boolean {
+  return (job.kubernetesSdConfigs ?? []).some((k) => !k.apiServer && !k.kubeconfigFile);
+}
+
 function sortedLabels(labels: Record<string, string>): Record<string, string> {
   return Object.fromEntries(Object.keys(labels).sort().map((k) => [k, labels[k]!]));
 }
@@ -59,15 +74,7 @@ export function scrapeConfigYaml(job: ScrapeJob, globalInterval: string, globalT
   if (job.sampleLimit !== undefined) out.sample_limit = job.sampleLimit;
   if (job.basicAuth) out.basic_auth = { username: job.basicAuth.username, password_file: job.basicAuth.passwordFile };
   if (job.bearerTokenFile) out.authorization = { type: 'Bearer', credentials_file: job.bearerTokenFile };
-  if (job.tls) {
-    const t: Record<string, unknown> = {};
-    if (job.tls.caFile) t.ca_file = job.tls.caFile;
-    if (job.tls.certFile) t.cert_file = job.tls.certFile;
-    if (job.tls.keyFile) t.key_file = job.tls.keyFile;
-    if (job.tls.serverName) t.server_name = job.tls.serverName;
-    if (job.tls.insecureSkipVerify !== undefined) t.insecure_skip_verify = job.tls.insecureSkipVerify;
-    out.tls_config = t;
-  }
+  if (job.tls) out.tls_config = tlsYaml(job.tls);
   if (job.staticConfigs) {
     out.static_configs = job.staticConfigs.map((s) => ({ targets: s.targets, ...(s.labels ? { labels: sortedLabels(s.labels) } : {}) }));
   }
@@ -75,7 +82,14 @@ export function scrapeConfigYaml(job: ScrapeJob, globalInterval: string, globalT
     out.file_sd_configs = job.fileSdConfigs.map((f) => ({ files: f.files, ...(f.refreshInterval ? { refresh_interval: f.refreshInterval } : {}) }));
   }
   if (job.kubernetesSdConfigs) {
-    out.kubernetes_sd_configs = job.kubernetesSdConfigs.map((k) => ({ role: k.role, ...(k.namespaces ? { namespaces: { names: k.namespaces } } : {}) }));
+    out.kubernetes_sd_configs = job.kubernetesSdConfigs.map((k) => ({
+      role: k.role,
+      ...(k.apiServer ? { api_server: k.apiServer } : {}),
+      ...(k.kubeconfigFile ? { kubeconfig_file: k.kubeconfigFile } : {}),
+      ...(k.bearerTokenFile ? { authorization: { type: 'Bearer', credentials_file: k.bearerTokenFile } } : {}),
+      ...(k.tls ? { tls_config: tlsYaml(k.tls) } : {}),
+      ...(k.namespaces ? { namespaces: { names: k.namespaces } } : {}),
+    }));
   }
   if (job.relabelConfigs?.length) out.relabel_configs = job.relabelConfigs.map(relabelYaml);
   if (job.metricRelabelConfigs?.length) out.metric_relabel_configs = job.metricRelabelConfigs.map(relabelYaml);

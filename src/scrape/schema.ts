@@ -1,6 +1,7 @@
 /** Props of a scrape job as a stack writes it (camelCase, flat), and its zod schema. */
 import { z } from 'zod';
 import { duration, filePath, labelName, labels, target } from '../core/schema.ts';
+import { baseUrl } from '../core/url.ts';
 
 export const relabelSchema = z
   .object({
@@ -36,6 +37,54 @@ export const relabelSchema = z
 
 export type RelabelProps = z.infer<typeof relabelSchema>;
 
+const tlsSchema = z
+  .object({
+    caFile: filePath.optional(),
+    certFile: filePath.optional(),
+    keyFile: filePath.optional(),
+    serverName: z.string().optional(),
+    insecureSkipVerify: z.boolean().optional(),
+  })
+  .strict();
+
+/** How a Prometheus outside the cluster reaches its API server: URL and credential files (never inline). */
+export const kubernetesApiSchema = z
+  .object({
+    /** The API server, e.g. `https://ABC.gr7.eu-west-1.eks.amazonaws.com`. */
+    apiServer: baseUrl.optional(),
+    /** Service account token, read from a file. */
+    bearerTokenFile: filePath.optional(),
+    /** CA of the API server (`caFile`), or a client certificate (`certFile` + `keyFile`). */
+    tls: tlsSchema.optional(),
+    /** A kubeconfig file instead of the three above. */
+    kubeconfigFile: filePath.optional(),
+  })
+  .strict();
+
+export type KubernetesApiProps = z.infer<typeof kubernetesApiSchema>;
+
+const kubernetesSdSchema = kubernetesApiSchema
+  .extend({
+    role: z.enum(['pod', 'service', 'endpoints', 'endpointslice', 'node', 'ingress']),
+    namespaces: z.array(z.string().min(1)).optional(),
+  })
+  .strict()
+  .superRefine((sd, ctx) => {
+    const issue = (path: string, message: string, hint: string) => ctx.addIssue({ code: 'custom', path: [path], input: (sd as Record<string, unknown>)[path], message, params: { hint } });
+    if (sd.kubeconfigFile && (sd.apiServer || sd.bearerTokenFile || sd.tls)) {
+      issue('kubeconfigFile', 'kubeconfigFile and apiServer/bearerTokenFile/tls are mutually exclusive', 'the kubeconfig names the server and the credentials: keep one way');
+    }
+    if (!sd.apiServer && (sd.bearerTokenFile || sd.tls)) {
+      issue('apiServer', 'credentials without apiServer', "give apiServer: 'https://<api server>' (in-cluster discovery reads its own service account)");
+    }
+    if (sd.apiServer && !sd.bearerTokenFile && !(sd.tls?.certFile && sd.tls?.keyFile)) {
+      issue('bearerTokenFile', 'apiServer needs credentials', "give bearerTokenFile: '/run/secrets/<token>' or tls: { certFile, keyFile }, and tls.caFile for the server's CA");
+    }
+    if (sd.tls && !sd.tls.certFile !== !sd.tls.keyFile) {
+      issue('tls', 'certFile and keyFile go together', 'give both or neither');
+    }
+  });
+
 export const scrapeJobShape = z
   .object({
     /** job_name; unique in the stack. */
@@ -46,14 +95,12 @@ export const scrapeJobShape = z
     labels: labels.optional(),
     /** File-based discovery: JSON or YAML target files, watched by Prometheus. */
     fileSd: z.object({ files: z.array(z.string().min(1)).min(1), refreshInterval: duration.optional() }).strict().optional(),
-    /** Kubernetes discovery (not compiled into Debian's promtool: obsgen validates these jobs itself). */
-    kubernetesSd: z
-      .object({
-        role: z.enum(['pod', 'service', 'endpoints', 'endpointslice', 'node', 'ingress']),
-        namespaces: z.array(z.string().min(1)).optional(),
-      })
-      .strict()
-      .optional(),
+    /**
+     * Kubernetes discovery (not compiled into Debian's promtool: obsgen validates these jobs itself).
+     * Without `apiServer` or `kubeconfigFile` it is in-cluster discovery, which only a Prometheus
+     * running in the cluster can do: the compose bundle leaves such a job out, with a warning.
+     */
+    kubernetesSd: kubernetesSdSchema.optional(),
     /** @default the stack's prometheus.scrapeInterval */
     scrapeInterval: duration.optional(),
     /** @default min(10s, scrapeInterval) */
@@ -70,16 +117,7 @@ export const scrapeJobShape = z
     basicAuth: z.object({ username: z.string().min(1), passwordFile: filePath }).strict().optional(),
     /** Bearer token read from a file (never inline). */
     bearerTokenFile: filePath.optional(),
-    tls: z
-      .object({
-        caFile: filePath.optional(),
-        certFile: filePath.optional(),
-        keyFile: filePath.optional(),
-        serverName: z.string().optional(),
-        insecureSkipVerify: z.boolean().optional(),
-      })
-      .strict()
-      .optional(),
+    tls: tlsSchema.optional(),
     sampleLimit: z.number().int().nonnegative().optional(),
     /** Catalog key of the exporter behind the job, e.g. `node_exporter`. */
     exporter: z.string().optional(),

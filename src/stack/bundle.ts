@@ -6,6 +6,7 @@ import type { Alerting } from '../alertmanager/schema.ts';
 import type { ResolvedRoute, RouteExpectation } from '../alertmanager/build.ts';
 import type { InhibitionCase } from '../alertmanager/inhibit.ts';
 import type { StackConfig } from './schema.ts';
+import type { ResolvedLinks } from './links.ts';
 
 export interface Bundle {
   stack: string;
@@ -22,6 +23,6 @@ export interface Bundle {
   composeServices: ComposeService[];
   grafana: StackConfig['grafana'];
   compose: StackConfig['compose'];
-  links: StackConfig['links'];
+  links: ResolvedLinks;
   warnings: Diagnostic[];
 }

@@ -7,15 +7,25 @@ import { alertingSchema } from '../alertmanager/schema.ts';
 import { customAlertSchema, recordingGroupSchema } from '../alerts/custom.ts';
 import { scrapeJobSchema } from '../scrape/schema.ts';
 import { userDashboardSchema } from '../dashboards/user.ts';
+import { linksSchema } from './links.ts';
 
 const component = z.custom<Component>(isComponent, {
   message: 'is not a service or mixin',
   params: { hint: 'use a factory such as httpService({...}) or postgres({...})' },
 });
 
+/**
+ * The images the compose file pins, each checked against its release notes (table and
+ * sources in docs/images.md). Bump them together with that table.
+ */
 export const IMAGES = {
+  // 3.14.0 (2026-08-17): newest in prometheus/prometheus CHANGELOG.md; fixes case-insensitive
+  // regex matchers dropping matches (#19167) and TSDB data loss on restart (#19016, #19140).
   prometheus: 'prom/prometheus:v3.14.0',
-  alertmanager: 'prom/alertmanager:v0.34.0',
+  // 0.34.1 (2026-09-17): fixes inhibitions that un-muted alerts when one of several matching
+  // source alerts resolved (#5542, #5449, #5559); obsgen's bundles lean on inhibit rules.
+  alertmanager: 'prom/alertmanager:v0.34.1',
+  // 13.2.3 (2026-09-29): newest 13.2 patch seen; 13.2.0 carried the fix for CVE-2026-17183.
   grafana: 'grafana/grafana:13.2.3',
 } as const;
 
@@ -64,15 +74,8 @@ export const stackSchema = z
       })
       .strict()
       .default({ datasourceUid: 'prometheus', datasourceName: 'Prometheus', adminUser: 'admin' }),
-    links: z
-      .object({
-        /** How users reach Grafana. @default 'http://localhost:3000' */
-        grafanaUrl: z.string().url().default('http://localhost:3000'),
-        /** Where runbooks/<Alert>.md are published. @default 'runbooks' (relative to the bundle) */
-        runbookBaseUrl: z.string().default('runbooks'),
-      })
-      .strict()
-      .default({ grafanaUrl: 'http://localhost:3000', runbookBaseUrl: 'runbooks' }),
+    /** Absolute base URLs users reach the stack at (see src/stack/links.ts). @default localhost on the compose ports, with a warning */
+    links: linksSchema,
     compose: z
       .object({
         /** Host address the published ports bind to. @default '127.0.0.1' */

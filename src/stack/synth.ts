@@ -13,11 +13,14 @@ import { STACK_NAME_RE } from '../core/names.ts';
 import { customAlertRule, recordingGroups } from '../alerts/custom.ts';
 import { checkAlerting, defaultInhibitRules, resolveRouteTree, routeExpectations, userInhibitRules } from '../alertmanager/build.ts';
 import { toScrapeJob } from '../scrape/jobs.ts';
+import { warnJobsComposeLeavesOut } from '../scrape/reach.ts';
+import { provideExporters } from '../scrape/provide.ts';
 import type { Bundle } from './bundle.ts';
 import { checkBundle } from './check.ts';
 import { isStack, type Stack } from './define.ts';
 import { stackSchema } from './schema.ts';
 import { assembleDashboards } from '../dashboards/user.ts';
+import { absoluteLink, resolveLinks, warnLocalLinks } from './links.ts';
 
 export interface SynthResult {
   bundle?: Bundle;
@@ -46,10 +49,7 @@ export function trySynth(stack: Stack | unknown): SynthResult {
     return { diagnostics: diag };
   }
 
-  const links = {
-    grafanaUrl: config.links.grafanaUrl.replace(/\/+$/, ''),
-    runbookBaseUrl: config.links.runbookBaseUrl.replace(/\/+$/, ''),
-  };
+  const links = resolveLinks(config.links, config.compose.ports);
   const globals = {
     name: config.name,
     scrapeInterval: config.prometheus.scrapeInterval,
@@ -118,6 +118,14 @@ export function trySynth(stack: Stack | unknown): SynthResult {
     else merged.ruleGroups.push({ name, rules, source: 'alerts' });
   }
 
+  // Hand-written relative links (free-form alerts) become absolute like the generated ones.
+  for (const g of merged.ruleGroups) {
+    for (const r of g.rules) {
+      if (r.kind !== 'alert') continue;
+      for (const key of ['runbook_url', 'dashboard_url'] as const) if (r.annotations[key]) r.annotations[key] = absoluteLink(key, r.annotations[key], links);
+    }
+  }
+
   const inhibitRules = [
     ...(config.alerting.defaultInhibitRules ? defaultInhibitRules() : []),
     ...merged.inhibitRules,
@@ -170,6 +178,9 @@ export function trySynth(stack: Stack | unknown): SynthResult {
     diag,
   });
   checkBundle(bundle, diag);
+  warnJobsComposeLeavesOut(bundle.scrapeJobs, bundle.ruleGroups, diag);
+  warnLocalLinks(links, diag);
+  bundle.composeServices.push(...provideExporters(bundle.scrapeJobs, bundle.composeServices, diag));
   bundle.warnings = diag.warnings;
   return diag.hasErrors() ? { diagnostics: diag } : { bundle, diagnostics: diag };
 }

@@ -23,6 +23,7 @@ describe('obsgen CLI', () => {
       `import { defineStack, httpService } from 'obsgen';
 export default defineStack({
   name: 'mystack',
+  links: { grafanaUrl: 'https://grafana.example.com', runbookBaseUrl: 'https://ops.example.com/runbooks', prometheusUrl: 'https://prometheus.example.com', alertmanagerUrl: 'https://alertmanager.example.com' },
   services: [httpService({ name: 'web', targets: ['web:8080'], alerts: { errorRatio: { above: 0.02 } } })],
 });
 `,

@@ -167,11 +167,11 @@ describe('financial-api on a native Prometheus + Alertmanager', () => {
     });
     expect(value.receiver).toBe('oncall');
     expect(value.labels).toMatchObject({ slo: 'availability', severity: 'critical', service: 'financial-api', short_window: '5m', burn_policy: 'workbook-30d', env: 'prod' });
-    expect(value.annotations.runbook_url).toBe('runbooks/SLOBudgetBurn.md');
+    expect(value.annotations.runbook_url).toBe('https://ops.edgartools.com/runbooks/SLOBudgetBurn.md');
     expect(value.annotations.summary).toBe('financial-api: SLO availability is burning its error budget 14.4x too fast (1h and 5m windows)');
     // The shared rule reads the SLO's objective and dashboard from its info series, in Prometheus.
     expect(value.annotations.description).toMatch(/^financial-api SLO availability \(99\.9% over 30d\): over the last 1h the error ratio is \d+\.\d\dx /);
-    expect(value.annotations.dashboard_url).toMatch(/^http:\/\/localhost:3000\/d\/financial-api-slo-[a-z0-9-]+\?viewPanel=\d+$/);
+    expect(value.annotations.dashboard_url).toMatch(/^https:\/\/grafana\.edgartools\.com\/d\/financial-api-slo-[a-z0-9-]+\?viewPanel=\d+$/);
     // humanizePercentage prints Go's %.4g: -1.127e+04% once the budget is long gone.
     expect(value.annotations.remaining_budget).toMatch(/^-?\d+(\.\d+)?(e[+-]\d+)?%$/);
     console.log(`SLO page at the webhook ${ms} ms after the error flip`);

@@ -7,7 +7,7 @@
 import { describe, expect, it } from 'vitest';
 import { haproxy } from '../../src/mixins/haproxy.ts';
 import { ingressNginx, nginx } from '../../src/mixins/nginx.ts';
-import { kubernetes, kubernetesPodsJob } from '../../src/mixins/kubernetes.ts';
+import { kubernetes, kubernetesPodsJob, kubernetesSchema } from '../../src/mixins/kubernetes.ts';
 import { gpu } from '../../src/mixins/gpu.ts';
 import { logShipper, loki } from '../../src/mixins/logging.ts';
 import { probes } from '../../src/mixins/probes.ts';
@@ -75,7 +75,7 @@ describe('nginx and ingress-nginx', () => {
 });
 
 describe('kubernetes', () => {
-  const b = synthMixin(kubernetes({}));
+  const b = synthMixin(kubernetes({ kubeStateMetrics: { targets: ['kube-state-metrics.example.com:8080'] } }));
   const a = alertMap(b);
 
   it('uses the seed 003 thresholds: crash loop pages, CPU > 80% and memory > 85% warn', () => {
@@ -119,7 +119,8 @@ describe('kubernetes', () => {
 
   it('scrapes kube-state-metrics statically and cAdvisor through node discovery with the service account', () => {
     const jobs = Object.fromEntries(b.scrapeJobs.map((j) => [j.name, j]));
-    expect(jobs['kube-state-metrics']?.staticConfigs).toEqual([{ targets: ['kube-state-metrics:8080'] }]);
+    expect(jobs['kube-state-metrics']?.staticConfigs).toEqual([{ targets: ['kube-state-metrics.example.com:8080'] }]);
+    expect(kubernetesSchema.parse({}).kubeStateMetrics.targets).toEqual(['kube-state-metrics:8080']);
     expect(jobs.cadvisor).toMatchObject({
       kubernetesSdConfigs: [{ role: 'node' }],
       scheme: 'https',

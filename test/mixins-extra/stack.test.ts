@@ -49,7 +49,7 @@ describe('mixins-extra stack: the alerts', () => {
     for (const a of alerts) {
       expect(a.annotations.summary, a.name).toBeTruthy();
       expect(a.annotations.description, a.name).toBeTruthy();
-      expect(a.annotations.runbook_url, a.name).toBe(`runbooks/${a.name}.md`);
+      expect(a.annotations.runbook_url, a.name).toBe(`http://localhost/runbooks/${a.name}.md`);
       const m = /^http:\/\/localhost:3000\/d\/([A-Za-z0-9_-]+)\?viewPanel=(\d+)$/.exec(a.annotations.dashboard_url ?? '');
       expect(m, `${a.name} dashboard_url`).toBeTruthy();
       const d = uids.get(m![1]!);
@@ -95,13 +95,16 @@ describe('mixins-extra bundle on disk', () => {
     outcome = buildStack(stack, out);
   });
 
-  it('passes promtool check config (without the Kubernetes jobs Debian lacks), check rules, amtool and docker-compose', () => {
+  it('passes promtool check config, check rules, amtool and docker-compose; leaves the in-cluster Kubernetes jobs out of the compose bundle, with a warning each', () => {
     expect(outcome.diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
     expect(outcome.ok).toBe(true);
     expect(outcome.verify?.missing).toEqual([]);
     const config = outcome.verify!.ran.find((r) => r.tool === 'promtool check config')!;
     expect(config.ok).toBe(true);
-    expect(config.note).toMatch(/cadvisor, kubernetes-pods/);
+    // In-cluster discovery scrapes nothing under compose: those jobs are not in prometheus.yml.
+    expect(config.note).toBeUndefined();
+    expect(outcome.diagnostics.filter((d) => d.code === 'compose-in-cluster-job').map((d) => d.path)).toEqual(['mixins[3].cadvisor', 'scrapeJobs[0]']);
+    expect(outcome.verify!.ran.map((r) => r.tool)).toContain('blackbox_exporter --config.check blackbox-exporter/blackbox.yml');
     expect(outcome.verify!.ran.every((r) => r.ok)).toBe(true);
   });
 

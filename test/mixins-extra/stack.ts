@@ -14,7 +14,8 @@ export default defineStack({
     haproxy({ targets: ['haproxy:8404'] }),
     nginx({ targets: ['nginx-exporter:9113'] }),
     ingressNginx({ targets: ['ingress-nginx-controller:10254'] }),
-    kubernetes({}),
+    // The default kube-state-metrics:8080 is a name only the cluster answers: compose needs an address.
+    kubernetes({ kubeStateMetrics: { targets: ['kube-state-metrics.example.com:8080'] } }),
     gpu({ targets: ['dcgm-exporter:9400'] }),
     loki({ targets: ['loki:3100'] }),
     logShipper({ targets: ['log-capturer:8001'] }),

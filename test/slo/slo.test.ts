@@ -152,7 +152,7 @@ describe('an events SLO with the default policy', () => {
       expect(a.labels).toMatchObject({ burn_policy: 'workbook-30d' });
       expect(a.labels.service).toBeUndefined();
       expect(a.seriesLabels).toEqual(['service', 'slo']);
-      expect(a.annotations.runbook_url).toBe('runbooks/SLOBudgetBurn.md');
+      expect(a.annotations.runbook_url).toBe('http://localhost/runbooks/SLOBudgetBurn.md');
       expect(a.annotations.dashboard_url).toBe(`{{ ${info} | label "dashboard_url" }}`);
       expect(a.annotations.description).toContain(`{{ $labels.service }} SLO {{ $labels.slo }} ({{ ${info} | label "objective" }}% over 30d)`);
       expect(a.annotations.burn_rate).toBe('{{ $value | printf "%.2f" }}');
@@ -191,7 +191,7 @@ describe('an events SLO with the default policy', () => {
     expect(a!.expr).toBe(
       'slo:sli_error:ratio_rate1h{service="api",slo="availability"} / 0.001 > 14.4\nand on ()\nslo:sli_error:ratio_rate5m{service="api",slo="availability"} / 0.001 > 14.4',
     );
-    expect(a!.annotations.runbook_url).toBe('runbooks/ApiAvailabilityBudgetBurn.md');
+    expect(a!.annotations.runbook_url).toBe('http://localhost/runbooks/ApiAvailabilityBudgetBurn.md');
     expect(a!.annotations.remaining_budget).toBe('{{ query `slo:error_budget_remaining:ratio_30d{service="api",slo="availability"}` | first | value | humanizePercentage }}');
   });
 

@@ -18,6 +18,7 @@ describe('image and target mapping', () => {
     expect(kindOfImage('quay.io/prometheuscommunity/postgres-exporter:v0.17.1')).toBe('postgres-exporter');
     expect(kindOfImage('oliver006/redis_exporter:v1.74.0')).toBe('redis-exporter');
     expect(kindOfImage('postgres:16')).toBe('postgres');
+    expect(kindOfImage('prom/blackbox-exporter:v0.28.0')).toBe('blackbox-exporter');
     expect(kindOfImage('ghcr.io/acme/api:1.0')).toBeUndefined();
   });
   it('maps targets by host name, then by the exporter port', () => {
@@ -91,6 +92,28 @@ describe('runtime rewrites', () => {
     expect(r.droppedJobs).toEqual([{ job: 'k8s', reason: "kubernetes_sd_configs is not compiled into Debian's prometheus" }]);
     // The source is not modified.
     expect(prom.scrape_configs[0]!.static_configs![0]!.targets).toEqual(['api:8000', 'other:1']);
+  });
+  it('points a probe job at the running blackbox exporter and leaves the probed URLs as they are', () => {
+    const r = rewritePrometheusConfig(
+      {
+        scrape_configs: [
+          {
+            job_name: 'blackbox',
+            metrics_path: '/probe',
+            static_configs: [{ targets: ['https://shop.example.com/health'] }],
+            relabel_configs: [
+              { source_labels: ['__address__'], target_label: '__param_target' },
+              { target_label: '__address__', replacement: 'blackbox-exporter:9115' },
+            ],
+          },
+        ],
+      },
+      { addresses: new Map([['blackbox-exporter:9115', '127.0.0.1:4100']]), timing: {}, fileRef: (f) => f },
+    );
+    const job = (r.config.scrape_configs as any[])[0];
+    expect(job.relabel_configs[1].replacement).toBe('127.0.0.1:4100');
+    expect(job.static_configs[0].targets).toEqual(['https://shop.example.com/health']);
+    expect(r.unresolved).toEqual([]);
   });
   it('caps for: and sets group intervals only where asked', () => {
     const doc = { groups: [{ name: 'g', interval: '1h', rules: [{ alert: 'A', expr: 'x', for: '2m' }, { alert: 'B', expr: 'y', for: '5s' }, { record: 'r', expr: 'z' }] }] };

@@ -23,3 +23,14 @@ registerExporter({
     { name: 'probe_dns_lookup_time_seconds', type: 'gauge', labels: [], unit: 'seconds' },
   ],
 });
+
+/**
+ * The modules obsgen can write into a generated blackbox.yml, by name (the names of the
+ * exporter's example config). Each is a module body in blackbox.yml's own keys.
+ */
+export const BLACKBOX_MODULES: Record<string, Record<string, unknown>> = {
+  http_2xx: { prober: 'http', timeout: '5s', http: { preferred_ip_protocol: 'ip4' } },
+  http_post_2xx: { prober: 'http', timeout: '5s', http: { method: 'POST', preferred_ip_protocol: 'ip4' } },
+  tcp_connect: { prober: 'tcp', timeout: '5s', tcp: { preferred_ip_protocol: 'ip4' } },
+  tls_connect: { prober: 'tcp', timeout: '5s', tcp: { tls: true, preferred_ip_protocol: 'ip4' } },
+};

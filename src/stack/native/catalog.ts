@@ -12,6 +12,7 @@ export type NativeKind =
   | 'node-exporter'
   | 'postgres-exporter'
   | 'redis-exporter'
+  | 'blackbox-exporter'
   | 'postgres'
   | 'redis';
 
@@ -100,6 +101,16 @@ export const NATIVE: Record<NativeKind, NativeBinary> = {
     readyPath: '/metrics',
     needs: 'redis',
   },
+  'blackbox-exporter': {
+    kind: 'blackbox-exporter',
+    debianPackage: 'prometheus-blackbox-exporter',
+    binary: 'prometheus-blackbox-exporter',
+    images: ['prom/blackbox-exporter', 'prometheus/blackbox-exporter'],
+    hosts: [/^blackbox[-_]?exporter$/],
+    containerPort: 9115,
+    listenArgs: (p) => [`--web.listen-address=127.0.0.1:${p}`],
+    readyPath: '/-/healthy',
+  },
   postgres: {
     kind: 'postgres',
     debianPackage: 'postgresql',
@@ -138,7 +149,7 @@ export function kindOfImage(image: string): NativeKind | undefined {
 }
 
 /** Exporter kinds a scrape target can stand for. */
-const TARGET_KINDS: NativeKind[] = ['node-exporter', 'postgres-exporter', 'redis-exporter'];
+const TARGET_KINDS: NativeKind[] = ['node-exporter', 'postgres-exporter', 'redis-exporter', 'blackbox-exporter'];
 
 export function kindOfTarget(host: string, port: number): NativeKind | undefined {
   for (const k of TARGET_KINDS) if (NATIVE[k].hosts.some((re) => re.test(host))) return k;

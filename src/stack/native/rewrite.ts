@@ -86,7 +86,18 @@ export function rewritePrometheusConfig(source: Obj, input: PrometheusRewriteInp
       if (job.scrape_interval !== undefined) job.scrape_interval = timing.scrapeInterval;
       if (job.scrape_timeout !== undefined) job.scrape_timeout = timing.scrapeInterval;
     }
-    rewriteStaticTargets(job.static_configs, input.addresses, (target) => unresolved.push({ job: name, target }));
+    // A job whose relabeling sets __address__ to a fixed exporter (blackbox probes) scrapes that
+    // exporter; its static targets are what the exporter probes, and stay as they are.
+    const fixed = Array.isArray(job.relabel_configs)
+      ? (job.relabel_configs as Obj[]).filter((r) => r.target_label === '__address__' && !r.source_labels && typeof r.replacement === 'string' && !r.replacement.includes('$'))
+      : [];
+    if (fixed.length) {
+      for (const r of fixed) {
+        const hit = input.addresses.get(r.replacement as string);
+        if (hit === undefined) unresolved.push({ job: name, target: r.replacement as string });
+        else r.replacement = hit;
+      }
+    } else rewriteStaticTargets(job.static_configs, input.addresses, (target) => unresolved.push({ job: name, target }));
     return true;
   });
   const alerting = isObj(config.alerting) ? config.alerting : undefined;
