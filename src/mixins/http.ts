@@ -6,7 +6,7 @@
 import { z } from 'zod';
 import { defineComponent } from '../core/component.ts';
 import { durationMs } from '../core/duration.ts';
-import { emptyContribution, mergeContributions, type Rule } from '../core/model.ts';
+import { emptyContribution, mergeContributions, type DeclaredMetric, type Rule } from '../core/model.ts';
 import { alertName, duration, labelName, metricName, severity } from '../core/schema.ts';
 import { dashboardUid, pascalCase } from '../core/names.ts';
 import { Decimal } from '../core/decimal.ts';
@@ -17,6 +17,12 @@ import { scrapeJobShape } from '../scrape/schema.ts';
 import { toScrapeJob } from '../scrape/jobs.ts';
 import { buildSlo } from '../slo/build.ts';
 import { sloBodySchema } from '../slo/schema.ts';
+
+/**
+ * Names instrumentation libraries give the status code label. A service declares which one
+ * it uses (metrics.codeLabel); a query matching another of them on its metrics is always empty.
+ */
+export const STATUS_CODE_LABELS = ['code', 'status', 'status_code', 'statuscode', 'http_status', 'http_status_code', 'http_code', 'response_code', 'http_response_status_code'];
 
 /** prom-client's default buckets, in seconds. */
 export const DEFAULT_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
@@ -202,5 +208,22 @@ export const httpService = defineComponent('httpService', httpServiceSchema, (pr
     }
   }
   out.ruleGroups.push({ name: props.name, rules, source: path });
+  out.declaredMetrics = declaredMetrics(jobName, props.metrics, `${path}.metrics.codeLabel`);
   return mergeContributions([out, ...sloParts]);
 });
+
+/**
+ * What the service declares about its metrics' labels: the status code is in codeLabel, so the
+ * other spellings of it are absent. The rest of the label set (method, route, ...) is not
+ * declared, so nothing else is judged.
+ */
+function declaredMetrics(job: string, m: HttpService['metrics'], source: string): DeclaredMetric[] {
+  const notLabels = STATUS_CODE_LABELS.filter((l) => l !== m.codeLabel);
+  const series = [
+    { series: m.requests, labels: [m.codeLabel] },
+    { series: `${m.duration}_bucket`, labels: ['le'] },
+    { series: `${m.duration}_count`, labels: [] },
+    { series: `${m.duration}_sum`, labels: [] },
+  ];
+  return series.map((s) => ({ job, ...s, complete: false, notLabels, source }));
+}
