@@ -8,7 +8,7 @@ import { defineComponent } from '../core/component.ts';
 import { durationMs } from '../core/duration.ts';
 import { emptyContribution, mergeContributions, type DeclaredMetric, type Rule } from '../core/model.ts';
 import { alertName, duration, labelName, metricName, severity } from '../core/schema.ts';
-import { dashboardUid, pascalCase } from '../core/names.ts';
+import { dashboardUid, pascalCase, STATUS_CODE_LABELS } from '../core/names.ts';
 import { Decimal } from '../core/decimal.ts';
 import { parseWindow, windowName } from '../slo/windows.ts';
 import { errorRatioAlert, httpRecordingRules, latencyAlert, type HttpAlertTarget } from '../alerts/http.ts';
@@ -17,12 +17,6 @@ import { scrapeJobShape } from '../scrape/schema.ts';
 import { toScrapeJob } from '../scrape/jobs.ts';
 import { buildSlo } from '../slo/build.ts';
 import { sloBodySchema } from '../slo/schema.ts';
-
-/**
- * Names instrumentation libraries give the status code label. A service declares which one
- * it uses (metrics.codeLabel); a query matching another of them on its metrics is always empty.
- */
-export const STATUS_CODE_LABELS = ['code', 'status', 'status_code', 'statuscode', 'http_status', 'http_status_code', 'http_code', 'response_code', 'http_response_status_code'];
 
 /** prom-client's default buckets, in seconds. */
 export const DEFAULT_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
