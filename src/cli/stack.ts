@@ -136,10 +136,11 @@ async function printMissing(bundleDir: string, prometheusUrl: string): Promise<v
       console.log('metrics: every metric the rules and panels read has series');
       return;
     }
-    console.log(`metrics: ${missing.length} read by rules or panels have no series in Prometheus (not exposed by this exporter version, or nothing happened yet):`);
+    console.log(`metrics: ${missing.length} read by rules or panels have no series in Prometheus, so the rules and panels over them see nothing:`);
     for (const m of missing) {
       const shown = m.readers.slice(0, 4).join(', ') + (m.readers.length > 4 ? `, and ${m.readers.length - 4} more` : '');
-      console.log(`  ${m.jobs ? `job ${m.jobs.join(', ')}` : 'any job'}: ${m.metric}  read by ${shown}`);
+      const why = m.declared ? 'declared by the target, no samples yet' : 'not exposed by the target: another exporter version, a collector off, or no rows yet';
+      console.log(`  ${m.jobs ? `job ${m.jobs.join(', ')}` : 'any job'}: ${m.metric}  (${why})  read by ${shown}`);
     }
   } catch (e) {
     console.log(`metrics: cannot check: ${(e as Error).message}`);

@@ -118,6 +118,12 @@ export interface MissingMetric {
   jobs?: string[];
   metric: string;
   readers: string[];
+  /**
+   * A target of the job declares it (HELP/TYPE in its exposition, kept as target metadata) but
+   * has no sample of it: nothing happened yet (no request, no replica). When false, the target
+   * does not expose it at all: another exporter version's name, or a collector that is off.
+   */
+  declared: boolean;
 }
 
 export interface MissingReport {
@@ -132,6 +138,19 @@ async function namesOf(prometheusUrl: string, job?: string): Promise<Set<string>
   const r = await fetch(`${prometheusUrl}/api/v1/label/__name__/values${q}`, { signal: AbortSignal.timeout(5000) });
   if (!r.ok) throw new Error(`GET /api/v1/label/__name__/values: HTTP ${r.status}`);
   return new Set(((await r.json()) as { data: string[] }).data);
+}
+
+/** Metric families the job's targets declare (HELP/TYPE), with or without samples. */
+async function declaredOf(prometheusUrl: string, job?: string): Promise<Set<string>> {
+  const q = job === undefined ? '' : `?match_target=${encodeURIComponent(`{job=${JSON.stringify(job)}}`)}`;
+  const r = await fetch(`${prometheusUrl}/api/v1/targets/metadata${q}`, { signal: AbortSignal.timeout(5000) });
+  if (!r.ok) throw new Error(`GET /api/v1/targets/metadata: HTTP ${r.status}`);
+  return new Set(((await r.json()) as { data: { metric: string }[] }).data.map((m) => m.metric));
+}
+
+/** Whether a family list holds a series name (`x_bucket`, `x_count`, `x_sum` belong to the family `x`). */
+function declares(families: Set<string>, series: string): boolean {
+  return families.has(series) || ['_bucket', '_count', '_sum', '_total', '_created'].some((s) => series.endsWith(s) && families.has(series.slice(0, -s.length)));
 }
 
 /**
@@ -151,9 +170,17 @@ export async function missingMetrics(b: BundleReads, prometheusUrl: string): Pro
       if (!judged.length || judged.some((j) => perJob.get(j)!.has(r.metric))) continue;
     } else if (all.has(r.metric)) continue;
     const key = `${r.jobs?.join('|') ?? ''}\u0000${r.metric}`;
-    const m = byKey.get(key) ?? { ...(r.jobs ? { jobs: r.jobs } : {}), metric: r.metric, readers: [] };
+    const m = byKey.get(key) ?? { ...(r.jobs ? { jobs: r.jobs } : {}), metric: r.metric, readers: [], declared: false };
     if (!m.readers.includes(r.reader)) m.readers.push(r.reader);
     byKey.set(key, m);
+  }
+  const families = new Map<string, Set<string>>();
+  for (const m of byKey.values()) {
+    for (const j of m.jobs ?? [undefined]) {
+      const key = j ?? '\u0000';
+      if (!families.has(key)) families.set(key, await declaredOf(prometheusUrl, j));
+      if (declares(families.get(key)!, m.metric)) m.declared = true;
+    }
   }
   const missing = [...byKey.values()].sort((a, b) => (a.jobs?.join(',') ?? '~').localeCompare(b.jobs?.join(',') ?? '~') || a.metric.localeCompare(b.metric));
   return { missing, unscraped };
