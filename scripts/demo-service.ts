@@ -2,11 +2,16 @@
  * A stand-in for an HTTP service, for the native stack runner and the e2e test: real
  * prom-client metrics, behaviour set at runtime.
  *
- *   node --import tsx scripts/demo-service.ts --port 8000 [--host 127.0.0.1]
+ *   node --import tsx scripts/demo-service.ts --port 8000 [--host 127.0.0.1] [--code-label code]
  *
  * GET  /            a request: answers 200, or 500 for the configured share of requests,
- *                   after the configured latency; counted in http_requests_total{method,route,status}
+ *                   after the configured latency; counted in http_requests_total{method,route,code}
  *                   and http_request_duration_seconds (buckets include 0.3 and 2.5)
+ *
+ * The status code label is `code` (the Prometheus convention and httpService's default
+ * metrics.codeLabel), or --code-label / $OBSGEN_CODE_LABEL: the stack runner sets the latter to
+ * the label the bundle's rules match on for the job the service stands in for, so that a stack
+ * declaring `codeLabel: 'status'` sees the demo's errors too.
  * GET  /metrics     Prometheus exposition (not counted)
  * GET  /control     the current settings
  * POST /control     {"errorRate": 0.2, "latencyMs": 50}: errorRate in [0, 1] (deterministic:
@@ -25,13 +30,18 @@ function arg(name: string, fallback: string): string {
 
 const port = Number(arg('port', process.env.PORT ?? '8000'));
 const host = arg('host', '127.0.0.1');
+const codeLabel = arg('code-label', process.env.OBSGEN_CODE_LABEL || 'code');
+if (!/^[a-zA-Z_][a-zA-Z0-9_]*$/.test(codeLabel) || codeLabel.startsWith('__') || codeLabel === 'method' || codeLabel === 'route') {
+  console.error(`demo-service: --code-label ${JSON.stringify(codeLabel)} is not a usable label name (not method or route; [a-zA-Z_][a-zA-Z0-9_]*)`);
+  process.exit(2);
+}
 
 const registry = new Registry();
 collectDefaultMetrics({ register: registry });
 const requests = new Counter({
   name: 'http_requests_total',
   help: 'HTTP requests answered, by method, route and status code.',
-  labelNames: ['method', 'route', 'status'] as const,
+  labelNames: ['method', 'route', codeLabel],
   registers: [registry],
 });
 const duration = new Histogram({
@@ -103,7 +113,7 @@ const server = createServer(async (req, res) => {
     const end = duration.startTimer({ method: req.method ?? 'GET', route: '/' });
     if (settings.latencyMs > 0) await new Promise((r) => setTimeout(r, settings.latencyMs));
     const status = shouldFail() ? 500 : 200;
-    requests.inc({ method: req.method ?? 'GET', route: '/', status: String(status) });
+    requests.inc({ method: req.method ?? 'GET', route: '/', [codeLabel]: String(status) });
     end();
     json(res, status, { status });
   } catch (e) {
@@ -111,7 +121,7 @@ const server = createServer(async (req, res) => {
   }
 });
 server.keepAliveTimeout = 30_000;
-server.listen(port, host, () => console.log(`demo-service listening on http://${host}:${port}`));
+server.listen(port, host, () => console.log(`demo-service listening on http://${host}:${port} (status code label ${codeLabel})`));
 const stop = () => server.close(() => process.exit(0));
 process.on('SIGTERM', stop);
 process.on('SIGINT', stop);

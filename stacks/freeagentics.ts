@@ -188,7 +188,7 @@ export default defineStack({
           table({ title: 'Failures by instance (1h)', query: 'sum by (instance) (increase(auth_failures_total{job="api-servers"}[1h]))' }),
         ]),
         row('Suspicious activity', [
-          timeseries({ title: 'Rate-limited requests/s', query: 'sum(rate(http_requests_total{job="api-servers",status="429"}[$__rate_interval]))', legend: '429', unit: 'reqps' }),
+          timeseries({ title: 'Rate-limited requests/s', query: 'sum(rate(http_requests_total{job="api-servers",code="429"}[$__rate_interval]))', legend: '429', unit: 'reqps' }),
         ]),
       ],
     }),

@@ -2,7 +2,9 @@
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import {
+  bundleReads,
   defaultStateDir,
+  missingMetrics,
   demoServiceCommand,
   reloadStack,
   stackStatus,
@@ -25,7 +27,8 @@ export const STACK_HELP = `  obsgen stack up <stack> [--out DIR] [--with NAME=CM
       its port); --demo NAME runs obsgen's demo HTTP service there. --webhook-sink starts a sink
       and points every receiver at it. Timing flags change the runtime copy only.
   obsgen stack status <stack> [--state DIR]
-      Each process: pid, port, running, ready (/-/ready, /metrics or TCP); Prometheus targets.
+      Each process: pid, port, running, ready (/-/ready, /metrics or TCP); Prometheus targets;
+      per job, the metrics the bundle's rules and panels read that Prometheus has no series of.
   obsgen stack reload <stack> [--state DIR]
       After obsgen build: re-render the runtime copy, validate it (promtool, amtool), then /-/reload.
   obsgen stack down <stack> [--state DIR]
@@ -115,9 +118,33 @@ async function status(args: Args, stack: string): Promise<number> {
     } catch (e) {
       console.log(`targets: cannot ask Prometheus: ${(e as Error).message}`);
     }
+    await printMissing(state.bundleDir, state.urls.prometheus);
   }
   const bad = processes.filter((p) => !p.running || !p.ready).length;
   return bad ? 1 : 0;
+}
+
+/**
+ * Metrics the bundle's rules and panels read that Prometheus has no series of, per job: an
+ * alert over a metric the running exporter's version does not expose is silently dead.
+ */
+async function printMissing(bundleDir: string, prometheusUrl: string): Promise<void> {
+  try {
+    const { missing, unscraped } = await missingMetrics(bundleReads(bundleDir), prometheusUrl);
+    for (const j of unscraped) console.log(`metrics: job ${j} has no series yet (down or not scraped): its metrics are not checked`);
+    if (!missing.length) {
+      console.log('metrics: every metric the rules and panels read has series');
+      return;
+    }
+    console.log(`metrics: ${missing.length} read by rules or panels have no series in Prometheus, so the rules and panels over them see nothing:`);
+    for (const m of missing) {
+      const shown = m.readers.slice(0, 4).join(', ') + (m.readers.length > 4 ? `, and ${m.readers.length - 4} more` : '');
+      const why = m.declared ? 'declared by the target, no samples yet' : 'not exposed by the target: another exporter version, a collector off, or no rows yet';
+      console.log(`  ${m.jobs ? `job ${m.jobs.join(', ')}` : 'any job'}: ${m.metric}  (${why})  read by ${shown}`);
+    }
+  } catch (e) {
+    console.log(`metrics: cannot check: ${(e as Error).message}`);
+  }
 }
 
 async function down(args: Args, stack: string): Promise<number> {

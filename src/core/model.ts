@@ -227,6 +227,24 @@ export interface ComposeService {
   source: string;
 }
 
+/**
+ * What a component declares about the labels of a metric it defines (an httpService's request
+ * counter), so that checks can tell a query that matches on a label the metric never carries.
+ */
+export interface DeclaredMetric {
+  job: string;
+  /** Series name as queried (`http_requests_total`, `http_request_duration_seconds_bucket`). */
+  series: string;
+  /** Labels it carries besides job, instance and the job's target labels. */
+  labels: string[];
+  /** `labels` is every label it carries; when false, only `notLabels` are known to be absent. */
+  complete: boolean;
+  /** Labels it is declared not to carry (other spellings of the status code label than the declared one). */
+  notLabels: string[];
+  /** Props path of the declaration, e.g. `services[0].metrics.codeLabel`. */
+  source: string;
+}
+
 /** What a service, mixin or SLO adds to a stack. Every list may be empty. */
 export interface Contribution {
   scrapeJobs: ScrapeJob[];
@@ -234,6 +252,8 @@ export interface Contribution {
   dashboards: DashboardFile[];
   inhibitRules: InhibitRule[];
   composeServices: ComposeService[];
+  /** Label declarations of metrics the component defines (optional: most components define none). */
+  declaredMetrics?: DeclaredMetric[];
 }
 
 export function emptyContribution(): Contribution {
@@ -263,6 +283,7 @@ export function mergeContributions(parts: Contribution[]): Contribution {
       if (!inhibitKeys.has(key)) (inhibitKeys.add(key), out.inhibitRules.push(rule));
     }
     out.composeServices.push(...p.composeServices);
+    if (p.declaredMetrics?.length) (out.declaredMetrics ??= []).push(...p.declaredMetrics);
   }
   // Shared groups read what the components' own groups record: after them, so that promtool
   // (which evaluates groups in file order) sees this evaluation's samples.

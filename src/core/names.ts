@@ -8,6 +8,13 @@ export const STACK_NAME_RE = /^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/;
 /** host:port, host a DNS name, IPv4 or bracketed IPv6. */
 export const TARGET_RE = /^(\[[0-9a-fA-F:.]+\]|[A-Za-z0-9]([A-Za-z0-9.-]*[A-Za-z0-9])?):([0-9]{1,5})$/;
 
+/**
+ * Names instrumentation libraries give the HTTP status code label. A service declares which one
+ * it uses (httpService metrics.codeLabel); a query matching another of them on its metrics is
+ * always empty.
+ */
+export const STATUS_CODE_LABELS = ['code', 'status', 'status_code', 'statuscode', 'http_status', 'http_status_code', 'http_code', 'response_code', 'http_response_status_code'];
+
 export const METRIC_NAME_HINT = 'metric names match [a-zA-Z_:][a-zA-Z0-9_:]*';
 export const LABEL_NAME_HINT = 'label names match [a-zA-Z_][a-zA-Z0-9_]* and must not start with __ (reserved)';
 export const ALERT_NAME_HINT = 'alert names are PascalCase, e.g. HighErrorRatio';

@@ -6,8 +6,9 @@
  */
 import type { Diagnostics } from '../core/diagnostics.ts';
 import type { AlertRule, DashboardFile } from '../core/model.ts';
-import { parsePromQL, selectors } from '../core/promql.ts';
+import { parsePromQL, selectors, type Selector } from '../core/promql.ts';
 import { documentedType, problemId, typeCheck } from '../promql/index.ts';
+import { metricLabels, requiresLabel, type KnownLabels } from '../scrape/labels.ts';
 import type { Bundle } from '../stack/bundle.ts';
 import { GRID_COLUMNS, overlaps, type GridPos } from './finalize.ts';
 import { DASHBOARD_UID_RE, FOLDER_RE } from './user.ts';
@@ -85,6 +86,8 @@ interface Ctx {
   bundle: Bundle;
   diag: Diagnostics;
   recorded: Set<string>;
+  /** Labels a selected metric can carry, where the stack knows them. */
+  labelsOf: (sel: Selector) => KnownLabels | undefined;
   uids: Set<string>;
   tagsByUid: Map<string, Set<string>>;
 }
@@ -172,6 +175,7 @@ function checkQuery(expr: string, where: string, rangeQuery: boolean, c: Ctx, dc
   }
   const parsed = parsePromQL(text);
   for (const s of selectors(parsed)) {
+    checkSelectorLabels(s, expr, where, c, dc);
     if (s.metric?.includes(':') && !c.recorded.has(s.metric)) {
       dc.err('unknown-recording-rule', `${where} reads ${s.metric}, which no recording rule of the bundle records`, {
         value: s.metric,
@@ -186,6 +190,28 @@ function checkQuery(expr: string, where: string, rangeQuery: boolean, c: Ctx, dc
         hint: '$__rate_interval is at least four scrape intervals and follows the zoom; fixed windows belong in instant stats',
       });
     }
+  }
+}
+
+/**
+ * A matcher on a label the selected metric cannot carry selects nothing: `status="429"` on a
+ * counter whose status code is in `code`. Judged only where the labels are known (declared by
+ * the service, listed by the catalog for the job's exporter, or produced by recording rules);
+ * matchers a missing label satisfies (`!=`, `=~".*"`) are left alone.
+ */
+function checkSelectorLabels(s: Selector, expr: string, where: string, c: Ctx, dc: DashCtx): void {
+  const missing = s.matchers.filter((m) => m.name !== '__name__' && requiresLabel(m));
+  if (!s.metric || !missing.length) return;
+  const known = c.labelsOf(s);
+  if (!known) return;
+  for (const m of missing) {
+    if (known.labels.has(m.name) || (!known.complete && !known.absent.has(m.name))) continue;
+    const has = [...known.labels].sort().join(', ');
+    const report = known.declared && known.absent.has(m.name) ? dc.err : dc.warn;
+    report('absent-label', `${where} matches ${m.name}${m.op}${JSON.stringify(m.value)} on ${s.metric}, which never carries ${m.name}: the query is always empty`, {
+      value: expr,
+      hint: `${s.metric} carries ${has}${known.complete ? '' : ' (and labels not declared)'}, per ${known.from.join(', ')}; match on one of those`,
+    });
   }
 }
 
@@ -380,7 +406,7 @@ function checkAlertLinks(c: Ctx, byUid: Map<string, DashboardFile>): void {
 /** Every dashboard check over a bundle; errors and warnings go to diag. */
 export function checkDashboards(bundle: Bundle, diag: Diagnostics): void {
   const recorded = new Set(bundle.ruleGroups.flatMap((g) => g.rules.filter((r) => r.kind === 'record').map((r) => r.name)));
-  const c: Ctx = { bundle, diag, recorded, uids: new Set(bundle.dashboards.map((d) => d.uid)), tagsByUid: new Map() };
+  const c: Ctx = { bundle, diag, recorded, labelsOf: metricLabels(bundle), uids: new Set(bundle.dashboards.map((d) => d.uid)), tagsByUid: new Map() };
   for (const d of bundle.dashboards) c.tagsByUid.set(d.uid, new Set(((d.model.tags as string[] | undefined) ?? []).filter((t) => typeof t === 'string')));
   const byUid = new Map<string, DashboardFile>();
   const titles = new Map<string, string>();

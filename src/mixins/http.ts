@@ -6,9 +6,9 @@
 import { z } from 'zod';
 import { defineComponent } from '../core/component.ts';
 import { durationMs } from '../core/duration.ts';
-import { emptyContribution, mergeContributions, type Rule } from '../core/model.ts';
+import { emptyContribution, mergeContributions, type DeclaredMetric, type Rule } from '../core/model.ts';
 import { alertName, duration, labelName, metricName, severity } from '../core/schema.ts';
-import { dashboardUid, pascalCase } from '../core/names.ts';
+import { dashboardUid, pascalCase, STATUS_CODE_LABELS } from '../core/names.ts';
 import { Decimal } from '../core/decimal.ts';
 import { parseWindow, windowName } from '../slo/windows.ts';
 import { errorRatioAlert, httpRecordingRules, latencyAlert, type HttpAlertTarget } from '../alerts/http.ts';
@@ -202,5 +202,22 @@ export const httpService = defineComponent('httpService', httpServiceSchema, (pr
     }
   }
   out.ruleGroups.push({ name: props.name, rules, source: path });
+  out.declaredMetrics = declaredMetrics(jobName, props.metrics, `${path}.metrics.codeLabel`);
   return mergeContributions([out, ...sloParts]);
 });
+
+/**
+ * What the service declares about its metrics' labels: the status code is in codeLabel, so the
+ * other spellings of it are absent. The rest of the label set (method, route, ...) is not
+ * declared, so nothing else is judged.
+ */
+function declaredMetrics(job: string, m: HttpService['metrics'], source: string): DeclaredMetric[] {
+  const notLabels = STATUS_CODE_LABELS.filter((l) => l !== m.codeLabel);
+  const series = [
+    { series: m.requests, labels: [m.codeLabel] },
+    { series: `${m.duration}_bucket`, labels: ['le'] },
+    { series: `${m.duration}_count`, labels: [] },
+    { series: `${m.duration}_sum`, labels: [] },
+  ];
+  return series.map((s) => ({ job, ...s, complete: false, notLabels, source }));
+}

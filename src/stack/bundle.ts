@@ -1,7 +1,7 @@
 /** The synthesized bundle of one stack: plain data, before it becomes files. */
 import type { Diagnostic } from '../core/diagnostics.ts';
 import type { StackGlobals } from '../core/component.ts';
-import type { ComposeService, DashboardFile, InhibitRule, RuleGroup, ScrapeJob } from '../core/model.ts';
+import type { ComposeService, DashboardFile, DeclaredMetric, InhibitRule, RuleGroup, ScrapeJob } from '../core/model.ts';
 import type { Alerting } from '../alertmanager/schema.ts';
 import type { ResolvedRoute, RouteExpectation } from '../alertmanager/build.ts';
 import type { InhibitionCase } from '../alertmanager/inhibit.ts';
@@ -13,6 +13,8 @@ export interface Bundle {
   description?: string;
   globals: StackGlobals & { scrapeTimeout?: string; retention: string };
   scrapeJobs: ScrapeJob[];
+  /** What services declare about their metrics' labels (checks only; not written to the bundle). */
+  declaredMetrics?: DeclaredMetric[];
   ruleGroups: RuleGroup[];
   alerting: Alerting;
   routeTree: ResolvedRoute;

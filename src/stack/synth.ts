@@ -150,6 +150,7 @@ export function trySynth(stack: Stack | unknown): SynthResult {
       ...(config.prometheus.scrapeTimeout ? { scrapeTimeout: config.prometheus.scrapeTimeout } : {}),
     },
     scrapeJobs: merged.scrapeJobs,
+    ...(merged.declaredMetrics ? { declaredMetrics: merged.declaredMetrics } : {}),
     ruleGroups: merged.ruleGroups,
     alerting: config.alerting,
     routeTree,

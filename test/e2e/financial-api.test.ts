@@ -29,6 +29,8 @@ let sink: string;
 let api: string;
 let load: ReturnType<typeof startLoad> | undefined;
 let pids: { pid: number; startTime: string }[] = [];
+/** When the demo started failing 20% of requests. */
+let flippedAt = 0;
 
 const promRules = async () =>
   (await getJson<{ data: { groups: { name: string; rules: { name: string; type: string; health: string; lastError?: string; lastEvaluation: string; state?: string }[] }[] } }>(`${prom}/api/v1/rules`)).data.groups.flatMap((g) =>
@@ -161,6 +163,7 @@ describe('financial-api on a native Prometheus + Alertmanager', () => {
 
   it('an SLO page (slo=availability, 1h/5m burn) reaches the webhook through the oncall route when 20% of requests fail', async () => {
     await postJson(`${api}/control`, { errorRate: 0.2 });
+    flippedAt = Date.now();
     const { value, ms } = await waitFor('SLOBudgetBurn slo=availability long_window=1h at the webhook', 60_000, async () => {
       const n = await notifications(sink);
       return n.find((x) => x.status === 'firing' && x.labels.alertname === 'SLOBudgetBurn' && x.labels.slo === 'availability' && x.labels.long_window === '1h');
@@ -214,6 +217,16 @@ describe('financial-api on a native Prometheus + Alertmanager', () => {
     expect(value.labels).toMatchObject({ alertname: 'HighErrorRate', severity: 'critical', service: 'financial-api', job: 'financial-api', env: 'prod' });
     expect(value.annotations.summary).toBe('financial-api: 5% or more of requests fail');
     expect(value.annotations.description).toMatch(/^\d+(\.\d+)?% of requests to financial-api \(job financial-api\) returned 5\.\. over the last 5m\.$/);
+    // The stack declares codeLabel: 'status'; the runner tells the demo so (OBSGEN_CODE_LABEL),
+    // and Prometheus sees the injected 20% under that label, over a window after the flip.
+    await sleep(Math.max(0, flippedAt + 17_000 - Date.now()));
+    const ratio = 'sum(rate(http_requests_total{job="financial-api",status=~"5.."}[15s])) / sum(rate(http_requests_total{job="financial-api"}[15s]))';
+    const { value: seen } = await waitFor('the injected error ratio 0.2 in Prometheus', 20_000, async () => {
+      const r = await getJson<{ data: { result: { value: [number, string] }[] } }>(`${prom}/api/v1/query?query=${encodeURIComponent(ratio)}`);
+      const v = Number(r.data.result[0]?.value[1]);
+      return Math.abs(v - 0.2) <= 0.02 ? v : undefined;
+    }, 1000);
+    console.log(`error ratio injected 0.2; Prometheus sees ${seen.toFixed(4)}`);
     console.log(`HighErrorRate at the webhook ${ms} ms after the SLO page`);
   });
 

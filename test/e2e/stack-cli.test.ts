@@ -1,15 +1,16 @@
 /**
  * `obsgen stack up|status|reload|down` as a user runs it, on a test-only stack built from the
- * same factories: an HTTP service (the demo service via --demo), node exporter behind a
- * plain scrape job, a Slack receiver whose secret file does not exist (a stand-in is used).
- * The CLI exits after `up`; `down` must then stop exactly what `up` started, by pid.
+ * same factories: an HTTP service with httpService's default status code label `code` and an
+ * availability SLO (the demo service via --demo), node exporter behind a plain scrape job, a
+ * Slack receiver whose secret file does not exist (a stand-in is used). The CLI exits after
+ * `up`; `down` must then stop exactly what `up` started, by pid.
  */
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { isAlive, readState, stopStack } from '../../src/stack/native/index.ts';
 import { tempDir } from '../helpers.ts';
-import { obsgen, waitFor } from './helpers.ts';
+import { getJson, obsgen, postJson, startLoad, waitFor } from './helpers.ts';
 
 const STACK = `import { defineStack, httpService } from 'obsgen';
 
@@ -19,8 +20,8 @@ export default defineStack({
     httpService({
       name: 'shop',
       targets: ['shop:8080'],
-      metrics: { requests: 'http_requests_total', duration: 'http_request_duration_seconds', codeLabel: 'status' },
       alerts: { errorRatio: { name: 'ShopErrors', above: 0.05, for: '1m', severity: 'warning' } },
+      slos: [{ name: 'availability', objective: 99, sli: { errorRatio: {} } }],
     }),
   ],
   scrapeJobs: [{ name: 'node', targets: ['node-exporter:9100'] }],
@@ -88,6 +89,32 @@ describe('obsgen stack up|status|reload|down', () => {
     }, 1000);
     for (const name of ['prometheus', 'alertmanager', 'node-exporter', 'shop']) expect(value).toMatch(new RegExp(`^${name}\\s+\\d+\\s+127\\.0\\.0\\.1:\\d+\\s+ready`, 'm'));
     expect(value).toMatch(/node-exporter .*\(for node-exporter:9100\)/);
+  });
+
+  it('the error ratio the demo injects (10%) is what Prometheus sees, raw and through the SLO rules', async () => {
+    const s = readState(state)!;
+    const prom = s.urls.prometheus!;
+    const shop = `http://127.0.0.1:${s.processes.find((p) => p.name === 'shop')!.port}`;
+    // Before any traffic: every request from here on fails at exactly 10%.
+    await postJson(`${shop}/control`, { errorRate: 0.1 });
+    const load = startLoad(`${shop}/`);
+    load.set({ workers: 2, pauseMs: 20 });
+    const query = async (q: string) => {
+      const r = await getJson<{ data: { result: { value: [number, string] }[] } }>(`${prom}/api/v1/query?query=${encodeURIComponent(q)}`);
+      return r.data.result.map((x) => Number(x.value[1]));
+    };
+    try {
+      // The demo had counted its errors under a label the rules do not read (status vs code): both stayed 0.
+      const raw = 'sum(rate(http_requests_total{job="shop",code=~"5.."}[1m])) / sum(rate(http_requests_total{job="shop"}[1m]))';
+      const slo = 'slo:sli_error:ratio_rate5m{service="shop",slo="availability"}';
+      const { value } = await waitFor('the raw and the SLO error ratio near 0.1', 60_000, async () => {
+        const [r, o] = [await query(raw), await query(slo)];
+        return r.length === 1 && o.length === 1 && Math.abs(r[0]! - 0.1) <= 0.02 && Math.abs(o[0]! - 0.1) <= 0.02 ? { raw: r[0]!, slo: o[0]! } : undefined;
+      }, 1000);
+      console.log(`error ratio injected 0.1; Prometheus sees ${value.raw.toFixed(4)} raw, ${value.slo.toFixed(4)} through the SLO rules`);
+    } finally {
+      await load.stop();
+    }
   });
 
   it('reload validates the re-rendered copy and reloads both', () => {

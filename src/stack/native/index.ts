@@ -16,6 +16,7 @@ import { parse, stringify } from 'yaml';
 import { kindOfImage, kindOfTarget, NATIVE, type NativeKind } from './catalog.ts';
 import { parseCompose, type ComposeFile, type ComposeService } from './compose.ts';
 import { freePorts, tcpOpen } from './ports.ts';
+import { bundleReads, statusCodeLabel, type BundleReads } from './reads.ts';
 import { isAlive, killNow, spawnManaged, stopProcess, type StopResult } from './process.ts';
 import { rewriteAlertmanagerConfig, rewritePrometheusConfig, rewriteRuleFile, type TimingOverrides } from './rewrite.ts';
 
@@ -23,6 +24,7 @@ export { freePort, freePorts } from './ports.ts';
 export type { TimingOverrides } from './rewrite.ts';
 export { isAlive } from './process.ts';
 export { scriptCommand, demoServiceCommand, webhookSinkCommand } from './scripts.ts';
+export { bundleReads, missingMetrics, statusCodeLabel, type MissingReport } from './reads.ts';
 
 export interface ExtraProcess {
   name: string;
@@ -517,17 +519,34 @@ function checkRuntime(r: Rendered): string | undefined {
 
 // ---------------------------------------------------------------- start
 
+/**
+ * The status code label the bundle's rules read for the jobs a command stands behind, so that
+ * a stand-in (the demo service) counts its errors where the error ratios look.
+ */
+function codeLabelFor(reads: BundleReads | undefined, u: Unit): string | undefined {
+  if (!reads) return undefined;
+  const jobs = [...reads.targets].filter(([, ts]) => ts.some((t) => u.serves.includes(t))).map(([j]) => j);
+  return jobs.length ? statusCodeLabel(reads, jobs) : undefined;
+}
+
 function finishUnits(plan: Plan): void {
   const byKind = (k: NativeKind) => plan.units.find((u) => u.kind === k);
   const pg = byKind('postgres');
   const redis = byKind('redis');
+  let reads: BundleReads | undefined;
+  try {
+    reads = bundleReads(plan.bundleDir);
+  } catch {
+    reads = undefined; // a bundle laid out differently: stand-ins get no hint
+  }
   for (const u of plan.units) {
     const nb = u.kind === 'command' ? undefined : NATIVE[u.kind];
     const dataDir = join(plan.stateDir, 'data', u.name);
     if (u.kind === 'command') {
       const ports = new Map(plan.units.map((x) => [x.name, x.port]));
       u.argv = u.argv.map((a) => fillPorts(a, ports, u.port));
-      u.env = { PORT: String(u.port), HOST: '127.0.0.1' };
+      const codeLabel = codeLabelFor(reads, u);
+      u.env = { PORT: String(u.port), HOST: '127.0.0.1', ...(codeLabel ? { OBSGEN_CODE_LABEL: codeLabel } : {}) };
       u.cwd = process.cwd();
     } else if (u.kind === 'prometheus' || u.kind === 'alertmanager') {
       const svc = u.service!;
