@@ -12,7 +12,7 @@ import { matches } from '../alertmanager/matchers.ts';
 import { inhibits } from '../alertmanager/inhibit.ts';
 import type { Matcher } from '../core/model.ts';
 import type { LintContext } from './context.ts';
-import type { LabelSet } from './labels.ts';
+import type { LabelSet } from '../promql/labels.ts';
 import type { Finding, LintAlertmanager, LintInhibitRule, LintInput, LintRule } from './types.ts';
 
 export interface AlertShape {

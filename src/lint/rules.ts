@@ -9,7 +9,7 @@ import type { Matcher } from '../core/model.ts';
 import { RECORDING_NAME_RE } from '../core/names.ts';
 import { exporters, lookupMetric } from '../scrape/catalog/index.ts';
 import { exprLineCol, nearest, parseDurationSafe, seriesNames, type LintContext } from './context.ts';
-import { checkGoTemplate } from './gotemplate.ts';
+import { checkGoTemplate } from '../core/gotemplate.ts';
 import {
   aggregateInfo,
   binaryInfo,
@@ -22,7 +22,7 @@ import {
   selectorInfo,
   unwrap,
   type SelectorInfo,
-} from './labels.ts';
+} from '../promql/labels.ts';
 import type { LintRule } from './types.ts';
 
 const RATE_FNS = new Set(['rate', 'irate', 'increase']);
