@@ -7,6 +7,7 @@
  */
 import type { SyntaxNode } from '@lezer/common';
 import type { ScrapeJob } from '../core/model.ts';
+import { checkGoTemplate } from '../core/gotemplate.ts';
 import { parsePromQL } from '../core/promql.ts';
 import { exporters, lookupMetric } from '../scrape/catalog/index.ts';
 
@@ -475,6 +476,9 @@ export class LabelFlow<J extends FlowJob = FlowJob> {
       return { labels: new Set([...out.labels, ...eq]), open: out.open, always: new Set([...(out.always ?? []), ...eq]) };
     }
     if (!this.jobs) return { labels: new Set(eq), open: true, always: new Set(eq) };
+    // A `job` matcher that selects none of the stack's jobs: the series come from elsewhere
+    // (federation, remote write, a job not declared here), so their labels are unknown.
+    if (this.pinnedJobs(sel)?.length === 0) return { labels: new Set(eq), open: true, always: new Set(eq) };
     const info = this.lookup(sel);
     if (!info) return { labels: new Set(eq), open: true, always: new Set(eq) };
     const jobs = this.candidateJobs(sel);
@@ -509,4 +513,53 @@ export class LabelFlow<J extends FlowJob = FlowJob> {
     if (p.errors.length) return undefined;
     return resultLabels(expr, p.tree.topNode, (x) => this.selectorLabels(x));
   }
+}
+
+/** A template reading a label the alert's expression cannot carry. */
+export interface TemplateLabelGap {
+  kind: 'annotation' | 'label';
+  key: string;
+  label: string;
+  /** The label is a static label of the rule (which `$labels` does not hold). */
+  isStatic: boolean;
+  /** Labels the result can carry, sorted. */
+  carried: string[];
+  message: string;
+  hint: string;
+}
+
+/**
+ * `$labels.x` (or `.Labels.x`) in an alert's annotations or label templates where the
+ * expression's result cannot carry x, so Prometheus renders it empty. Prometheus fills
+ * `$labels` from the result's series alone, before it adds the rule's static labels
+ * (rules/alerting.go), so a static label does not count. The build and lint both report these.
+ */
+export function templateLabelGaps(rule: { name: string; labels: Record<string, string>; annotations: Record<string, string> }, result: LabelSet): TemplateLabelGap[] {
+  if (result.open) return [];
+  const out: TemplateLabelGap[] = [];
+  const carried = [...result.labels].filter((l) => l !== '__name__').sort();
+  for (const [kind, map] of [['annotation', rule.annotations], ['label', rule.labels]] as const) {
+    for (const key of Object.keys(map).sort()) {
+      const text = map[key]!;
+      if (!text.includes('{{')) continue;
+      const seen = new Set<string>();
+      for (const ref of checkGoTemplate(text).labels) {
+        if (result.labels.has(ref.label) || ref.label === '__name__' || seen.has(ref.label)) continue;
+        seen.add(ref.label);
+        const isStatic = ref.label in rule.labels;
+        out.push({
+          kind,
+          key,
+          label: ref.label,
+          isStatic,
+          carried,
+          message: `alert ${rule.name}: ${kind} ${key} reads $labels.${ref.label}, but the expression's result cannot carry ${ref.label} (it carries ${carried.join(', ') || 'no labels'})${isStatic ? `; ${ref.label} is a static label of the rule, and Prometheus fills $labels from the result's series before it adds those` : ''}, so it renders empty`,
+          hint: isStatic
+            ? `write the value itself (${JSON.stringify(rule.labels[ref.label])}) instead of $labels.${ref.label}`
+            : `keep ${ref.label} in the expression (by (${[...carried, ref.label].join(', ')}) in the aggregation, or on()/group_left(${ref.label}) in the join), or drop $labels.${ref.label} from the ${kind}`,
+        });
+      }
+    }
+  }
+  return out;
 }

@@ -1,7 +1,8 @@
 /**
  * Checks over a synthesized bundle that no single component can make: names unique
- * across the stack, every expression parses, every template renders, every alert
- * follows the conventions and has tests, dashboards are well-formed.
+ * across the stack, every expression parses, every template renders and reads only labels
+ * the expression carries, every alert follows the conventions and has tests, every inhibit
+ * rule can mute some pair of alerts, dashboards are well-formed.
  */
 import type { Diagnostics } from '../core/diagnostics.ts';
 import { durationMs } from '../core/duration.ts';
@@ -9,8 +10,11 @@ import type { AlertRule, ExpectedAlert, Rule } from '../core/model.ts';
 import { LABEL_NAME_HINT, LABEL_NAME_RE } from '../core/names.ts';
 import { parsePromQL } from '../core/promql.ts';
 import { renderTemplate, sampleData, TemplateError } from '../core/template.ts';
+import type { AlertLabels } from '../alertmanager/inhibit.ts';
+import type { LabelFlow } from '../promql/labels.ts';
 import type { Bundle } from './bundle.ts';
 import { checkDashboards } from '../dashboards/check.ts';
+import { alertLabels, bundleLabelFlow, checkInhibitRules, checkTemplateLabels } from './labelflow.ts';
 
 /** Burn-rate pairs carry both window labels; their short window debounces, so they need no `for`. */
 export function isBurnRateAlert(rule: AlertRule): boolean {
@@ -80,7 +84,9 @@ function checkAlert(rule: AlertRule, diag: Diagnostics): void {
   }
 }
 
-export function checkBundle(bundle: Bundle, diag: Diagnostics): void {
+/** `labels`: the bundle's label flow and alert label sets, when the caller has them already. */
+export function checkBundle(bundle: Bundle, diag: Diagnostics, labels?: { flow: LabelFlow; alerts: AlertLabels[] }): void {
+  const flow = labels?.flow ?? bundleLabelFlow(bundle);
   const alertCount = bundle.ruleGroups.reduce((n, g) => n + g.rules.length, 0);
   if (bundle.scrapeJobs.filter((j) => !j.source.startsWith('prometheus.selfMonitoring')).length === 0 && alertCount === 0) {
     diag.error('', 'empty-stack', 'the stack defines no services, mixins, scrape jobs or rules', {
@@ -123,9 +129,13 @@ export function checkBundle(bundle: Bundle, diag: Diagnostics): void {
         });
       } else rules.set(key, rule.source);
       checkExpr(rule.expr, rule.source, `${rule.kind === 'alert' ? 'alert' : 'record'} ${rule.name}`, diag);
-      if (rule.kind === 'alert') checkAlert(rule, diag);
+      if (rule.kind === 'alert') {
+        checkAlert(rule, diag);
+        checkTemplateLabels(rule, flow, diag);
+      }
     }
   }
+  checkInhibitRules(bundle.inhibitRules, labels?.alerts ?? alertLabels(bundle, flow), diag);
 
   checkDashboards(bundle, diag);
 }

@@ -15,6 +15,7 @@ import { checkAlerting, defaultInhibitRules, resolveRouteTree, routeExpectations
 import { toScrapeJob } from '../scrape/jobs.ts';
 import type { Bundle } from './bundle.ts';
 import { checkBundle } from './check.ts';
+import { alertLabels, bundleLabelFlow } from './labelflow.ts';
 import { isStack, type Stack } from './define.ts';
 import { stackSchema } from './schema.ts';
 import { assembleDashboards } from '../dashboards/user.ts';
@@ -147,10 +148,7 @@ export function trySynth(stack: Stack | unknown): SynthResult {
     routeTree,
     inhibitRules,
     routeTests,
-    inhibitionTests: inhibitionExpectations(
-      inhibitRules,
-      alerts.map((a) => ({ ...a.labels, alertname: a.name })),
-    ),
+    inhibitionTests: [],
     dashboards: merged.dashboards,
     composeServices: merged.composeServices,
     grafana: config.grafana,
@@ -169,7 +167,11 @@ export function trySynth(stack: Stack | unknown): SynthResult {
     selfMonitoring: config.prometheus.selfMonitoring,
     diag,
   });
-  checkBundle(bundle, diag);
+  // Inhibition cases from the label sets the stack's alerts can really carry (the label flow).
+  const flow = bundleLabelFlow(bundle);
+  const alertSets = alertLabels(bundle, flow);
+  bundle.inhibitionTests = inhibitionExpectations(inhibitRules, alertSets);
+  checkBundle(bundle, diag, { flow, alerts: alertSets });
   bundle.warnings = diag.warnings;
   return diag.hasErrors() ? { diagnostics: diag } : { bundle, diagnostics: diag };
 }

@@ -26,13 +26,12 @@ describe('inhibition, as Alertmanager applies it', () => {
     const a = { alertname: 'A', severity: 'critical' };
     expect(inhibits(rule, a, { ...a })).toBe(false);
   });
-  it('derives a muted and a not-muted case per rule, from the stack alerts when it can', () => {
-    const cases = inhibitionExpectations([critMutesWarn], [
-      { alertname: 'DiskFull', service: 'db', severity: 'critical' },
-      { alertname: 'DiskFull', service: 'db', severity: 'warning' },
-    ]);
+  it('derives a muted and a not-muted case per rule, from the stack alerts', () => {
+    const shape = (severity: string) => ({ name: 'DiskFull', static: { alertname: 'DiskFull', service: 'db', severity }, dynamic: { labels: new Set<string>(), open: false } });
+    const cases = inhibitionExpectations([critMutesWarn], [shape('critical'), shape('warning'), { ...shape('warning'), name: 'DiskSlow', static: { alertname: 'DiskSlow', service: 'db', severity: 'warning' } }]);
     expect(cases.map((c) => c.inhibited)).toEqual([true, false]);
     expect(cases[0]!.target).toEqual({ alertname: 'DiskFull', service: 'db', severity: 'warning' });
+    expect(cases[1]!.target).toEqual({ alertname: 'DiskSlow', service: 'db', severity: 'warning' });
   });
 });
 
