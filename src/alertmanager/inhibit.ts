@@ -110,15 +110,17 @@ export function isPolicyLadder(rule: InhibitRuleLike): boolean {
 }
 
 /**
- * The `equal` label on which a pair can never agree, if any. For a policy ladder only a label
- * one side carries and the other cannot counts: two alerts with different names are no defect
- * of a ladder, whose next alert may pair up; a label one side can never carry stays missing.
+ * Whether `equal` label l keeps a source of shape s from ever muting a target of shape t. For
+ * a policy ladder only a label one side carries and the other cannot counts: two alerts with
+ * different names are no defect of a ladder, whose next alert may pair up; a label one side
+ * can never carry stays missing.
  */
 function blocks(l: string, s: AlertLabels, t: AlertLabels, ladder: boolean): boolean {
   const [ps, pt] = [presence(s, l), presence(t, l)];
   return !agree(ps, pt) && (!ladder || ps.kind === 'never' || pt.kind === 'never');
 }
 
+/** The first `equal` label that keeps s from muting t, if any. */
 function blockingLabel(rule: InhibitRuleLike, s: AlertLabels, t: AlertLabels, ladder: boolean): string | undefined {
   return rule.equal.find((l) => blocks(l, s, t, ladder));
 }
