@@ -9,19 +9,16 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { routeAlert, type ResolvedRoute } from '../alertmanager/build.ts';
 import { matches } from '../alertmanager/matchers.ts';
-import { inhibits } from '../alertmanager/inhibit.ts';
+import { inhibits, isPolicyLadder, mayMatch, presence, whyNeverMutes, type AlertLabels } from '../alertmanager/inhibit.ts';
 import { validateAlertmanagerConfig } from '../alertmanager/validate.ts';
 import { formatPath } from '../core/diagnostics.ts';
 import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Node as YamlNode } from 'yaml';
 import type { Matcher } from '../core/model.ts';
 import type { LintContext } from './context.ts';
-import type { LabelSet } from './labels.ts';
 import type { Finding, LintAlertmanager, LintInhibitRule, LintInput, LintRule } from './types.ts';
 
-export interface AlertShape {
+export interface AlertShape extends AlertLabels {
   rule: LintRule;
-  static: Record<string, string>;
-  dynamic: LabelSet;
 }
 
 export function alertShapes(c: LintContext): AlertShape[] {
@@ -29,26 +26,10 @@ export function alertShapes(c: LintContext): AlertShape[] {
   for (const g of c.input.groups) {
     for (const r of g.rules) {
       if (r.kind !== 'alert') continue;
-      out.push({ rule: r, static: { ...r.labels, alertname: r.name }, dynamic: c.exprLabels(r) ?? { labels: new Set(), open: true } });
+      out.push({ rule: r, name: r.name, static: { ...r.labels, alertname: r.name }, dynamic: c.exprLabels(r) ?? { labels: new Set(), open: true } });
     }
   }
   return out;
-}
-
-/** Whether an alert of this shape may match all matchers (labels from the expression count as "maybe"). */
-export function mayMatch(ms: Matcher[], a: AlertShape): boolean {
-  return ms.every((m) => {
-    if (m.name in a.static) {
-      const v = a.static[m.name]!;
-      return v.includes('{{') || matches(m, a.static);
-    }
-    if (a.dynamic.open || a.dynamic.labels.has(m.name)) return true;
-    return matches(m, {});
-  });
-}
-
-function canCarry(a: AlertShape, label: string): boolean {
-  return label in a.static || a.dynamic.open || a.dynamic.labels.has(label);
 }
 
 /** Two matchers on one label that no value satisfies together. */
@@ -211,29 +192,52 @@ function checkInhibit(c: LintContext, am: LintAlertmanager, r: LintInhibitRule, 
   if (!alerts.length) return;
   const sources = alerts.filter((a) => mayMatch(r.sourceMatchers, a));
   const targets = alerts.filter((a) => mayMatch(r.targetMatchers, a));
-  // Matchers on severity alone (besides labels it requires absent, `x=""`) are a policy ladder
-  // that applies to whatever alerts exist.
-  const ladder = (ms: Matcher[]) => ms.some((m) => m.name === 'severity') && ms.every((m) => m.name === 'severity' || (m.op === '=' && m.value === ''));
+  // A policy ladder (severity alone) applies to whatever alerts exist.
   for (const [side, ms, list] of [['source', r.sourceMatchers, sources], ['target', r.targetMatchers, targets]] as const) {
-    if (list.length === 0 && !(ladder(r.sourceMatchers) && ladder(r.targetMatchers))) {
+    if (list.length === 0 && !isPolicyLadder(r)) {
       amFinding(c, am, { id: 'alertmanager/inhibit-dead', severity: 'warning', message: `${name}: no alert of the stack matches the ${side} matchers ${describe(ms)}, so the rule never applies`, hint: 'fix the matchers (alert names, label values), or remove the rule', ...where });
       return;
     }
   }
+  // The same analysis as the build: no pair of the stack's alerts agrees on the equal labels.
+  const why = whyNeverMutes(r, alerts);
+  if (why) {
+    amFinding(c, am, { id: 'alertmanager/inhibit-dead', severity: 'error', message: `${name} can never mute: ${why}`, hint: 'drop the label from equal, or make both sides carry it (a static label on the alerts, or keep it in the aggregation of their expressions)', ...where });
+    return;
+  }
+  // Alertmanager compares each equal label's values and reads a missing label as "".
   for (const label of r.equal) {
-    for (const [side, list] of [['source', sources], ['target', targets]] as const) {
-      const lacking = list.filter((a) => !canCarry(a, label));
-      if (!lacking.length) continue;
-      const names = [...new Set(lacking.map((a) => a.rule.name))];
+    const lacks = (list: AlertShape[]) => list.filter((a) => presence(a, label).kind === 'never');
+    const [sLack, tLack] = [lacks(sources), lacks(targets)];
+    if (sLack.length === sources.length && tLack.length === targets.length) {
       amFinding(c, am, {
         id: 'alertmanager/inhibit-equal',
         severity: 'warning',
-        message: `${name}: equal label ${label} is missing on ${side} alert${names.length > 1 ? 's' : ''} ${names.slice(0, 4).join(', ')}${names.length > 4 ? ', ...' : ''}; a missing label equals "", so the rule inhibits across every value of ${label}`,
-        hint: `give those alerts a ${label} label (static, or kept by the expression's aggregation), or drop ${label} from equal`,
+        message: `${name}: equal label ${label} is on no source or target alert, so Alertmanager compares "" with "" and ${label} does not narrow the rule: a source mutes matching targets whatever they are about`,
+        hint: `give the alerts a ${label} label (static, or kept by the expression's aggregation), or drop ${label} from equal`,
+        ...where,
+      });
+      continue;
+    }
+    for (const [side, lacking, other] of [['target', tLack, sources], ['source', sLack, targets]] as const) {
+      // Alerts that lack the label pair only with alerts of the other side that may lack it too.
+      const carriers = other.filter((a) => ['value', 'always'].includes(presence(a, label).kind));
+      if (!lacking.length || !carriers.length) continue;
+      const names = [...new Set(lacking.map((a) => a.rule.name))];
+      const carrierNames = [...new Set(carriers.map((a) => a.rule.name))];
+      amFinding(c, am, {
+        id: 'alertmanager/inhibit-equal',
+        severity: 'warning',
+        message: `${name}: equal label ${label} is missing on ${side} alert${names.length > 1 ? 's' : ''} ${list(names)}, while ${side === 'target' ? 'source' : 'target'} alert${carrierNames.length > 1 ? 's' : ''} ${list(carrierNames)} always carry it; Alertmanager reads a missing label as "", so ${side === 'target' ? 'those sources never mute these targets' : 'these sources never mute those targets'}`,
+        hint: `give the ${side} alerts a ${label} label (static, or kept by the expression's aggregation), or drop ${label} from equal`,
         ...where,
       });
     }
   }
+}
+
+function list(names: string[]): string {
+  return `${names.slice(0, 4).join(', ')}${names.length > 4 ? ', ...' : ''}`;
 }
 
 /** routes.test.json through obsgen's own route walk. */

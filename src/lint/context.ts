@@ -5,7 +5,7 @@
 import { formatDuration } from '../core/duration.ts';
 import { parsePromQL, type ParsedPromQL } from '../core/promql.ts';
 import { exporters, lookupMetric, type MetricType } from '../scrape/catalog/index.ts';
-import { resultLabels, type LabelSet, type SelectorInfo } from './labels.ts';
+import { LabelFlow, type LabelSet, type SelectorInfo } from '../promql/labels.ts';
 import type { Finding, LintInput, LintJob, LintRule, LintSeverity } from './types.ts';
 
 /** Series Prometheus itself adds for every target and for alerts. */
@@ -26,10 +26,10 @@ export class LintContext {
   /** Metric names the stack's jobs with a known exporter expose (with histogram series), plus builtins. */
   readonly exposed = new Set<string>(BUILTIN_SERIES);
   /** Jobs whose metrics obsgen does not know (no exporter in the catalog). */
-  readonly opaqueJobs: LintJob[] = [];
+  readonly opaqueJobs: LintJob[];
+  /** The label flow the build and `obsgen test` use too. */
+  readonly flow: LabelFlow<LintJob>;
   private readonly parsed = new Map<string, ParsedPromQL>();
-  private readonly labelMemo = new Map<string, LabelSet>();
-  private readonly inProgress = new Set<string>();
 
   constructor(readonly input: LintInput) {
     input.groups.forEach((g, gi) => {
@@ -43,15 +43,13 @@ export class LintContext {
         }
       }
     });
+    this.flow = new LabelFlow(input.jobs, [...this.recorded.values()].flat());
+    this.opaqueJobs = this.flow.opaqueJobs;
     if (input.jobs) {
       this.jobs = new Map(input.jobs.map((j) => [j.name, j]));
       for (const j of input.jobs) {
         const e = j.exporter ? exporters().get(j.exporter) : undefined;
-        if (!e) {
-          this.opaqueJobs.push(j);
-          continue;
-        }
-        for (const m of e.metrics) for (const n of seriesNames(m.name, m.type)) this.exposed.add(n);
+        for (const m of e?.metrics ?? []) for (const n of seriesNames(m.name, m.type)) this.exposed.add(n);
       }
     }
   }
@@ -94,17 +92,7 @@ export class LintContext {
 
   /** Jobs a selector's `job` matcher selects; undefined when it has none (or no jobs are known). */
   pinnedJobs(sel: SelectorInfo): LintJob[] | undefined {
-    if (!this.jobs) return undefined;
-    const m = sel.matchers.find((x) => x.name === 'job' && (x.op === '=' || x.op === '=~'));
-    if (!m) return undefined;
-    if (m.op === '=') return this.jobs.has(m.value) ? [this.jobs.get(m.value)!] : [];
-    let re: RegExp;
-    try {
-      re = new RegExp(`^(?:${m.value})$`);
-    } catch {
-      return undefined;
-    }
-    return [...this.jobs.values()].filter((j) => re.test(j.name));
+    return this.flow.pinnedJobs(sel);
   }
 
   /** The catalog type of a selector's metric (recording outputs: undefined), `_total` as counter when unknown. */
@@ -118,32 +106,12 @@ export class LintContext {
 
   /** Whether the type came from the catalog (not from the `_total` naming heuristic). */
   lookup(sel: SelectorInfo): ReturnType<typeof lookupMetric> {
-    const name = sel.metric;
-    if (!name) return undefined;
-    const pinned = this.pinnedJobs(sel)?.filter((j) => j.exporter);
-    for (const j of pinned ?? []) {
-      const hit = lookupMetric(name, j.exporter);
-      if (hit) return hit;
-    }
-    if (this.jobs) {
-      for (const j of this.jobs.values()) {
-        if (!j.exporter) continue;
-        const hit = lookupMetric(name, j.exporter);
-        if (hit) return hit;
-      }
-    }
-    return lookupMetric(name);
+    return this.flow.lookup(sel);
   }
 
   /** Jobs a selector reads: pinned by `job`, else those whose exporter has the metric, else the opaque ones. */
   candidateJobs(sel: SelectorInfo): LintJob[] {
-    if (!this.jobs) return [];
-    const pinned = this.pinnedJobs(sel);
-    if (pinned?.length) return pinned;
-    const name = sel.metric;
-    const byExporter = name ? [...this.jobs.values()].filter((j) => j.exporter && lookupMetric(name, j.exporter)) : [];
-    if (byExporter.length) return byExporter;
-    return this.opaqueJobs;
+    return this.flow.candidateJobs(sel);
   }
 
   /** The evaluation interval of the group recording a series, or the scrape interval of the jobs a selector reads (max). */
@@ -160,41 +128,15 @@ export class LintContext {
 
   /** Labels a selector's result can carry. */
   selectorLabels(sel: SelectorInfo): LabelSet {
-    const eq = sel.matchers.filter((m) => m.op === '=' && m.value !== '' && m.name !== '__name__').map((m) => m.name);
-    const name = sel.metric;
-    if (!name || name === 'ALERTS' || name === 'ALERTS_FOR_STATE') return { labels: new Set(eq), open: true };
-    if (this.recorded.has(name)) {
-      const out = this.recordedLabels(name);
-      return { labels: new Set([...out.labels, ...eq]), open: out.open };
-    }
-    if (!this.jobs) return { labels: new Set(eq), open: true };
-    const info = this.lookup(sel);
-    if (!info) return { labels: new Set(eq), open: true };
-    const jobs = this.candidateJobs(sel);
-    const labels = new Set([...info.labels, 'job', 'instance', ...eq, ...jobs.flatMap((j) => j.targetLabels)]);
-    return { labels, open: jobs.some((j) => j.openLabels) || jobs.length === 0 };
+    return this.flow.selectorLabels(sel);
   }
 
   recordedLabels(name: string): LabelSet {
-    const memo = this.labelMemo.get(name);
-    if (memo) return memo;
-    if (this.inProgress.has(name)) return { labels: new Set(), open: true };
-    this.inProgress.add(name);
-    let out: LabelSet = { labels: new Set(), open: false };
-    for (const r of this.recorded.get(name) ?? []) {
-      const p = this.parse(r.expr);
-      const s = p.errors.length ? { labels: new Set<string>(), open: true } : resultLabels(r.expr, p.tree.topNode, (x) => this.selectorLabels(x));
-      out = { labels: new Set([...out.labels, ...s.labels, ...Object.keys(r.labels)]), open: out.open || s.open };
-    }
-    this.inProgress.delete(name);
-    this.labelMemo.set(name, out);
-    return out;
+    return this.flow.recordedLabels(name);
   }
 
   exprLabels(rule: LintRule): LabelSet | undefined {
-    const p = this.parse(rule.expr);
-    if (p.errors.length) return undefined;
-    return resultLabels(rule.expr, p.tree.topNode, (x) => this.selectorLabels(x));
+    return this.flow.exprLabels(rule.expr);
   }
 }
 

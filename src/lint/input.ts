@@ -14,6 +14,7 @@ import type { DashboardFile, Matcher, ScrapeJob } from '../core/model.ts';
 import { alertmanagerFile, routeTestsFile } from '../emit/alertmanager.ts';
 import type { InhibitionCase } from '../alertmanager/inhibit.ts';
 import { RULES_DIR, ruleFileName, ruleFileYaml } from '../emit/prometheus.ts';
+import { flowJob, relabelTargetLabels } from '../promql/labels.ts';
 import { exporters } from '../scrape/catalog/index.ts';
 import '../scrape/catalog/blackbox.ts';
 import '../scrape/catalog/log-capturer.ts';
@@ -217,17 +218,14 @@ export function inferExporter(jobName: string, targets: string[]): string | unde
   return byName.length === 1 ? byName[0]!.key : undefined;
 }
 
+/** Relabel rules of a plain prometheus.yml, as the label flow reads them. */
 function relabelTargets(list: unknown): { labels: string[]; open: boolean } {
-  const labels: string[] = [];
-  let open = false;
-  for (const r of Array.isArray(list) ? (list as Json[]) : []) {
-    const action = (r.action ?? r.Action ?? 'replace') as string;
-    if (action === 'labelmap') open = true;
+  const rules = (Array.isArray(list) ? (list as Json[]) : []).map((r) => {
+    const action = r.action ?? r.Action;
     const target = r.target_label ?? r.targetLabel;
-    if ((action === 'replace' || action === 'hashmod' || action === 'lowercase' || action === 'uppercase') && typeof target === 'string' && !target.startsWith('__') && !target.includes('$')) labels.push(target);
-    if (typeof target === 'string' && target.includes('$')) open = true;
-  }
-  return { labels, open };
+    return { ...(typeof action === 'string' ? { action } : {}), ...(typeof target === 'string' ? { targetLabel: target } : {}) };
+  });
+  return relabelTargetLabels(rules);
 }
 
 export interface PromConfig {
@@ -426,14 +424,9 @@ function pseudoBundle(stack: string, groups: LintGroup[], dashboards: DashboardF
 }
 
 function jobOfBundle(j: ScrapeJob, globalInterval: string): LintJob {
-  const relabel = relabelTargets((j.relabelConfigs ?? []).map((r) => ({ action: r.action, target_label: r.targetLabel })));
-  const metricRelabel = relabelTargets((j.metricRelabelConfigs ?? []).map((r) => ({ action: r.action, target_label: r.targetLabel })));
   return {
-    name: j.name,
+    ...flowJob(j),
     scrapeIntervalMs: parseDuration(j.scrapeInterval ?? globalInterval) ?? 60_000,
-    ...(j.exporter ? { exporter: j.exporter } : {}),
-    targetLabels: [...new Set([...(j.staticConfigs ?? []).flatMap((s) => Object.keys(s.labels ?? {})), ...relabel.labels, ...metricRelabel.labels])],
-    openLabels: relabel.open || metricRelabel.open || j.honorLabels === true || !!j.fileSdConfigs?.length,
     file: 'prometheus/prometheus.yml',
     source: j.source,
   };

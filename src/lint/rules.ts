@@ -9,7 +9,7 @@ import type { Matcher } from '../core/model.ts';
 import { RECORDING_NAME_RE } from '../core/names.ts';
 import { exporters, lookupMetric } from '../scrape/catalog/index.ts';
 import { exprLineCol, nearest, parseDurationSafe, seriesNames, type LintContext } from './context.ts';
-import { checkGoTemplate } from './gotemplate.ts';
+import { checkGoTemplate } from '../core/gotemplate.ts';
 import { GROUP_FIELDS, RULE_FIELDS } from './input.ts';
 import { checkRuleExpr, problemId } from '../promql/index.ts';
 import {
@@ -22,9 +22,10 @@ import {
   numberValue,
   resultLabels,
   selectorInfo,
+  templateLabelGaps,
   unwrap,
   type SelectorInfo,
-} from './labels.ts';
+} from '../promql/labels.ts';
 import type { LintGroup, LintRule } from './types.ts';
 
 const RATE_FNS = new Set(['rate', 'irate', 'increase']);
@@ -319,21 +320,10 @@ function checkAlert(c: LintContext, rule: LintRule, walked: Walked, parsed: bool
       if (kind === 'label' && t.usesValue) {
         c.ruleFinding(rule, 'alerts/template-value-label', 'warning', `alert ${rule.name}: label ${key} uses $value, so every new value makes a new alert`, 'move $value into an annotation');
       }
-      if (!result || result.open) continue;
-      for (const ref of t.labels) {
-        if (result.labels.has(ref.label) || ref.label === '__name__') continue;
-        const isStatic = ref.label in rule.labels;
-        const can = [...result.labels].sort();
-        c.ruleFinding(
-          rule,
-          'alerts/template-label',
-          'warning',
-          `alert ${rule.name}: ${kind} ${key} uses $labels.${ref.label}, but the expression's result cannot carry ${ref.label}${isStatic ? ' (it is a static label of the rule, which $labels does not hold)' : ''}; it renders empty`,
-          isStatic ? `write the value itself instead of $labels.${ref.label}` : `the result carries: ${can.join(', ') || 'no labels'}; keep ${ref.label} in the aggregation (by (${[...can, ref.label].join(', ')})) or the on()/group_left() of the join`,
-        );
-      }
     }
   }
+  // $labels.x the expression's result cannot carry: the same finding as the build's.
+  for (const gap of result ? templateLabelGaps(rule, result) : []) c.ruleFinding(rule, 'alerts/template-label', 'error', gap.message, gap.hint);
   // Severity.
   const sev = rule.labels.severity;
   if (sev === undefined || sev === '') {

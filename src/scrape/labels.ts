@@ -6,7 +6,7 @@
  */
 import type { DeclaredMetric, ScrapeJob } from '../core/model.ts';
 import { parsePromQL } from '../core/promql.ts';
-import { resultLabels, type LabelSet, type SelectorInfo } from '../lint/labels.ts';
+import { resultLabels, type LabelSet, type SelectorInfo } from '../promql/labels.ts';
 import type { Bundle } from '../stack/bundle.ts';
 import { lookupMetric } from './catalog/index.ts';
 

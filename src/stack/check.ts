@@ -1,17 +1,22 @@
 /**
  * Checks over a synthesized bundle that no single component can make: names unique
- * across the stack, every expression parses and type-checks as Prometheus's parser does, every template renders, every alert
- * follows the conventions and has tests, dashboards are well-formed.
+ * across the stack, every expression parses and type-checks as Prometheus's parser does, every
+ * template renders and reads only labels the expression carries, every alert follows the
+ * conventions and has tests, every inhibit rule can mute some pair of alerts, dashboards are
+ * well-formed.
  */
 import type { Diagnostics } from '../core/diagnostics.ts';
 import { durationMs } from '../core/duration.ts';
 import type { AlertRule, ExpectedAlert, Rule } from '../core/model.ts';
 import { LABEL_NAME_HINT, LABEL_NAME_RE } from '../core/names.ts';
 import { renderTemplate, sampleData, TemplateError } from '../core/template.ts';
+import type { AlertLabels } from '../alertmanager/inhibit.ts';
+import type { LabelFlow } from '../promql/labels.ts';
 import type { Bundle } from './bundle.ts';
 import { checkDashboards } from '../dashboards/check.ts';
 import { reportPromQL } from '../promql/index.ts';
 import { checkUrlSecrets } from './secrets.ts';
+import { alertLabels, bundleLabelFlow, checkInhibitRules, checkTemplateLabels } from './labelflow.ts';
 
 /** Burn-rate pairs carry both window labels; their short window debounces, so they need no `for`. */
 export function isBurnRateAlert(rule: AlertRule): boolean {
@@ -72,7 +77,9 @@ function checkAlert(rule: AlertRule, diag: Diagnostics): void {
   }
 }
 
-export function checkBundle(bundle: Bundle, diag: Diagnostics): void {
+/** `labels`: the bundle's label flow and alert label sets, when the caller has them already. */
+export function checkBundle(bundle: Bundle, diag: Diagnostics, labels?: { flow: LabelFlow; alerts: AlertLabels[] }): void {
+  const flow = labels?.flow ?? bundleLabelFlow(bundle);
   checkUrlSecrets(bundle, diag);
   const alertCount = bundle.ruleGroups.reduce((n, g) => n + g.rules.length, 0);
   if (bundle.scrapeJobs.filter((j) => !j.source.startsWith('prometheus.selfMonitoring')).length === 0 && alertCount === 0) {
@@ -117,9 +124,13 @@ export function checkBundle(bundle: Bundle, diag: Diagnostics): void {
       } else rules.set(key, rule.source);
       // Prometheus's parser and type rules, and a rule's result must be an instant vector or a scalar.
       reportPromQL(diag, rule.source, `${rule.kind === 'alert' ? 'alert' : 'record'} ${rule.name}`, rule.expr, { rule: true });
-      if (rule.kind === 'alert') checkAlert(rule, diag);
+      if (rule.kind === 'alert') {
+        checkAlert(rule, diag);
+        checkTemplateLabels(rule, flow, diag);
+      }
     }
   }
+  checkInhibitRules(bundle.inhibitRules, labels?.alerts ?? alertLabels(bundle, flow), diag);
 
   checkDashboards(bundle, diag);
 }

@@ -17,6 +17,7 @@ import { warnJobsComposeLeavesOut } from '../scrape/reach.ts';
 import { provideExporters } from '../scrape/provide.ts';
 import type { Bundle } from './bundle.ts';
 import { checkBundle } from './check.ts';
+import { alertLabels, bundleLabelFlow } from './labelflow.ts';
 import { isStack, type Stack } from './define.ts';
 import { stackSchema } from './schema.ts';
 import { assembleDashboards } from '../dashboards/user.ts';
@@ -156,10 +157,7 @@ export function trySynth(stack: Stack | unknown): SynthResult {
     routeTree,
     inhibitRules,
     routeTests,
-    inhibitionTests: inhibitionExpectations(
-      inhibitRules,
-      alerts.map((a) => ({ ...a.labels, alertname: a.name })),
-    ),
+    inhibitionTests: [],
     dashboards: merged.dashboards,
     composeServices: merged.composeServices,
     grafana: config.grafana,
@@ -178,7 +176,11 @@ export function trySynth(stack: Stack | unknown): SynthResult {
     selfMonitoring: config.prometheus.selfMonitoring,
     diag,
   });
-  checkBundle(bundle, diag);
+  // Inhibition cases from the label sets the stack's alerts can really carry (the label flow).
+  const flow = bundleLabelFlow(bundle);
+  const alertSets = alertLabels(bundle, flow);
+  bundle.inhibitionTests = inhibitionExpectations(inhibitRules, alertSets);
+  checkBundle(bundle, diag, { flow, alerts: alertSets });
   warnJobsComposeLeavesOut(bundle.scrapeJobs, bundle.ruleGroups, diag);
   warnLocalLinks(links, diag);
   bundle.composeServices.push(...provideExporters(bundle.scrapeJobs, bundle.composeServices, diag));

@@ -99,7 +99,9 @@ describe('lint positions and messages', () => {
   it('names the labels the result can carry for $labels mistakes', () => {
     const [f] = lintInput(fromFiles({ rules: [`${dir}/bad/template-label-aggregated-away.rules.yml`], config }));
     expect(f!.message).toContain('$labels.instance');
-    expect(f!.hint).toContain('the result carries: job');
+    expect(f!.message).toContain('(it carries job)');
+    expect(f!.severity).toBe('error');
+    expect(f!.hint).toContain('by (job, instance)');
   });
 
   it('without --config the job-dependent checks are skipped, the rest run', () => {

@@ -1,10 +1,10 @@
 /**
  * A Go text/template checker for alert labels and annotations, the way `promtool check
  * rules` parses them (control actions, variables and pipelines included), plus what
- * promtool does not do: it collects the `$labels.x` references so lint can compare them
+ * promtool does not do: it collects the `$labels.x` references so the build and lint can compare them
  * with the labels the expression's result can carry.
  */
-import { GO_BUILTINS, PROMETHEUS_FUNCTIONS } from '../core/template.ts';
+import { GO_BUILTINS, PROMETHEUS_FUNCTIONS } from './template.ts';
 
 export interface TemplateProblem {
   kind: 'syntax' | 'function' | 'variable';
