@@ -29,14 +29,5 @@ export function checkUrlSecrets(bundle: Bundle, diag: Diagnostics): void {
       });
     }
   }
-  for (const key of ['grafanaUrl', 'runbookBaseUrl'] as const) {
-    const url = bundle.links[key];
-    const secret = url ? urlCredentials(url) : undefined;
-    if (secret) {
-      diag.error(joinPath('links', key), 'secret-in-url', `links.${key} carries a credential (${secret}); it is copied into every alert's annotations`, {
-        value: redactUrl(url),
-        hint: 'give the URL people open in a browser, without credentials',
-      });
-    }
-  }
+  // links.* are refused at the schema (src/core/url.ts baseUrl), before a bundle exists.
 }

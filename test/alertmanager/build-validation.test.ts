@@ -74,7 +74,7 @@ const secretCases: Case[] = [
   { name: 'webhook URL with &sig=', props: withAlerting((a) => (a.receivers.pager = { webhook: { url: 'https://x.example.com/hook?sv=1&sig=sig-55aa' } })), path: 'alerting.receivers.pager.webhook.url', code: 'secret-in-url', message: /query parameter "sig"/, secret: 'sig-55aa' },
   { name: 'probe target with userinfo', props: () => ({ ...base(), mixins: [probes({ targets: ['https://admin:pw-77c1@shop.example.com/health'] })] }), path: 'mixins[0].targets[0]', code: 'secret-in-url', message: /userinfo/, secret: 'pw-77c1' },
   { name: 'scrape parameter named like a key', props: () => ({ ...base(), scrapeJobs: [{ name: 'api', targets: ['api:9100'], params: { api_key: ['key-31f0'] } }] }), path: 'scrapeJobs[0].params.api_key', code: 'secret-in-url', message: /looks like a credential/, secret: 'key-31f0' },
-  { name: 'Grafana link with userinfo', props: () => ({ ...base(), links: { grafanaUrl: 'https://viewer:gf-8e21@grafana.example.com' } }), path: 'links.grafanaUrl', code: 'secret-in-url', message: /userinfo/, secret: 'gf-8e21' },
+  { name: 'Grafana link with userinfo', props: () => ({ ...base(), links: { grafanaUrl: 'https://viewer:gf-8e21@grafana.example.com' } }), path: 'links.grafanaUrl', code: 'schema', message: /carries credentials/, secret: 'gf-8e21' },
 ];
 
 describe('Alertmanager values the build refuses, with path and hint, out/ untouched', () => {
