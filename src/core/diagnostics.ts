@@ -36,11 +36,18 @@ export function joinPath(base: string, ...parts: PathPart[]): string {
   return tail.startsWith('[') ? base + tail : `${base}.${tail}`;
 }
 
+/** Marks numbers JSON cannot spell (NaN, Infinity) so they print as themselves, not as null. */
+const BARE = '\u2063';
+
 function showValue(value: unknown): string {
   if (value === undefined) return 'undefined';
   let text: string;
   try {
-    text = typeof value === 'string' ? JSON.stringify(value) : JSON.stringify(value) ?? String(value);
+    text =
+      JSON.stringify(value, (_k, v: unknown) => (typeof v === 'number' && !Number.isFinite(v) ? `${BARE}${String(v)}${BARE}` : typeof v === 'bigint' ? `${BARE}${String(v)}${BARE}` : v))?.replace(
+        new RegExp(`"${BARE}([^"]*)${BARE}"`, 'g'),
+        '$1',
+      ) ?? String(value);
   } catch {
     text = String(value);
   }
