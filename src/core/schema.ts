@@ -60,7 +60,7 @@ export function percentNotFraction<T extends z.ZodType<number | string>>(schema:
   return schema.superRefine((v, ctx) => {
     const n = Number(v);
     if (n > 0 && n < 1) {
-      ctx.addIssue({ code: 'custom', input: v, message: "looks like a fraction: this value is a percent (0-100)", params: { percent: formatNumber(Decimal.from(v).mul(100)) } });
+      ctx.addIssue({ code: 'custom', input: v, message: 'looks like a fraction: this value is a percent (0-100)', params: { percent: formatNumber(Decimal.from(v).mul(100)) } });
     }
   });
 }

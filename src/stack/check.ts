@@ -39,7 +39,7 @@ function checkExpr(expr: string, path: string, what: string, diag: Diagnostics):
   }
 }
 
-function checkAlert(rule: AlertRule, diag: Diagnostics): void {
+function checkAlert(rule: AlertRule, diag: Diagnostics, shared: boolean): void {
   const p = rule.source;
   const sev = rule.labels.severity;
   if (!['critical', 'warning', 'info', 'none'].includes(sev)) {
@@ -60,6 +60,8 @@ function checkAlert(rule: AlertRule, diag: Diagnostics): void {
   if (!firing || !quiet) {
     diag.error(p, 'missing-tests', `alert ${rule.name} needs a test where it fires and one where it stays quiet`, {
       hint: 'add test scenarios to the alert (tests: [...])',
+      // A shared alert gathers its tests from every component that uses it.
+      wholeStack: shared,
     });
   }
   // Every template must render the way Prometheus would, with the labels the tests expect.
@@ -85,6 +87,7 @@ export function checkBundle(bundle: Bundle, diag: Diagnostics): void {
   if (bundle.scrapeJobs.filter((j) => !j.source.startsWith('prometheus.selfMonitoring')).length === 0 && alertCount === 0) {
     diag.error('', 'empty-stack', 'the stack defines no services, mixins, scrape jobs or rules', {
       hint: 'add services: [httpService({...})], mixins: [...] or scrapeJobs: [...]',
+      wholeStack: true,
     });
   }
 
@@ -123,7 +126,7 @@ export function checkBundle(bundle: Bundle, diag: Diagnostics): void {
         });
       } else rules.set(key, rule.source);
       checkExpr(rule.expr, rule.source, `${rule.kind === 'alert' ? 'alert' : 'record'} ${rule.name}`, diag);
-      if (rule.kind === 'alert') checkAlert(rule, diag);
+      if (rule.kind === 'alert') checkAlert(rule, diag, group.shared === true);
     }
   }
 

@@ -77,10 +77,17 @@ export function trySynth(stack: Stack | unknown): SynthResult {
     stackJobs,
   });
 
+  // A component that fails is reported and left out; the checks over the whole stack
+  // (shared alerts' tests, links, "no jobs") then only echo its error, so they are dropped.
+  let incomplete = false;
   const deferred: { component: Component; path: string }[] = [];
   const buildOne = (component: Component, path: string) => {
+    const before = diag.ownErrorCount;
     const props = validate(component.schema, component.props, diag, path);
-    if (props === undefined) return;
+    if (props === undefined) {
+      incomplete = true;
+      return;
+    }
     try {
       parts.push(component.build(props, makeContext(path)));
     } catch (e) {
@@ -88,6 +95,7 @@ export function trySynth(stack: Stack | unknown): SynthResult {
         hint: 'this is a bug in obsgen or the component; report it with the stack file',
       });
     }
+    if (diag.ownErrorCount > before) incomplete = true;
   };
   const buildAll = (list: Component[], key: string) => {
     list.forEach((component, i) => {
@@ -170,6 +178,7 @@ export function trySynth(stack: Stack | unknown): SynthResult {
     diag,
   });
   checkBundle(bundle, diag);
+  if (incomplete) diag.dropWholeStackFindings();
   bundle.warnings = diag.warnings;
   return diag.hasErrors() ? { diagnostics: diag } : { bundle, diagnostics: diag };
 }
