@@ -82,6 +82,27 @@ function checkAlert(rule: AlertRule, diag: Diagnostics, shared: boolean): void {
   }
 }
 
+/**
+ * Alerts of one name are one alert to Alertmanager (the default inhibit rule mutes the
+ * warning while the critical fires), to silences and to the runbook page: only tiers of
+ * one alert may share a name, never two alerts that happen to be named alike.
+ */
+function checkSameName(rule: AlertRule, names: Map<string, { tierOf: string; source: string }>, reported: Set<string>, diag: Diagnostics): void {
+  const tierOf = rule.tierOf ?? rule.source;
+  const first = names.get(rule.name);
+  if (!first) {
+    names.set(rule.name, { tierOf, source: rule.source });
+    return;
+  }
+  const key = `${rule.name}\u0000${tierOf}`;
+  if (first.tierOf === tierOf || reported.has(key)) return;
+  reported.add(key);
+  diag.error(rule.source, 'duplicate-alert', `alert ${rule.name} is also the name of another alert, at ${first.source || 'the stack'}: Alertmanager's inhibit rules, silences and the runbook page would treat the two as tiers of one alert`, {
+    value: rule.name,
+    hint: 'rename one (name: ...), or, if they are the warning and critical tiers of one alert, declare them so: tier: true on each free-form alert of that name (a mixin alert\'s tiers are its warning/critical thresholds)',
+  });
+}
+
 export function checkBundle(bundle: Bundle, diag: Diagnostics): void {
   const alertCount = bundle.ruleGroups.reduce((n, g) => n + g.rules.length, 0);
   if (bundle.scrapeJobs.filter((j) => !j.source.startsWith('prometheus.selfMonitoring')).length === 0 && alertCount === 0) {
@@ -108,6 +129,8 @@ export function checkBundle(bundle: Bundle, diag: Diagnostics): void {
 
   const groups = new Map<string, string>();
   const rules = new Map<string, string>();
+  const alertNames = new Map<string, { tierOf: string; source: string }>();
+  const reported = new Set<string>();
   for (const group of bundle.ruleGroups) {
     const prev = groups.get(group.name);
     if (prev !== undefined) {
@@ -122,9 +145,12 @@ export function checkBundle(bundle: Bundle, diag: Diagnostics): void {
       if (dup !== undefined) {
         diag.error(rule.source, rule.kind === 'alert' ? 'duplicate-alert' : 'duplicate-record', `${rule.kind === 'alert' ? 'alert' : 'recording rule'} ${rule.name} with the same labels is also defined at ${dup}`, {
           value: rule.name,
-          hint: rule.kind === 'alert' ? 'rename one alert (name: ...) or give the twins different severities' : 'rename one of the recording rules',
+          hint: rule.kind === 'alert' ? 'rename one alert (name: ...), or remove the copy' : 'rename one of the recording rules',
         });
-      } else rules.set(key, rule.source);
+      } else {
+        rules.set(key, rule.source);
+        if (rule.kind === 'alert') checkSameName(rule, alertNames, reported, diag);
+      }
       checkExpr(rule.expr, rule.source, `${rule.kind === 'alert' ? 'alert' : 'record'} ${rule.name}`, diag);
       if (rule.kind === 'alert') checkAlert(rule, diag, group.shared === true);
     }

@@ -89,7 +89,7 @@ export function trySynth(stack: Stack | unknown): SynthResult {
       return;
     }
     try {
-      parts.push(component.build(props, makeContext(path)));
+      parts.push(withTierOf(component.build(props, makeContext(path)), component.kind));
     } catch (e) {
       diag.error(path, 'build-failed', `${component.kind} could not be built: ${(e as Error).message}`, {
         hint: 'this is a bug in obsgen or the component; report it with the stack file',
@@ -205,6 +205,17 @@ function reportPartsOfInvalidStack(props: unknown, diag: Diagnostics): void {
   }
   const alerting = alertingSchema.safeParse(raw.alerting ?? { receivers: {} });
   if (alerting.success) checkAlerting(alerting.data, diag, 'alerting');
+}
+
+/**
+ * A component's alerts of one name are tiers of one alert when one knob made them (its
+ * source, without the component's own index, so two postgres() mixins share their alerts).
+ */
+function withTierOf(part: Contribution, kind: string): Contribution {
+  for (const g of part.ruleGroups) {
+    for (const r of g.rules) if (r.kind === 'alert' && r.tierOf === undefined) r.tierOf = `${kind} ${r.source.replace(/^(\w+)\[\d+\]/, '$1[]')}`;
+  }
+  return part;
 }
 
 /** Prometheus and Alertmanager scraping themselves, first in prometheus.yml unless the stack has jobs of those names. */
