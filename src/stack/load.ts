@@ -3,6 +3,7 @@ import { existsSync, readdirSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { isStack, type Stack } from './define.ts';
+import { missingImportsMessage } from './imports.ts';
 
 export function stackFiles(dir: string): string[] {
   if (!existsSync(dir)) return [];
@@ -18,7 +19,11 @@ export async function loadStack(file: string): Promise<Stack | { error: string; 
   try {
     mod = (await import(pathToFileURL(full).href)) as { default?: unknown };
   } catch (e) {
-    return { error: `cannot load ${file}: ${(e as Error).message}`, file };
+    const message = (e as Error).message;
+    const missing = missingImportsMessage(full);
+    // The module system's own words for a missing export say nothing more; anything else may.
+    const original = /does not provide an export named|is not a function/.test(message) ? '' : `\n    (${message})`;
+    return { error: `cannot load ${file}: ${missing ? missing + original : message}`, file };
   }
   if (!isStack(mod.default)) {
     return { error: `${file} does not default-export defineStack({...})`, file };
