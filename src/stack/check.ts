@@ -86,21 +86,24 @@ function checkAlert(rule: AlertRule, diag: Diagnostics, shared: boolean): void {
  * Alerts of one name are one alert to Alertmanager (the default inhibit rule mutes the
  * warning while the critical fires), to silences and to the runbook page: only tiers of
  * one alert may share a name, never two alerts that happen to be named alike.
+ * Returns whether the rule is another alert than the first of its name.
  */
-function checkSameName(rule: AlertRule, names: Map<string, { tierOf: string; source: string }>, reported: Set<string>, diag: Diagnostics): void {
+function checkSameName(rule: AlertRule, names: Map<string, { tierOf: string; source: string }>, reported: Set<string>, diag: Diagnostics): boolean {
   const tierOf = rule.tierOf ?? rule.source;
   const first = names.get(rule.name);
   if (!first) {
     names.set(rule.name, { tierOf, source: rule.source });
-    return;
+    return false;
   }
+  if (first.tierOf === tierOf) return false;
   const key = `${rule.name}\u0000${tierOf}`;
-  if (first.tierOf === tierOf || reported.has(key)) return;
+  if (reported.has(key)) return true;
   reported.add(key);
   diag.error(rule.source, 'duplicate-alert', `alert ${rule.name} is also the name of another alert, at ${first.source || 'the stack'}: Alertmanager's inhibit rules, silences and the runbook page would treat the two as tiers of one alert`, {
     value: rule.name,
     hint: 'rename one (name: ...), or, if they are the warning and critical tiers of one alert, declare them so: tier: true on each free-form alert of that name (a mixin alert\'s tiers are its warning/critical thresholds)',
   });
+  return true;
 }
 
 export function checkBundle(bundle: Bundle, diag: Diagnostics): void {
@@ -142,15 +145,16 @@ export function checkBundle(bundle: Bundle, diag: Diagnostics): void {
     for (const rule of group.rules) {
       const key = ruleKey(rule);
       const dup = rules.get(key);
-      if (dup !== undefined) {
+      // Another alert's name is one error per pair of alerts, whether or not the labels match too.
+      const otherAlert = rule.kind === 'alert' && checkSameName(rule, alertNames, reported, diag);
+      if (otherAlert) {
+        if (dup === undefined) rules.set(key, rule.source);
+      } else if (dup !== undefined) {
         diag.error(rule.source, rule.kind === 'alert' ? 'duplicate-alert' : 'duplicate-record', `${rule.kind === 'alert' ? 'alert' : 'recording rule'} ${rule.name} with the same labels is also defined at ${dup}`, {
           value: rule.name,
           hint: rule.kind === 'alert' ? 'rename one alert (name: ...), or remove the copy' : 'rename one of the recording rules',
         });
-      } else {
-        rules.set(key, rule.source);
-        if (rule.kind === 'alert') checkSameName(rule, alertNames, reported, diag);
-      }
+      } else rules.set(key, rule.source);
       checkExpr(rule.expr, rule.source, `${rule.kind === 'alert' ? 'alert' : 'record'} ${rule.name}`, diag);
       if (rule.kind === 'alert') checkAlert(rule, diag, group.shared === true);
     }
