@@ -8,6 +8,7 @@
 import type { z } from 'zod';
 import type { Diagnostics, PathPart } from './diagnostics.ts';
 import { formatPath, joinPath } from './diagnostics.ts';
+import { Decimal, formatNumber } from './decimal.ts';
 import { nearest } from './nearest.ts';
 
 type Issue = z.core.$ZodIssue;
@@ -175,7 +176,10 @@ function describe(schema: unknown, issue: Issue, input: unknown, basePath: strin
     }
     case 'too_big': {
       const bound = `${issue.inclusive ? 'at most' : 'less than'} ${sizeWord(issue.origin, String(issue.maximum))}`;
-      return [{ path, message: `must be ${bound}`, value, hint: ownHint ?? `use a value ${issue.inclusive ? '<=' : '<'} ${String(issue.maximum)}` }];
+      // A ratio (at most 1) given as a percent: 5 for 5%.
+      const percent = issue.origin === 'number' && Number(issue.maximum) === 1 && typeof value === 'number' && value > 1 && value <= 100;
+      const hint = percent ? `${keyOf(path)} is a ratio (0-1): ${formatNumber(Decimal.from(value).div(100, 12))}` : `use a value ${issue.inclusive ? '<=' : '<'} ${String(issue.maximum)}`;
+      return [{ path, message: `must be ${bound}`, value, hint: ownHint ?? hint }];
     }
     case 'too_small': {
       const bound = `${issue.inclusive ? 'at least' : 'more than'} ${sizeWord(issue.origin, String(issue.minimum))}`;
@@ -193,8 +197,7 @@ function describe(schema: unknown, issue: Issue, input: unknown, basePath: strin
       ];
     default: {
       const percent = (issue as { params?: { percent?: string } }).params?.percent;
-      const key = [...path].reverse().find((p): p is string => typeof p === 'string') ?? 'the value';
-      return [{ path, message: issue.message, value, ...(percent ? { hint: `${key} is a percent: ${percent}` } : ownHint ? { hint: ownHint } : {}) }];
+      return [{ path, message: issue.message, value, ...(percent ? { hint: `${keyOf(path)} is a percent: ${percent}` } : ownHint ? { hint: ownHint } : {}) }];
     }
   }
 }
@@ -207,6 +210,11 @@ function hasKey(input: unknown, path: readonly PathPart[]): boolean {
     cur = (cur as Record<PathPart, unknown>)[path[i]!];
   }
   return input !== undefined;
+}
+
+/** The name of the prop at `path`, for hints. */
+function keyOf(path: readonly PathPart[]): string {
+  return [...path].reverse().find((p): p is string => typeof p === 'string') ?? 'the value';
 }
 
 function selfNamed(value: unknown): boolean {

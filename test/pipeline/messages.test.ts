@@ -130,6 +130,11 @@ describe('percent-valued props given as fractions', () => {
     expect(diags.map((d) => `${d.path} ${d.hint}`)).toEqual(['mixins[0].disk.warning warning is a percent: 80', 'mixins[0].disk.critical critical is a percent: 90', 'mixins[0].diskFillingUp.freeBelow freeBelow is a percent: 40']);
   });
 
+  it('and the other way round: a ratio given as a percent gets the ratio as hint', () => {
+    const { diags } = errorsOf({ name: 'shop', services: [httpService({ name: 'api', targets: ['api:8000'], alerts: { errorRatio: { above: 5 } } })], alerting });
+    expect(diags.map((d) => `${d.path}: ${d.message} / ${d.hint}`)).toEqual(['services[0].alerts.errorRatio.above: must be less than 1 / above is a ratio (0-1): 0.05']);
+  });
+
   it('1 and above, and real percents, are fine', () => {
     const props = { name: 'shop', mixins: [host({ targets: ['h:9100'], disk: { warning: 1, critical: 90 } })], alerting };
     expect(errorsOf(props).list).toEqual([]);
