@@ -66,7 +66,10 @@ export function percentNotFraction<T extends z.ZodType<number | string>>(schema:
 }
 
 /** Objective in percent, 0 < x < 100; kept as given so decimals stay exact. */
-export const objectivePercent = z.union([z.number(), z.string().regex(/^\d+(\.\d+)?$/)]);
+export const objectivePercent = z.union([
+  z.number(),
+  z.string().refine((v) => /^\d+(\.\d+)?$/.test(v), { message: 'is not a number', params: { hint: 'give a percent as a number, e.g. 99.9 or "99.95" (without %)' } }),
+]);
 
 /** Validates `input` with `schema`, reporting every issue under `basePath`. Returns the parsed value or undefined. */
 export function validate<T>(

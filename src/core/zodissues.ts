@@ -144,8 +144,17 @@ function describe(schema: unknown, issue: Issue, input: unknown, basePath: strin
   switch (issue.code) {
     case 'unrecognized_keys': {
       const known = knownKeysAt(schema, path);
-      return issue.keys.map((key) => {
-        const near = nearest(key, known);
+      return issue.keys.map((key): Message => {
+        if (known.includes(key)) {
+          // Known to another shape of a union: the keys given are alternatives, not companions.
+          const others = Object.keys(value && typeof value === 'object' ? value : {}).filter((k) => k !== key && known.includes(k));
+          return {
+            path: [...path, key],
+            message: `${JSON.stringify(key)} cannot be given together with ${others.map((k) => JSON.stringify(k)).join(', ') || 'the other keys'} in ${where(path)}`,
+            hint: `these are alternatives: give one of ${known.join(', ')}`,
+          };
+        }
+        const near = nearest(key, known) ?? transposed(key, known);
         return {
           path: [...path, key],
           message: `unknown key ${JSON.stringify(key)} in ${where(path)}${near ? `; did you mean ${JSON.stringify(near)}?` : ''}`,
@@ -171,6 +180,7 @@ function describe(schema: unknown, issue: Issue, input: unknown, basePath: strin
       ];
     }
     case 'invalid_union': {
+      if (value === undefined && !hasKey(input, path)) return [{ path, required: true, message: 'is required', hint: ownHint ?? 'check the value against the documented shapes' }];
       const expected = [...new Set(issue.errors.flatMap(expectedOf))];
       return [{ path, message: expected.length ? `expected ${expected.join(' or ')}, got ${kindOf(value)}` : issue.message, value, hint: ownHint ?? 'check the value against the documented shapes' }];
     }
@@ -210,6 +220,16 @@ function hasKey(input: unknown, path: readonly PathPart[]): boolean {
     cur = (cur as Record<PathPart, unknown>)[path[i]!];
   }
   return input !== undefined;
+}
+
+/** A known key with two neighbouring letters swapped (`macth` for `match`), which the edit distance counts twice. */
+function transposed(key: string, known: readonly string[]): string | undefined {
+  for (const k of known) {
+    if (k.length !== key.length) continue;
+    const diff = [...k].flatMap((c, i) => (c === key[i] ? [] : [i]));
+    if (diff.length === 2 && diff[1] === diff[0]! + 1 && k[diff[0]!] === key[diff[1]!] && k[diff[1]!] === key[diff[0]!]) return k;
+  }
+  return undefined;
 }
 
 /** The name of the prop at `path`, for hints. */

@@ -110,6 +110,31 @@ describe('messages name the problem and the bad value', () => {
   });
 });
 
+describe('more unclear messages, made clear', () => {
+  const withSli = (sli: unknown, objective: unknown = 99.9) => ({ name: 'shop', services: [httpService({ name: 'api', targets: ['api:8000'], slos: [{ name: 'availability', objective, sli }] } as never)], alerting });
+
+  it('two SLI kinds at once: they are alternatives, not "unknown key latency" with latency among the known keys', () => {
+    const { list, diags } = errorsOf(withSli({ errorRatio: {}, latency: { below: '1s' } }));
+    expect(list).toEqual(['services[0].slos[0].sli.latency: "latency" cannot be given together with "errorRatio" in services[0].slos[0].sli']);
+    expect(diags[0]!.hint).toBe('these are alternatives: give one of availability, errorRatio, events, latency, ratio');
+  });
+
+  it('a missing union-typed prop is "required", not "expected object, got undefined"', () => {
+    expect(errorsOf(withSli(undefined)).list).toEqual(['services[0].slos[0].sli: is required']);
+  });
+
+  it('swapped letters in a key still get a suggestion', () => {
+    const props = { name: 'shop', services: [httpService({ name: 'api', targets: ['api:8000'] })], alerting: { ...alerting, routes: [{ macth: { severity: 'critical' }, receiver: 'pager' }] } };
+    expect(errorsOf(props).list).toEqual(['alerting.routes[0].macth: unknown key "macth" in alerting.routes[0]; did you mean "match"?']);
+  });
+
+  it('an objective written with a % sign says so, not "does not match /^\\d+(\\.\\d+)?$/"', () => {
+    const { list, diags } = errorsOf(withSli({ errorRatio: {} }, '99.9%'));
+    expect(list).toEqual(['services[0].slos[0].objective: is not a number']);
+    expect(diags[0]!.hint).toBe('give a percent as a number, e.g. 99.9 or "99.95" (without %)');
+  });
+});
+
 describe('percent-valued props given as fractions', () => {
   it('an objective of 0.9995 is one error with the hint "objective is a percent: 99.95"', () => {
     const props = { name: 'shop', services: [httpService({ name: 'api', targets: ['api:8000'], slos: [{ name: 'availability', objective: 0.9995, sli: { errorRatio: {} } }] })], alerting };
