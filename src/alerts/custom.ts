@@ -34,6 +34,12 @@ export const customAlertSchema = z
     for: duration,
     keepFiringFor: duration.optional(),
     severity,
+    /**
+     * This alert is one severity tier of the free-form alerts of its name (e.g. a warning
+     * and a critical rule with different thresholds). Without it, two alerts of one name
+     * are an error. @default false
+     */
+    tier: z.boolean().default(false),
     /** `service` label. @default the stack name */
     service: z.string().optional(),
     labels: labels.optional(),
@@ -111,6 +117,8 @@ export function customAlertRule(
       checks: [{ at: t.at, firing: t.firing }],
     })),
     source,
+    // Declared tiers of one name are one alert; any other free-form alert is its own.
+    tierOf: a.tier ? `alerts ${a.name}` : source,
   };
 }
 

@@ -16,6 +16,7 @@ import {
   type StartOptions,
 } from '../stack/native/index.ts';
 import { flag, type Args } from './args.ts';
+import { unresolvedTargetMessage } from '../stack/native/rewrite.ts';
 
 export const STACK_HELP = `  obsgen stack up <stack> [--out DIR] [--with NAME=CMD]... [--demo NAME] [--webhook URL | --webhook-sink]
                  [--extra NAME=CMD]... [--without NAME]... [--scrape-interval D] [--evaluation-interval D]
@@ -82,7 +83,7 @@ async function up(args: Args, stack: string): Promise<number> {
   };
   const h = await startStack(bundle, options);
   for (const s of h.skipped) console.log(`skipped ${s.name}: ${s.reason}`);
-  for (const u of h.unresolved) console.log(`not started: target ${u.target} of job ${u.job}: no Debian binary for it; pass --with ${u.target.split(':')[0]}=<command> (it stays down)`);
+  for (const u of h.unresolved) console.log(unresolvedTargetMessage(u));
   for (const n of h.notes) console.log(`note: ${n}`);
   console.log(`${stack}: up, ${h.processes.length} processes; state, pids and logs in ${h.stateDir}`);
   if (h.urls.prometheus) console.log(`  prometheus    ${h.urls.prometheus}`);

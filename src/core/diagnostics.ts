@@ -36,11 +36,18 @@ export function joinPath(base: string, ...parts: PathPart[]): string {
   return tail.startsWith('[') ? base + tail : `${base}.${tail}`;
 }
 
+/** Marks numbers JSON cannot spell (NaN, Infinity) so they print as themselves, not as null. */
+const BARE = '\u2063';
+
 function showValue(value: unknown): string {
   if (value === undefined) return 'undefined';
   let text: string;
   try {
-    text = typeof value === 'string' ? JSON.stringify(value) : JSON.stringify(value) ?? String(value);
+    text =
+      JSON.stringify(value, (_k, v: unknown) => (typeof v === 'number' && !Number.isFinite(v) ? `${BARE}${String(v)}${BARE}` : typeof v === 'bigint' ? `${BARE}${String(v)}${BARE}` : v))?.replace(
+        new RegExp(`"${BARE}([^"]*)${BARE}"`, 'g'),
+        '$1',
+      ) ?? String(value);
   } catch {
     text = String(value);
   }
@@ -55,17 +62,45 @@ export function formatDiagnostic(d: Diagnostic): string {
   return line;
 }
 
+export interface DiagnosticExtra {
+  value?: unknown;
+  hint?: string;
+  /**
+   * The finding is about the stack as a whole (a shared alert without tests, a link to a
+   * dashboard no component made, no jobs at all) and holds only when every component
+   * was built: when one failed validation, it is a consequence of that error, not its own.
+   */
+  wholeStack?: boolean;
+}
+
 /** Collects diagnostics for one stack; helpers take a path base so nested builders stay short. */
 export class Diagnostics {
   readonly items: Diagnostic[] = [];
+  private readonly wholeStack = new WeakSet<Diagnostic>();
   constructor(readonly stack: string) {}
 
-  error(path: string, code: string, message: string, extra: { value?: unknown; hint?: string } = {}): void {
-    this.items.push({ severity: 'error', code, stack: this.stack, path, message, ...extra });
+  error(path: string, code: string, message: string, extra: DiagnosticExtra = {}): void {
+    this.add({ severity: 'error', code, stack: this.stack, path, message }, extra);
   }
 
-  warn(path: string, code: string, message: string, extra: { value?: unknown; hint?: string } = {}): void {
-    this.items.push({ severity: 'warning', code, stack: this.stack, path, message, ...extra });
+  warn(path: string, code: string, message: string, extra: DiagnosticExtra = {}): void {
+    this.add({ severity: 'warning', code, stack: this.stack, path, message }, extra);
+  }
+
+  private add(d: Diagnostic, { wholeStack, ...extra }: DiagnosticExtra): void {
+    const item = { ...d, ...extra };
+    this.items.push(item);
+    if (wholeStack) this.wholeStack.add(item);
+  }
+
+  /** Errors about a part of the stack, not about the stack as a whole. */
+  get ownErrorCount(): number {
+    return this.items.filter((d) => d.severity === 'error' && !this.wholeStack.has(d)).length;
+  }
+
+  /** Drops the whole-stack findings: some component is missing, so they would only echo its error. */
+  dropWholeStackFindings(): void {
+    for (let i = this.items.length - 1; i >= 0; i--) if (this.wholeStack.has(this.items[i]!)) this.items.splice(i, 1);
   }
 
   get errors(): Diagnostic[] {

@@ -84,6 +84,13 @@ export interface AlertRule {
   tests: AlertScenario[];
   /** Path in the stack props that produced this rule, for diagnostics. */
   source: string;
+  /**
+   * Which alert this rule is a tier of. Rules of one name are one alert (warning and
+   * critical tiers, one rule per SLO) only when they have the same `tierOf`; otherwise two
+   * alerts share a name, a runbook page and the default inhibit rule: an error. Unset, the
+   * build uses the component kind and the rule's source (tiers of one knob share it).
+   */
+  tierOf?: string;
 }
 
 export interface RecordingRule {

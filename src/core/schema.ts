@@ -3,9 +3,10 @@
  * of zod issues into obsgen diagnostics with paths, bad values and hints.
  */
 import { z } from 'zod';
+import { Decimal, formatNumber } from './decimal.ts';
 import { DURATION_HINT, isDuration } from './duration.ts';
-import type { Diagnostics, PathPart } from './diagnostics.ts';
-import { joinPath } from './diagnostics.ts';
+import type { Diagnostics } from './diagnostics.ts';
+import { reportIssues } from './zodissues.ts';
 import {
   ALERT_NAME_HINT,
   ALERT_NAME_RE,
@@ -49,33 +50,26 @@ export const labels = z.record(z.string(), z.string()).superRefine((map, ctx) =>
   }
 });
 
-/** Objective in percent, 0 < x < 100; kept as given so decimals stay exact. */
-export const objectivePercent = z.union([z.number(), z.string().regex(/^\d+(\.\d+)?$/)]);
-
-function hintFor(issue: z.core.$ZodIssue): string | undefined {
-  const params = (issue as { params?: { hint?: string } }).params;
-  if (params?.hint) return params.hint;
-  switch (issue.code) {
-    case 'unrecognized_keys':
-      return 'remove the key or check its spelling against the documented props';
-    case 'invalid_type':
-      return `give a value of type ${issue.expected}`;
-    case 'invalid_value':
-      return `use one of ${issue.values.map((v) => JSON.stringify(v)).join(', ')}`;
-    case 'too_big':
-      return `use a value ${issue.inclusive ? '<=' : '<'} ${String(issue.maximum)}`;
-    case 'too_small':
-      return issue.origin === 'array' || issue.origin === 'string'
-        ? `give at least ${String(issue.minimum)} item(s)`
-        : `use a value ${issue.inclusive ? '>=' : '>'} ${String(issue.minimum)}`;
-    case 'invalid_format':
-      return issue.format === 'regex' && 'pattern' in issue ? `the value must match ${String(issue.pattern)}` : `give a valid ${issue.format}`;
-    case 'invalid_union':
-      return 'check the value against the documented shapes';
-    default:
-      return undefined;
-  }
+/**
+ * A value documented as a percent (0-100) given as a fraction (0.9995 for 99.95%) is
+ * refused: below 1% it is a typo far more often than a threshold, and as a percent it
+ * silently means an alert that always fires or an objective no service misses.
+ * The issue's `percent` param is the value the user meant; the hint names the key.
+ */
+export function percentNotFraction<T extends z.ZodType<number | string>>(schema: T) {
+  return schema.superRefine((v, ctx) => {
+    const n = Number(v);
+    if (n > 0 && n < 1) {
+      ctx.addIssue({ code: 'custom', input: v, message: 'looks like a fraction: this value is a percent (0-100)', params: { percent: formatNumber(Decimal.from(v).mul(100)) } });
+    }
+  });
 }
+
+/** Objective in percent, 0 < x < 100; kept as given so decimals stay exact. */
+export const objectivePercent = z.union([
+  z.number(),
+  z.string().refine((v) => /^\d+(\.\d+)?$/.test(v), { message: 'is not a number', params: { hint: 'give a percent as a number, e.g. 99.9 or "99.95" (without %)' } }),
+]);
 
 /** Validates `input` with `schema`, reporting every issue under `basePath`. Returns the parsed value or undefined. */
 export function validate<T>(
@@ -86,18 +80,6 @@ export function validate<T>(
 ): T | undefined {
   const result = schema.safeParse(input, { reportInput: true });
   if (result.success) return result.data;
-  for (const issue of result.error.issues) {
-    let path = joinPath(basePath, ...(issue.path as PathPart[]));
-    let message = issue.message;
-    let value: unknown = (issue as { input?: unknown }).input;
-    if (issue.code === 'unrecognized_keys') {
-      path = joinPath(path, issue.keys[0]!);
-      message = `unknown key${issue.keys.length > 1 ? 's' : ''} ${issue.keys.map((k) => JSON.stringify(k)).join(', ')}`;
-      value = undefined;
-    } else if (issue.code === 'invalid_type' && value === undefined) {
-      message = `is required (${issue.expected})`;
-    }
-    diag.error(path, 'schema', message, { value, hint: hintFor(issue) });
-  }
+  reportIssues(schema, input, result.error.issues, diag, basePath);
   return undefined;
 }

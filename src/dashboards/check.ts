@@ -385,6 +385,7 @@ function checkAlertLinks(c: Ctx, byUid: Map<string, DashboardFile>): void {
         c.diag.error(r.source, 'broken-dashboard-url', `alert ${r.name} links to dashboard ${m[1]}, which the bundle does not have`, {
           value: url,
           hint: 'keep the dashboard (it may be dropped in dropDashboards) or link the alert elsewhere',
+          wholeStack: true,
         });
         continue;
       }

@@ -304,7 +304,7 @@ export function assembleDashboards(p: AssembleProps): DashboardFile[] {
   const dropped = new Set<string>();
   p.drop.forEach((uid, i) => {
     if (!generatedUids.includes(uid)) {
-      p.diag.error(joinPath('', 'dropDashboards', i), 'unknown-dashboard', `no generated dashboard has uid ${JSON.stringify(uid)}`, { value: uid, hint: known() });
+      p.diag.error(joinPath('', 'dropDashboards', i), 'unknown-dashboard', `no generated dashboard has uid ${JSON.stringify(uid)}`, { value: uid, hint: known(), wholeStack: true });
     } else dropped.add(uid);
   });
   const extra: DashboardFile[] = [];
@@ -317,6 +317,7 @@ export function assembleDashboards(p: AssembleProps): DashboardFile[] {
         p.diag.error(joinPath(source, 'replace'), 'nothing-to-replace', `replace is set but no generated dashboard has uid ${JSON.stringify(file.uid)}`, {
           value: file.uid,
           hint: `set uid to the dashboard to replace (${known()}), or remove replace`,
+          wholeStack: true,
         });
         extra.push(file);
       } else if (dropped.has(file.uid)) {

@@ -7,7 +7,7 @@ import { z } from 'zod';
 import type { BuildContext } from '../core/component.ts';
 import type { ComposeService, ScrapeJob } from '../core/model.ts';
 import { dashboardUid, isValidTarget, TARGET_HINT } from '../core/names.ts';
-import { alertName, duration } from '../core/schema.ts';
+import { alertName, duration, percentNotFraction } from '../core/schema.ts';
 import { exporterDefaults } from '../scrape/catalog/index.ts';
 import { toScrapeJob } from '../scrape/jobs.ts';
 import { panelLinker } from './knobs.ts';
@@ -88,7 +88,9 @@ export function exporterContainer(p: { name: string; image: string; exporter: st
  * (a tier is off with `false`), or `false` for the whole alert.
  */
 export function tierKnob(d: { name: string; for: string; warning: number | false; critical: number | false }, max = 100) {
-  const level = z.union([z.number().gt(0).lt(max), z.literal(false)]);
+  const number = z.number().gt(0).lt(max);
+  // Levels of 100 at most are percents: 0.8 for 80% would fire at 0.8%.
+  const level = z.union([max === 100 ? percentNotFraction(number) : number, z.literal(false)]);
   const obj = z
     .object({
       /** Alert name, shared by both tiers. */

@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { defineComponent, type Component } from '../core/component.ts';
 import { emptyContribution, type InhibitRule } from '../core/model.ts';
 import { dashboardUid } from '../core/names.ts';
-import { duration, target } from '../core/schema.ts';
+import { duration, percentNotFraction, target } from '../core/schema.ts';
 import { CRITICAL_XIDS, gpuIdleAlert, gpuMemoryAlert, gpuTemperatureAlert, gpuXidAlert } from '../alerts/gpu.ts';
 import { gpuDashboard } from '../dashboards/gpu.ts';
 import { toScrapeJob } from '../scrape/jobs.ts';
@@ -23,7 +23,7 @@ export const gpuSchema = z
     /** Average utilisation below `below` % over `window`. Defaults: below 5, window 1h, info, for 6h, every GPU (onlyAllocated false). */
     idle: alertKnob(
       { name: 'GpuIdle', for: '6h', severity: 'info' },
-      { below: z.number().gt(0).lte(100).default(5), window: duration.default('1h'), /** Only GPUs a pod holds (pod label set). */ onlyAllocated: z.boolean().default(false) },
+      { below: percentNotFraction(z.number().gt(0).lte(100)).default(5), window: duration.default('1h'), /** Only GPUs a pod holds (pod label set). */ onlyAllocated: z.boolean().default(false) },
     ),
     /** Framebuffer used / (used + free). Defaults: above 0.95, warning, for 10m. */
     memory: alertKnob({ name: 'GpuFramebufferNearlyFull', for: '10m', severity: 'warning' }, { above: ratio.default(0.95) }),

@@ -7,7 +7,7 @@ import { z } from 'zod';
 import { defineComponent, type Component } from '../core/component.ts';
 import { durationMs } from '../core/duration.ts';
 import { emptyContribution, type Rule } from '../core/model.ts';
-import { duration } from '../core/schema.ts';
+import { duration, percentNotFraction } from '../core/schema.ts';
 import { clockNotSyncAlert, clockSkewAlert, cpuAlerts, diskAlerts, diskFillingUpAlert, inodeAlerts, memoryAlerts, networkErrorsAlert, type HostTarget } from '../alerts/host.ts';
 import { hostDashboard } from '../dashboards/host.ts';
 import { alertKnob, jobName, ratio } from './knobs.ts';
@@ -47,7 +47,7 @@ export const hostSchema = z
         /** How far ahead it looks. */
         horizon: duration.default('24h'),
         /** Only filesystems with less than this % free are judged. */
-        freeBelow: z.number().gt(0).lt(100).default(40),
+        freeBelow: percentNotFraction(z.number().gt(0).lt(100)).default(40),
       },
     ),
     /** Interface errors over packets. Defaults: above 0.01, minRate 1 packet/s, window 5m, deviceExclude 'lo', warning, for 15m. */

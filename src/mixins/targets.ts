@@ -97,6 +97,7 @@ export const targets: (props: TargetsProps) => Component<TargetsConfig> = define
     if (!watched.length) {
       ctx.diag.error(`${p}.jobs`, 'absent-needs-jobs', 'jobAbsent needs the jobs to watch by name, and the stack scrapes none that excludeJobs leaves', {
         hint: "list them: jobs: ['api', 'node'], or turn the alert off: jobAbsent: false",
+        wholeStack: true,
       });
     } else {
       const longest = Math.max(...watched.map((j) => durationMs(j.scrapeInterval ?? ctx.stack.scrapeInterval)));
@@ -106,6 +107,7 @@ export const targets: (props: TargetsProps) => Component<TargetsConfig> = define
         ctx.diag.error(`${p}.jobAbsent.for`, 'absent-for', `for ${props.jobAbsent.for} is shorter than two scrape intervals (${formatDuration(min)}): after a restart every job is absent until its first scrape`, {
           value: props.jobAbsent.for,
           hint: `use for: '${formatDuration(Math.max(min, 5 * 60_000))}' or longer`,
+          wholeStack: !jobs.length,
         });
       } else {
         rules.push(jobAbsentAlert(t, { name: props.jobAbsent.name, severity: props.jobAbsent.severity, for: formatDuration(forMs) }, watchedNames, `${p}.jobAbsent`));

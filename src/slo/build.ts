@@ -29,6 +29,11 @@ import { countRules, readExpr, sliExprs, splitRead, splitRules, type HttpDefault
 import { increaseExpr, increaseWindows, levelExpr, needsLevel, READ_WINDOW, tierOf, windowName } from './windows.ts';
 
 const M = 60_000;
+/**
+ * The `tierOf` of every SLO alert: a burn-rate alert's pairs are tiers of one alert, and one
+ * name may serve many SLOs (the shared rule, or own rules named alike), told apart by `slo`.
+ */
+const SLO_ALERTS = 'slo';
 
 export interface SloTarget {
   service: string;
@@ -351,6 +356,7 @@ export function buildSlo(slo: SloBody, target: SloTarget, ctx: BuildContext, pat
         },
         tests: [],
         source: p.path,
+        tierOf: SLO_ALERTS,
       };
     }
     let expr = `slo:sli_error:ratio_rate${long}${sel} / ${b} > ${f}\nand ${on(g)}\nslo:sli_error:ratio_rate${short}${sel} / ${b} > ${f}`;
@@ -371,6 +377,7 @@ export function buildSlo(slo: SloBody, target: SloTarget, ctx: BuildContext, pat
       runbook: sloRunbook(f, long, short, spent),
       tests: [],
       source: p.path,
+      tierOf: SLO_ALERTS,
     };
   });
   const scenarioCtx: ScenarioCtx = { slo, target, budget, outLabels, groupValues, remainingQuery, sel, path, ...(policy ? { home: group, info: { [infoQuery(service, slo.name)]: infoLabels } } : {}) };
@@ -399,6 +406,7 @@ export function buildSlo(slo: SloBody, target: SloTarget, ctx: BuildContext, pat
       },
       tests: noDataScenarios(slo, target, nd.for, outLabels, groupValues),
       source: `${path}.alerting.noData`,
+      tierOf: SLO_ALERTS,
     });
   }
   // Expression checks: zero traffic records nothing (no NaN or Inf anywhere).

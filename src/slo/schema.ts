@@ -3,7 +3,7 @@
  * alerting policy. Shared by the standalone `slo({...})` and `httpService({ slos: [...] })`.
  */
 import { z } from 'zod';
-import { alertName, duration, labelName, labels, metricName, objectivePercent, severity } from '../core/schema.ts';
+import { alertName, duration, labelName, labels, metricName, objectivePercent, percentNotFraction, severity } from '../core/schema.ts';
 
 export const SLO_NAME_RE = /^[a-z0-9]([a-z0-9_-]*[a-z0-9])?$/;
 
@@ -111,7 +111,7 @@ export const sloBodySchema = z
     description: z.string().optional(),
     owner: z.string().optional(),
     /** Objective in percent, e.g. 99.9 (exact decimal arithmetic: 99.9 gives a budget of 0.001). */
-    objective: objectivePercent,
+    objective: percentNotFraction(objectivePercent),
     /** Alerting (budget) window. @default '30d' */
     window: duration.default('30d'),
     /** Extra windows reported on the dashboard and as recorded series, e.g. ['7d', '28d']. @default [] */

@@ -36,7 +36,7 @@ function ruleKey(rule: Rule): string {
 }
 
 
-function checkAlert(rule: AlertRule, diag: Diagnostics): void {
+function checkAlert(rule: AlertRule, diag: Diagnostics, shared: boolean): void {
   const p = rule.source;
   const sev = rule.labels.severity;
   if (!['critical', 'warning', 'info', 'none'].includes(sev)) {
@@ -57,6 +57,8 @@ function checkAlert(rule: AlertRule, diag: Diagnostics): void {
   if (!firing || !quiet) {
     diag.error(p, 'missing-tests', `alert ${rule.name} needs a test where it fires and one where it stays quiet`, {
       hint: 'add test scenarios to the alert (tests: [...])',
+      // A shared alert gathers its tests from every component that uses it.
+      wholeStack: shared,
     });
   }
   // Every template must render the way Prometheus would, with the labels the tests expect.
@@ -77,6 +79,30 @@ function checkAlert(rule: AlertRule, diag: Diagnostics): void {
   }
 }
 
+/**
+ * Alerts of one name are one alert to Alertmanager (the default inhibit rule mutes the
+ * warning while the critical fires), to silences and to the runbook page: only tiers of
+ * one alert may share a name, never two alerts that happen to be named alike.
+ * Returns whether the rule is another alert than the first of its name.
+ */
+function checkSameName(rule: AlertRule, names: Map<string, { tierOf: string; source: string }>, reported: Set<string>, diag: Diagnostics): boolean {
+  const tierOf = rule.tierOf ?? rule.source;
+  const first = names.get(rule.name);
+  if (!first) {
+    names.set(rule.name, { tierOf, source: rule.source });
+    return false;
+  }
+  if (first.tierOf === tierOf) return false;
+  const key = `${rule.name}\u0000${tierOf}`;
+  if (reported.has(key)) return true;
+  reported.add(key);
+  diag.error(rule.source, 'duplicate-alert', `alert ${rule.name} is also the name of another alert, at ${first.source || 'the stack'}: Alertmanager's inhibit rules, silences and the runbook page would treat the two as tiers of one alert`, {
+    value: rule.name,
+    hint: 'rename one (name: ...), or, if they are the warning and critical tiers of one alert, declare them so: tier: true on each free-form alert of that name (a mixin alert\'s tiers are its warning/critical thresholds)',
+  });
+  return true;
+}
+
 /** `labels`: the bundle's label flow and alert label sets, when the caller has them already. */
 export function checkBundle(bundle: Bundle, diag: Diagnostics, labels?: { flow: LabelFlow; alerts: AlertLabels[] }): void {
   const flow = labels?.flow ?? bundleLabelFlow(bundle);
@@ -85,6 +111,7 @@ export function checkBundle(bundle: Bundle, diag: Diagnostics, labels?: { flow: 
   if (bundle.scrapeJobs.filter((j) => !j.source.startsWith('prometheus.selfMonitoring')).length === 0 && alertCount === 0) {
     diag.error('', 'empty-stack', 'the stack defines no services, mixins, scrape jobs or rules', {
       hint: 'add services: [httpService({...})], mixins: [...] or scrapeJobs: [...]',
+      wholeStack: true,
     });
   }
 
@@ -105,6 +132,8 @@ export function checkBundle(bundle: Bundle, diag: Diagnostics, labels?: { flow: 
 
   const groups = new Map<string, string>();
   const rules = new Map<string, string>();
+  const alertNames = new Map<string, { tierOf: string; source: string }>();
+  const reported = new Set<string>();
   for (const group of bundle.ruleGroups) {
     const prev = groups.get(group.name);
     if (prev !== undefined) {
@@ -116,16 +145,20 @@ export function checkBundle(bundle: Bundle, diag: Diagnostics, labels?: { flow: 
     for (const rule of group.rules) {
       const key = ruleKey(rule);
       const dup = rules.get(key);
-      if (dup !== undefined) {
+      // Another alert's name is one error per pair of alerts, whether or not the labels match too.
+      const otherAlert = rule.kind === 'alert' && checkSameName(rule, alertNames, reported, diag);
+      if (otherAlert) {
+        if (dup === undefined) rules.set(key, rule.source);
+      } else if (dup !== undefined) {
         diag.error(rule.source, rule.kind === 'alert' ? 'duplicate-alert' : 'duplicate-record', `${rule.kind === 'alert' ? 'alert' : 'recording rule'} ${rule.name} with the same labels is also defined at ${dup}`, {
           value: rule.name,
-          hint: rule.kind === 'alert' ? 'rename one alert (name: ...) or give the twins different severities' : 'rename one of the recording rules',
+          hint: rule.kind === 'alert' ? 'rename one alert (name: ...), or remove the copy' : 'rename one of the recording rules',
         });
       } else rules.set(key, rule.source);
       // Prometheus's parser and type rules, and a rule's result must be an instant vector or a scalar.
       reportPromQL(diag, rule.source, `${rule.kind === 'alert' ? 'alert' : 'record'} ${rule.name}`, rule.expr, { rule: true });
       if (rule.kind === 'alert') {
-        checkAlert(rule, diag);
+        checkAlert(rule, diag, group.shared === true);
         checkTemplateLabels(rule, flow, diag);
       }
     }

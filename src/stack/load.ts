@@ -4,6 +4,7 @@ import { basename, join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { isStack, type Stack } from './define.ts';
 import { ensureTypeScriptLoader } from './tsloader.ts';
+import { missingImportsMessage } from './imports.ts';
 
 export function stackFiles(dir: string): string[] {
   if (!existsSync(dir)) return [];
@@ -20,7 +21,11 @@ export async function loadStack(file: string): Promise<Stack | { error: string; 
   try {
     mod = (await import(pathToFileURL(full).href)) as { default?: unknown };
   } catch (e) {
-    return { error: `cannot load ${file}: ${(e as Error).message}`, file };
+    const message = (e as Error).message;
+    const missing = missingImportsMessage(full);
+    // The module system's own words for a missing export say nothing more; anything else may.
+    const original = /does not provide an export named|is not a function/.test(message) ? '' : `\n    (${message})`;
+    return { error: `cannot load ${file}: ${missing ? missing + original : message}`, file };
   }
   const stack = defaultExport(mod);
   if (!isStack(stack)) {

@@ -78,17 +78,25 @@ export function trySynth(stack: Stack | unknown): SynthResult {
     stackJobs,
   });
 
+  // A component that fails is reported and left out; the checks over the whole stack
+  // (shared alerts' tests, links, "no jobs") then only echo its error, so they are dropped.
+  let incomplete = false;
   const deferred: { component: Component; path: string }[] = [];
   const buildOne = (component: Component, path: string) => {
+    const before = diag.ownErrorCount;
     const props = validate(component.schema, component.props, diag, path);
-    if (props === undefined) return;
+    if (props === undefined) {
+      incomplete = true;
+      return;
+    }
     try {
-      parts.push(component.build(props, makeContext(path)));
+      parts.push(withTierOf(component.build(props, makeContext(path)), component.kind));
     } catch (e) {
       diag.error(path, 'build-failed', `${component.kind} could not be built: ${(e as Error).message}`, {
         hint: 'this is a bug in obsgen or the component; report it with the stack file',
       });
     }
+    if (diag.ownErrorCount > before) incomplete = true;
   };
   const buildAll = (list: Component[], key: string) => {
     list.forEach((component, i) => {
@@ -181,6 +189,7 @@ export function trySynth(stack: Stack | unknown): SynthResult {
   const alertSets = alertLabels(bundle, flow);
   bundle.inhibitionTests = inhibitionExpectations(inhibitRules, alertSets);
   checkBundle(bundle, diag, { flow, alerts: alertSets });
+  if (incomplete) diag.dropWholeStackFindings();
   warnJobsComposeLeavesOut(bundle.scrapeJobs, bundle.ruleGroups, diag);
   warnLocalLinks(links, diag);
   bundle.composeServices.push(...provideExporters(bundle.scrapeJobs, bundle.composeServices, diag));
@@ -210,6 +219,17 @@ function reportPartsOfInvalidStack(props: unknown, diag: Diagnostics): void {
   }
   const alerting = alertingSchema.safeParse(raw.alerting ?? { receivers: {} });
   if (alerting.success) checkAlerting(alerting.data, userInhibitRules(alerting.data, 'alerting'), diag, 'alerting');
+}
+
+/**
+ * A component's alerts of one name are tiers of one alert when one knob made them (its
+ * source, without the component's own index, so two postgres() mixins share their alerts).
+ */
+function withTierOf(part: Contribution, kind: string): Contribution {
+  for (const g of part.ruleGroups) {
+    for (const r of g.rules) if (r.kind === 'alert' && r.tierOf === undefined) r.tierOf = `${kind} ${r.source.replace(/^(\w+)\[\d+\]/, '$1[]')}`;
+  }
+  return part;
 }
 
 /** Prometheus and Alertmanager scraping themselves, first in prometheus.yml unless the stack has jobs of those names. */

@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { imageRepository, kindOfImage, kindOfTarget } from '../../src/stack/native/catalog.ts';
 import { parseCompose } from '../../src/stack/native/compose.ts';
-import { rewriteAlertmanagerConfig, rewritePrometheusConfig, rewriteRuleFile } from '../../src/stack/native/rewrite.ts';
+import { rewriteAlertmanagerConfig, rewritePrometheusConfig, rewriteRuleFile, unresolvedTargetMessage } from '../../src/stack/native/rewrite.ts';
 
 describe('image and target mapping', () => {
   it('strips registry and tag', () => {
@@ -114,6 +114,25 @@ describe('runtime rewrites', () => {
     expect(job.relabel_configs[1].replacement).toBe('127.0.0.1:4100');
     expect(job.static_configs[0].targets).toEqual(['https://shop.example.com/health']);
     expect(r.unresolved).toEqual([]);
+  });
+  it('points a probe URL at the process serving its host, and says a URL nothing serves is probed as written', () => {
+    const probes = { scrape_configs: [{ job_name: 'blackbox', static_configs: [{ targets: ['http://api:8000/health', 'http://web/ping', 'https://shop.example.com/'] }] }] };
+    const r = rewritePrometheusConfig(probes, {
+      addresses: new Map([
+        ['api:8000', '127.0.0.1:4000'],
+        ['web:80', '127.0.0.1:4002'],
+      ]),
+      timing: {},
+      fileRef: (f) => f,
+    });
+    expect((r.config.scrape_configs as any[])[0].static_configs[0].targets).toEqual(['http://127.0.0.1:4000/health', 'http://127.0.0.1:4002/ping', 'https://shop.example.com/']);
+    expect(r.unresolved).toEqual([{ job: 'blackbox', target: 'https://shop.example.com/' }]);
+    const message = unresolvedTargetMessage(r.unresolved[0]!);
+    expect(message).toBe(
+      'probe target https://shop.example.com/ of job blackbox: the blackbox exporter probes this URL as written (no process started here serves shop.example.com); the probe fails unless the URL is reachable from this machine',
+    );
+    expect(message).not.toContain('--with');
+    expect(unresolvedTargetMessage({ job: 'api', target: 'other:1' })).toBe('not started: target other:1 of job api: no Debian binary for it; pass --with other=<command> (it stays down)');
   });
   it('caps for: and sets group intervals only where asked', () => {
     const doc = { groups: [{ name: 'g', interval: '1h', rules: [{ alert: 'A', expr: 'x', for: '2m' }, { alert: 'B', expr: 'y', for: '5s' }, { record: 'r', expr: 'z' }] }] };

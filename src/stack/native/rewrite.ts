@@ -50,17 +50,56 @@ export interface PrometheusRewriteInput {
   fileRef: (file: string, key: string) => string;
 }
 
+const DEFAULT_PORTS: Record<string, string> = { 'http:': '80', 'https:': '443' };
+
+/**
+ * A probe target is a URL the blackbox exporter fetches, not a process to start: when its
+ * host:port is a started process, the URL points there; otherwise it is probed as written.
+ */
+function rewriteUrlTarget(target: string, addresses: Map<string, string>): string | undefined {
+  let url: URL;
+  try {
+    url = new URL(target);
+  } catch {
+    return undefined;
+  }
+  const port = url.port || DEFAULT_PORTS[url.protocol];
+  const hit = addresses.get(url.host) ?? (port ? addresses.get(`${url.hostname}:${port}`) : undefined);
+  if (hit === undefined) return undefined;
+  url.host = hit;
+  // URL keeps the path as given; an explicit ':80' is what the address map holds.
+  return url.toString();
+}
+
+export function isUrlTarget(target: string): boolean {
+  return /^[a-z][a-z0-9+.-]*:\/\//i.test(target);
+}
+
 function rewriteStaticTargets(staticConfigs: unknown, addresses: Map<string, string>, onMiss: (t: string) => void): void {
   if (!Array.isArray(staticConfigs)) return;
   for (const sc of staticConfigs) {
     if (!isObj(sc) || !Array.isArray(sc.targets)) continue;
     sc.targets = sc.targets.map((t: unknown) => {
       const s = String(t);
-      const hit = addresses.get(s);
+      const hit = isUrlTarget(s) ? rewriteUrlTarget(s, addresses) : addresses.get(s);
       if (hit === undefined) onMiss(s);
       return hit ?? s;
     });
   }
+}
+
+/** What `obsgen stack up` says about a target no started process stands behind. */
+export function unresolvedTargetMessage(u: { job: string; target: string }): string {
+  if (isUrlTarget(u.target)) {
+    let host = u.target;
+    try {
+      host = new URL(u.target).host;
+    } catch {
+      // not a URL after all: say it as written
+    }
+    return `probe target ${u.target} of job ${u.job}: the blackbox exporter probes this URL as written (no process started here serves ${host}); the probe fails unless the URL is reachable from this machine`;
+  }
+  return `not started: target ${u.target} of job ${u.job}: no Debian binary for it; pass --with ${u.target.split(':')[0]}=<command> (it stays down)`;
 }
 
 export function rewritePrometheusConfig(source: Obj, input: PrometheusRewriteInput): PrometheusRewrite {
