@@ -22,7 +22,7 @@ import {
 import { dashboardUid, pascalCase } from '../core/names.ts';
 import { sloDashboard, SLO_PANELS } from '../dashboards/slo.ts';
 import { burnPolicyId, infoQuery, INFO_QUERY_TEMPLATE, SHARED_BURN_ALERT, sharesBurnRules } from './policy.ts';
-import { sliInputs, type Phase } from './scenarios.ts';
+import { groupValuesFor, sliInputs, type Phase } from './scenarios.ts';
 import type { SloBody } from './schema.ts';
 import { countRules, readExpr, sliExprs, splitRead, splitRules, type HttpDefaults, type SliExprs } from './sli.ts';
 import { increaseExpr, increaseWindows, levelExpr, needsLevel, READ_WINDOW, tierOf, windowName } from './windows.ts';
@@ -262,8 +262,17 @@ export function buildSlo(slo: SloBody, target: SloTarget, ctx: BuildContext, pat
   const describeTarget = `${service} SLO ${slo.name} (${formatNumber(objective)}% over ${slo.window})`;
   const remainingQuery = (labels: Labels) => `slo:error_budget_remaining:ratio_${windowName(period)}{${Object.entries({ ...labels }).sort(([a], [b]) => a.localeCompare(b)).map(([k, v]) => `${k}=${JSON.stringify(v)}`).join(',')}}`;
   const remainingTemplate = remainingBudgetTemplate(windowName(period), ruleLabels, g);
-  const groupValues: Labels = Object.fromEntries(g.map((l) => [l, 'g1']));
+  const groupValues = groupValuesFor(slo, target.http);
   const outLabels: Labels = { ...groupValues, ...ruleLabels };
+  // Alerts without generated scenarios are said so here, at the SLO, once: the build's
+  // missing-tests check would otherwise blame the (possibly shared) alert rule.
+  const probe = sliInputs(slo, target.http, [{ minutes: 1, total: 1, bad: 0 }], groupValues, outLabels);
+  const untested = typeof probe === 'string' ? `obsgen cannot write test series for this SLO's SLI: ${probe}` : undefined;
+  if (untested) {
+    ctx.diag.warn(`${path}.sli`, 'slo-no-scenarios', `${untested}; its burn-rate alerts ship without generated tests`, {
+      hint: 'use plain selectors whose matchers some series can satisfy (=, !=, and regexes such as "a|b" or "5.."), with the good or bad selector a subset of total',
+    });
+  }
   const sharedRemainingTemplate = remainingBudgetTemplate(windowName(period), {}, [...g, 'service', 'slo']);
   const sloRunbook = (f: string, long: string, short: string, spent: string): AlertRule['runbook'] => ({
     meaning: `${describeTarget} is spending its error budget faster than it can afford: ${sli.describe} are at least ${f} times the share the objective allows, over both ${long} and ${short}. Each pair fires at its own speed: fast burns page, slow burns open a ticket.`,
@@ -339,6 +348,7 @@ export function buildSlo(slo: SloBody, target: SloTarget, ctx: BuildContext, pat
   });
   const scenarioCtx: ScenarioCtx = { slo, target, budget, outLabels, groupValues, remainingQuery, sel, path, ...(policy ? { home: group, info: { [infoQuery(service, slo.name)]: infoLabels } } : {}) };
   const exprTests = alerts.length ? attachScenarios(alerts, pairs, scenarioCtx) : [];
+  if (untested) for (const a of alerts) a.untested = untested;
   if (!policy) main.push(...alerts);
 
   if (slo.alerting.noData) {
@@ -362,11 +372,13 @@ export function buildSlo(slo: SloBody, target: SloTarget, ctx: BuildContext, pat
         mitigation: ['Check that the target is scraped (up) and still exposes the SLI metrics under the same names and labels.'],
       },
       tests: noDataScenarios(slo, target, nd.for, outLabels, groupValues),
+      ...(untested ? { untested } : {}),
       source: `${path}.alerting.noData`,
     });
   }
   // Expression checks: zero traffic records nothing (no NaN or Inf anywhere).
-  const zero = sliInputs(slo, target.http, [{ minutes: 40, total: 0, bad: 0 }], groupValues, outLabels) ?? [];
+  const zeroInputs = sliInputs(slo, target.http, [{ minutes: 40, total: 0, bad: 0 }], groupValues, outLabels);
+  const zero = typeof zeroInputs === 'string' ? [] : zeroInputs;
   (main[0] as RecordingRule).tests = [
     {
       name: 'zero traffic records no ratio and no budget (no NaN)',
@@ -524,7 +536,7 @@ function attachScenarios(alerts: AlertRule[], pairs: ResolvedPair[], c: Scenario
       }));
   const scenario = (name: string, phases: Phase[], at: string, carrier: number): AlertScenario | undefined => {
     const series = sliInputs(c.slo, c.target.http, phases, c.groupValues, c.outLabels);
-    if (!series) return undefined;
+    if (typeof series === 'string') return undefined;
     const ph = phases[0]!;
     const ratio = ph.total === 0 ? 0 : ph.bad / ph.total;
     return { name, series, checks: [{ at, firing: ph.total === 0 ? [] : firingAt(ratio, carrier) }], ...(c.home ? { home: c.home } : {}) };
@@ -571,7 +583,7 @@ function attachScenarios(alerts: AlertRule[], pairs: ResolvedPair[], c: Scenario
       { minutes: recovery, total: T, bad: 0 },
     ];
     const series = sliInputs(c.slo, c.target.http, phases, c.groupValues, c.outLabels);
-    if (!series) return;
+    if (typeof series === 'string') return;
     const alertsSel = `ALERTS{alertname="${first.name}",alertstate="firing",long_window="${windowName(p.long)}",slo="${c.slo.name}",service="${c.target.service}"}`;
     const quietAt = Math.floor(detect * 0.5);
     const checks = [
@@ -601,6 +613,6 @@ function noDataScenarios(slo: SloBody, target: SloTarget, forDur: string, outLab
       checks: [{ at, firing: [{ labels: { service: target.service, slo: slo.name }, value: 1 }] }],
     },
   ];
-  if (live) tests.push({ name: 'stays quiet with traffic', series: live, checks: [{ at, firing: [] }] });
+  if (typeof live !== 'string') tests.push({ name: 'stays quiet with traffic', series: live, checks: [{ at, firing: [] }] });
   return tests;
 }
