@@ -24,7 +24,7 @@ import { sloDashboard, SLO_PANELS } from '../dashboards/slo.ts';
 import { burnPolicyId, infoQuery, INFO_QUERY_TEMPLATE, SHARED_BURN_ALERT, sharesBurnRules } from './policy.ts';
 import { groupValuesFor, sliInputs, type Phase } from './scenarios.ts';
 import type { SloBody } from './schema.ts';
-import { countRules, readExpr, sliExprs, splitRead, splitRules, type HttpDefaults, type SliExprs } from './sli.ts';
+import { countRules, readExpr, selectorFields, selectorProblem, sliExprs, splitRead, splitRules, type HttpDefaults, type SliExprs } from './sli.ts';
 import { increaseExpr, increaseWindows, levelExpr, needsLevel, READ_WINDOW, tierOf, windowName } from './windows.ts';
 
 const M = 60_000;
@@ -164,6 +164,21 @@ export function buildSlo(slo: SloBody, target: SloTarget, ctx: BuildContext, pat
   const out = emptyContribution();
   const pairs = slo.alerting.disabled ? [] : resolvePairs(slo, path);
   const objective = validateSlo(slo, target, slo.alerting.disabled ? [] : pairs, ctx, path);
+  // Selectors first: every other SLI check reads them.
+  let selectorsOk = true;
+  for (const [field, text, holds] of selectorFields(slo.sli)) {
+    const problem = selectorProblem(holds === 'matchers' ? `x{${text}}` : text);
+    if (!problem) continue;
+    selectorsOk = false;
+    ctx.diag.error(`${path}.sli.${field}`, 'slo-selector', holds === 'matchers' ? 'are not label matchers' : problem, {
+      value: text,
+      hint:
+        holds === 'matchers'
+          ? 'label matchers such as job="api",handler!="/health", without braces'
+          : 'a selector such as metric{label="v"}, not a query; obsgen adds rate/increase itself',
+    });
+  }
+  if (!selectorsOk) return out;
   const sli = sliExprs(slo, target.http);
   if (typeof sli === 'string') {
     ctx.diag.error(`${path}.sli`, 'slo-sli', sli, { hint: 'see docs/slo.md for the SLI kinds' });
