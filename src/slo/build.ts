@@ -21,7 +21,8 @@ import {
 } from '../core/model.ts';
 import { dashboardUid, pascalCase } from '../core/names.ts';
 import { sloDashboard, SLO_PANELS } from '../dashboards/slo.ts';
-import { burnPolicyId, infoQuery, INFO_QUERY_TEMPLATE, SHARED_BURN_ALERT, sharesBurnRules } from './policy.ts';
+import { burnPolicyId, infoQuery, infoTemplate, SHARED_BURN_ALERT, sharesBurnRules } from './policy.ts';
+import { seriesSelector } from '../alerts/series.ts';
 import { groupValuesFor, sliInputs, type Phase } from './scenarios.ts';
 import type { SloBody } from './schema.ts';
 import { countRules, readExpr, selectorFields, selectorProblem, sliExprs, splitRead, splitRules, type HttpDefaults, type SliExprs } from './sli.ts';
@@ -307,7 +308,8 @@ export function buildSlo(slo: SloBody, target: SloTarget, ctx: BuildContext, pat
     const spent = formatNumber(p.budgetPercent);
     if (policy) {
       const budgetSel = `slo:error_budget:ratio{burn_policy="${policy}"}`;
-      const objectiveText = `{{ ${INFO_QUERY_TEMPLATE} | label "objective" }}`;
+      // "(99.9% over 30d)", or "(over 30d)" before the info series exists.
+      const objectiveText = infoTemplate('label "objective"', '', '', '% ');
       return {
         kind: 'alert',
         name: SHARED_BURN_ALERT,
@@ -320,11 +322,12 @@ export function buildSlo(slo: SloBody, target: SloTarget, ctx: BuildContext, pat
         seriesLabels: ['service', 'slo', ...g],
         annotations: {
           summary: `{{ $labels.service }}: SLO {{ $labels.slo }} is burning its error budget ${f}x too fast (${long} and ${short} windows)`,
-          description: `{{ $labels.service }} SLO {{ $labels.slo }} (${objectiveText}% over ${slo.window}): over the last ${long} the error ratio is {{ $value | printf "%.2f" }}x what the objective allows, and the last ${short} confirms it. At ${f}x, ${spent}% of the ${slo.window} error budget is gone in ${long}. Budget left over ${slo.window}: ${sharedRemainingTemplate}.`,
+          description: `{{ $labels.service }} SLO {{ $labels.slo }} (${objectiveText}over ${slo.window}): over the last ${long} the error ratio is {{ $value | printf "%.2f" }}x what the objective allows, and the last ${short} confirms it. At ${f}x, ${spent}% of the ${slo.window} error budget is gone in ${long}. Budget left over ${slo.window}: ${sharedRemainingTemplate}.`,
           burn_rate: '{{ $value | printf "%.2f" }}',
           remaining_budget: sharedRemainingTemplate,
           runbook_url: ctx.runbookUrl(SHARED_BURN_ALERT),
-          ...(slo.dashboard ? { dashboard_url: `{{ ${INFO_QUERY_TEMPLATE} | label "dashboard_url" }}` } : {}),
+          // Before the info series exists: Grafana's search for the service's dashboards.
+          ...(slo.dashboard ? { dashboard_url: infoTemplate('label "dashboard_url"', `${grafanaBase(ctx)}/dashboards?query={{ $labels.service }}`) } : {}),
         },
         runbook: {
           meaning: `The SLO named by the alert's \`service\` and \`slo\` labels is spending its error budget at least as fast as the pair's factor: over both the long and the short window (labels \`long_window\`, \`short_window\`) its error ratio is that many times what the objective allows. Fast burns page, slow burns open a ticket. One rule per pair covers every SLO with the same windows and pairs (label \`burn_policy\` on \`slo:error_budget:ratio\`).`,
@@ -457,9 +460,21 @@ export function buildSlo(slo: SloBody, target: SloTarget, ctx: BuildContext, pat
 function remainingBudgetTemplate(window: string, fixed: Labels, fromAlert: string[]): string {
   const matchers = [...Object.entries(fixed).map(([k, v]) => [k, JSON.stringify(v)] as const), ...fromAlert.map((l) => [l, '"%s"'] as const)].sort(([a], [b]) => a.localeCompare(b));
   const query = `slo:error_budget_remaining:ratio_${window}{${matchers.map(([k, v]) => `${k}=${v}`).join(',')}}`;
-  if (!fromAlert.length) return `{{ query \`${query}\` | first | value | humanizePercentage }}`;
+  // Guarded: on a fresh Prometheus the budget series lags the burn alerts (it reads the whole
+  // window), and `first` on its empty result would print a template error into the page.
+  const guard = (pipeline: string) => `{{ with ${pipeline} }}{{ . | first | value | humanizePercentage }}{{ else }}${BUDGET_UNKNOWN}{{ end }}`;
+  if (!fromAlert.length) return guard(`query \`${query}\``);
   const args = matchers.filter(([k]) => fromAlert.includes(k)).map(([k]) => `$labels.${k}`).join(' ');
-  return `{{ printf \`${query}\` ${args} | query | first | value | humanizePercentage }}`;
+  return guard(`printf \`${query}\` ${args} | query`);
+}
+
+/** What the remaining-budget annotation says before the budget series exists. */
+export const BUDGET_UNKNOWN = 'not known yet (no budget series)';
+
+/** Grafana's base URL, from the stack's dashboard links. */
+function grafanaBase(ctx: BuildContext): string {
+  const url = ctx.dashboardUrl('uid');
+  return url.slice(0, url.lastIndexOf('/d/uid'));
 }
 
 /**
@@ -577,6 +592,7 @@ function attachScenarios(alerts: AlertRule[], pairs: ResolvedPair[], c: Scenario
       const s4 = scenario('zero traffic fires nothing', steady(0, 0), '30m', i);
       if (s4) tests.push(s4);
     }
+    if (i === 0 && c.slo.alerting.minEvents === 0) tests.push(freshScenario(p, c));
     alerts[i]!.tests = tests;
   });
   // Detection and reset after a healthy warm-up, through ALERTS.
@@ -615,6 +631,24 @@ function attachScenarios(alerts: AlertRule[], pairs: ResolvedPair[], c: Scenario
   });
   void c.path;
   return exprTests;
+}
+
+/**
+ * A burn the first pair sees before the budget series exists (a fresh Prometheus: the burn
+ * windows fill within the hour, the budget reads the whole SLO window): the pair's two recorded
+ * ratios are the inputs, nothing records the budget left, and the annotations must say so in
+ * words, not print a template error. Only the first pair fires: the others' windows are absent.
+ */
+function freshScenario(p: ResolvedPair, c: ScenarioCtx): AlertScenario {
+  const ratio = 1;
+  const labels = { ...c.groupValues, service: c.target.service, slo: c.slo.name };
+  const series = [p.long, p.short].map((w) => ({ series: seriesSelector(`slo:sli_error:ratio_rate${windowName(w)}`, labels), values: `${ratio}x20` }));
+  return {
+    name: `${windowName(p.long)}/${windowName(p.short)}: a burn before the budget series exists says the budget is not known yet`,
+    series,
+    checks: [{ at: '10m', firing: [{ labels: c.outLabels, value: ratio / c.budget.toNumber(), ...(c.info ? { queryLabels: c.info } : {}) }] }],
+    ...(c.home ? { home: c.home } : {}),
+  };
 }
 
 function noDataScenarios(slo: SloBody, target: SloTarget, forDur: string, outLabels: Labels, groupValues: Labels): AlertScenario[] {

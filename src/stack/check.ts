@@ -68,8 +68,16 @@ function checkAlert(rule: AlertRule, diag: Diagnostics): void {
   for (const [key, text] of [...Object.entries(rule.annotations), ...Object.entries(rule.labels)]) {
     try {
       renderTemplate(text, sampleData(sample));
+      // Every query may come back empty (a fresh Prometheus, a series not recorded yet): then
+      // an unguarded `first` puts Prometheus's error text into the notification.
+      renderTemplate(text, sampleData({ labels: sample.labels, value: sample.value }));
     } catch (e) {
-      if (e instanceof TemplateError) {
+      if (e instanceof TemplateError && /no elements/.test(e.message)) {
+        diag.error(p, 'template-query-unguarded', `alert ${rule.name}: ${key} template: when its query returns nothing it renders "<error expanding template: ${e.message}>"`, {
+          value: text,
+          hint: 'guard the query: {{ with query "..." }}{{ . | first | value }}{{ else }}(what to say without data){{ end }}',
+        });
+      } else if (e instanceof TemplateError) {
         diag.error(p, 'template', `alert ${rule.name}: ${key} template: ${e.message}`, { value: text, hint: 'fix the Go template; see Prometheus alerting template reference' });
       } else throw e;
     }

@@ -55,12 +55,13 @@ describe('SLI selector shapes get the full scenario set', () => {
     expect(result.diagnostics.filter((d) => d.severity === 'error' || d.code === 'slo-no-scenarios')).toEqual([]);
   });
 
-  // Per SLO: 10 alert scenarios (0.9x and 1.1x per pair, a total outage, zero traffic), the
+  // Per SLO: 11 alert scenarios (0.9x and 1.1x per pair, a total outage, zero traffic, a burn
+  // before the budget series exists), the
   // zero-traffic expression test and detection/reset of the two page pairs.
   it.each(SHAPES.map(([name]) => name))('%s: every scenario is generated', (name) => {
     const text = readFileSync(join(out, `slo-selectors/prometheus/tests/slo-sel-${name}.test.yml`), 'utf8');
     const cases = text.match(/^ {2}- name: /gm) ?? [];
-    expect(cases.length).toBe(name === 'gauge' ? 16 : 13);
+    expect(cases.length).toBe(name === 'gauge' ? 17 : 14);
   });
 
   it('passes every generated test through promtool', async () => {
