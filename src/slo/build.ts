@@ -292,7 +292,7 @@ export function buildSlo(slo: SloBody, target: SloTarget, ctx: BuildContext, pat
   const sharedRemainingTemplate = remainingBudgetTemplate(windowName(period), {}, [...g, 'service', 'slo']);
   const sloRunbook = (f: string, long: string, short: string, spent: string): AlertRule['runbook'] => ({
     meaning: `${describeTarget} is spending its error budget faster than it can afford: ${sli.describe} are at least ${f} times the share the objective allows, over both ${long} and ${short}. Each pair fires at its own speed: fast burns page, slow burns open a ticket.`,
-    impact: `Users see failures now. If the burn goes on, the ${slo.window} objective is missed: ${spent}% of the budget goes every ${long} at this rate.`,
+    impact: `Users see failures now. If the burn goes on, the ${slo.window} objective is missed: a burn at the pair's threshold (${f}x) spends ${spent}% of the budget every ${long}, a faster one more (the alert's burn_rate annotation is the measured rate).`,
     diagnosis: [
       { title: 'Error ratio by window', query: `{__name__=~"slo:sli_error:ratio_rate.*",service="${service}",slo="${slo.name}"}` },
       { title: 'Budget left', query: `slo:error_budget_remaining:ratio_${windowName(period)}${sel}` },
@@ -321,8 +321,8 @@ export function buildSlo(slo: SloBody, target: SloTarget, ctx: BuildContext, pat
         labels: { severity: p.severity, burn_policy: policy, long_window: long, short_window: short },
         seriesLabels: ['service', 'slo', ...g],
         annotations: {
-          summary: `{{ $labels.service }}: SLO {{ $labels.slo }} is burning its error budget ${f}x too fast (${long} and ${short} windows)`,
-          description: `{{ $labels.service }} SLO {{ $labels.slo }} (${objectiveText}over ${slo.window}): over the last ${long} the error ratio is {{ $value | printf "%.2f" }}x what the objective allows, and the last ${short} confirms it. At ${f}x, ${spent}% of the ${slo.window} error budget is gone in ${long}. Budget left over ${slo.window}: ${sharedRemainingTemplate}.`,
+          summary: `{{ $labels.service }}: SLO {{ $labels.slo }} ${burnSummary(long, short, f)}`,
+          description: `{{ $labels.service }} SLO {{ $labels.slo }} (${objectiveText}over ${slo.window}): ${burnDescription(long, short, f, spent, slo.window)} Budget left over ${slo.window}: ${sharedRemainingTemplate}.`,
           burn_rate: '{{ $value | printf "%.2f" }}',
           remaining_budget: sharedRemainingTemplate,
           runbook_url: ctx.runbookUrl(SHARED_BURN_ALERT),
@@ -352,8 +352,8 @@ export function buildSlo(slo: SloBody, target: SloTarget, ctx: BuildContext, pat
       expr,
       labels: { severity: p.severity, ...(slo.alerting.labels ?? {}), ...ruleLabels, long_window: long, short_window: short },
       annotations: {
-        summary: `${service}: SLO ${slo.name} is burning its error budget ${f}x too fast (${long} and ${short} windows)`,
-        description: `${describeTarget}: over the last ${long} the error ratio is {{ $value | printf "%.2f" }}x what the objective allows, and the last ${short} confirms it. At ${f}x, ${spent}% of the ${slo.window} error budget is gone in ${long}. Budget left over ${slo.window}: ${remainingTemplate}.`,
+        summary: `${service}: SLO ${slo.name} ${burnSummary(long, short, f)}`,
+        description: `${describeTarget}: ${burnDescription(long, short, f, spent, slo.window)} Budget left over ${slo.window}: ${remainingTemplate}.`,
         burn_rate: '{{ $value | printf "%.2f" }}',
         remaining_budget: remainingTemplate,
         runbook_url: ctx.runbookUrl(alertName),
@@ -457,6 +457,20 @@ export function buildSlo(slo: SloBody, target: SloTarget, ctx: BuildContext, pat
  * `remaining_budget`: a query of the SLO's budget series at notification time, with the labels
  * in `fixed` written in and those in `fromAlert` taken from the alert's own labels.
  */
+/**
+ * The summary of a burn-rate page: the measured burn rate (the alert's value, the long
+ * window's error ratio over the budget), and the pair's factor named as the threshold it is.
+ * (It printed the factor as the burn rate: "14.4x too fast" while 20% errors burn 200x.)
+ */
+function burnSummary(long: string, short: string, factor: string): string {
+  return `is burning its error budget {{ $value | printf "%.2f" }}x as fast as the objective allows over ${long} (threshold ${factor}x over ${long} and ${short})`;
+}
+
+/** What the burn means: measured rate, the pair's threshold and what that threshold spends. */
+function burnDescription(long: string, short: string, factor: string, spent: string, window: string): string {
+  return `over the last ${long} the error ratio is {{ $value | printf "%.2f" }}x what the objective allows, and the last ${short} confirms it. The ${long}/${short} pair fires above ${factor}x, a burn that spends ${spent}% of the ${window} error budget in ${long}.`;
+}
+
 function remainingBudgetTemplate(window: string, fixed: Labels, fromAlert: string[]): string {
   const matchers = [...Object.entries(fixed).map(([k, v]) => [k, JSON.stringify(v)] as const), ...fromAlert.map((l) => [l, '"%s"'] as const)].sort(([a], [b]) => a.localeCompare(b));
   const query = `slo:error_budget_remaining:ratio_${window}{${matchers.map(([k, v]) => `${k}=${v}`).join(',')}}`;
