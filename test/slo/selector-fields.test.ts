@@ -91,3 +91,23 @@ describe('RE2 label regexes', () => {
     }
   });
 });
+
+describe('error codes in RE2 syntax', () => {
+  it.each(['(?i)5..', '5[[:digit:]]{2}', '5..|429'])('%s: the httpService builds, its test series match the codes as Prometheus reads them', (codes) => {
+    const r = trySynth(
+      defineStack({
+        name: 'codes',
+        services: [httpService({ name: 'api', targets: ['api:80'], metrics: { errorCodes: codes }, alerts: { errorRatio: { above: 0.05 } }, slos: [{ name: 'a', objective: 99, sli: { errorRatio: {} } }] })],
+        ...receivers,
+      }),
+    );
+    // (?i) used to fail the build: JavaScript's RegExp has no inline flags.
+    expect(r.diagnostics.items.filter((d) => d.severity === 'error')).toEqual([]);
+    const re = re2Regexp(codes) as RegExp;
+    const codesSeen = new Set(
+      r.bundle!.ruleGroups.flatMap((g) => g.rules).flatMap((x) => (x.kind === 'alert' ? x.tests : x.tests ?? []).flatMap((s) => s.series.map((i) => /code="([^"]+)"/.exec(i.series)?.[1]))).filter((c): c is string => c !== undefined),
+    );
+    expect([...codesSeen].filter((c) => re.test(c)).length).toBeGreaterThan(0);
+    expect([...codesSeen].filter((c) => !re.test(c)).length).toBeGreaterThan(0);
+  });
+});
