@@ -278,13 +278,13 @@ export function buildSlo(slo: SloBody, target: SloTarget, ctx: BuildContext, pat
   const describeTarget = `${service} SLO ${slo.name} (${formatNumber(objective)}% over ${slo.window})`;
   const remainingQuery = (labels: Labels) => `slo:error_budget_remaining:ratio_${windowName(period)}{${Object.entries({ ...labels }).sort(([a], [b]) => a.localeCompare(b)).map(([k, v]) => `${k}=${JSON.stringify(v)}`).join(',')}}`;
   const remainingTemplate = remainingBudgetTemplate(windowName(period), ruleLabels, g);
-  const groupValues = groupValuesFor(slo, target.http);
+  const groupValues = groupValuesFor(slo);
   const outLabels: Labels = { ...groupValues, ...ruleLabels };
   // Alerts without generated scenarios are said so here, at the SLO, once: the build's
   // missing-tests check would otherwise blame the (possibly shared) alert rule.
   const probe = sliInputs(slo, target.http, [{ minutes: 1, total: 1, bad: 0 }], groupValues, outLabels);
   const untested = typeof probe === 'string' ? `obsgen cannot write test series for this SLO's SLI: ${probe}` : undefined;
-  if (untested) {
+  if (untested && (!slo.alerting.disabled || slo.alerting.noData)) {
     ctx.diag.warn(`${path}.sli`, 'slo-no-scenarios', `${untested}; its burn-rate alerts ship without generated tests`, {
       hint: 'use plain selectors whose matchers some series can satisfy (=, !=, and regexes such as "a|b" or "5.."), with the good or bad selector a subset of total',
     });

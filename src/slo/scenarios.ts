@@ -130,12 +130,11 @@ function selectorMatches(matchers: Matcher[], labels: Labels): boolean {
 }
 
 /** The selectors an SLI reads raw series with (none for raw ratios). */
-function sliSelectors(slo: SloBody, http: HttpDefaults | undefined): string[] {
+function sliSelectors(slo: SloBody): string[] {
   const sli = slo.sli;
   if ('events' in sli) return [sli.events.total, (sli.events.bad ?? sli.events.good)!];
   if ('availability' in sli) return [sli.availability.gauge];
   if ('latency' in sli && sli.latency.matchers !== undefined) return [`x{${sli.latency.matchers}}`];
-  void http;
   return [];
 }
 
@@ -144,8 +143,8 @@ function sliSelectors(slo: SloBody, http: HttpDefaults | undefined): string[] {
  * label, then a value every selector's matchers on it accept (the series of both sides carry
  * the same grouping values).
  */
-export function groupValuesFor(slo: SloBody, http: HttpDefaults | undefined): Labels {
-  const parsed = sliSelectors(slo, http).map(matchersOf).filter((m) => typeof m !== 'string');
+export function groupValuesFor(slo: SloBody): Labels {
+  const parsed = sliSelectors(slo).map(matchersOf).filter((m) => typeof m !== 'string');
   const out: Labels = {};
   for (const g of slo.groupBy) {
     const on = parsed.flatMap((p) => p.matchers.filter((m) => m.name === g));
