@@ -3,6 +3,7 @@
  * guard, and a latency quantile from a classic histogram. Each alert carries the
  * scenarios its promtool tests run (fires, stays quiet below threshold and on low traffic).
  */
+import { re2Examples, re2Regexp } from '../core/re2.ts';
 import { Decimal, formatNumber } from '../core/decimal.ts';
 import { durationMs, formatDuration } from '../core/duration.ts';
 import type { AlertRule, AlertScenario, RecordingRule, Severity } from '../core/model.ts';
@@ -97,7 +98,7 @@ export function errorRatioAlert(t: HttpAlertTarget, p: ErrorRatioAlertProps, sou
   const expr = `${errorsRecord}${sel}\n  / on (job)\n(${totalRecord}${sel} > ${p.minRate > 0 ? minRate : '0'})\n> ${formatNumber(p.above)}`;
   const labels = { job: t.job };
   const errCode = pickCode(t.metrics.errorCodes, ['500', '503', '502', '504', '429', '400', '404']);
-  const okCode = pickCode(`(?!${t.metrics.errorCodes}$).*`, ['200', '204', '302']);
+  const okCode = pickCode(t.metrics.errorCodes, ['200', '204', '302'], false);
   const series = (okPerSec: number, errPerSec: number) => [
     { series: seriesSelector(t.metrics.requests, { job: t.job, [t.metrics.codeLabel]: okCode }), values: counterValues(okPerSec * 60, STEPS) },
     { series: seriesSelector(t.metrics.requests, { job: t.job, [t.metrics.codeLabel]: errCode }), values: counterValues(errPerSec * 60, STEPS) },
@@ -232,8 +233,13 @@ export function latencyAlert(t: HttpAlertTarget, p: LatencyAlertProps, source: s
   };
 }
 
-/** The first candidate status code the regex (anchored, as Prometheus anchors it) matches. */
-function pickCode(regex: string, candidates: string[]): string {
-  const re = new RegExp(`^(?:${regex})$`);
-  return candidates.find((c) => re.test(c)) ?? candidates[0]!;
+/**
+ * The first candidate status code the regex matches (or, with `matching` false, does not),
+ * read as Prometheus reads it (fully anchored RE2, src/core/re2.ts); then strings the regex
+ * itself generates. (JavaScript's RegExp misreads RE2's `(?i)` and `[[:digit:]]`.)
+ */
+function pickCode(regex: string, candidates: string[], matching = true): string {
+  const re = re2Regexp(regex);
+  if (typeof re === 'string') return candidates[0]!;
+  return [...candidates, ...(matching ? re2Examples(regex) : [])].find((c) => re.test(c) === matching) ?? candidates[0]!;
 }

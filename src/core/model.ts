@@ -82,6 +82,8 @@ export interface AlertRule {
   runbook?: RunbookContent;
   /** Scenarios the generated promtool tests run: at least one firing and one quiet. */
   tests: AlertScenario[];
+  /** Why the alert has no generated tests, where its producer already warned about it (e.g. an SLI obsgen cannot write series for). */
+  untested?: string;
   /** Path in the stack props that produced this rule, for diagnostics. */
   source: string;
   /**

@@ -1,118 +1,357 @@
 /**
- * Whether a regular expression is valid RE2, the syntax Prometheus and Alertmanager compile
- * (Go's regexp). JavaScript's RegExp accepts things RE2 refuses (lookaround, backreferences)
- * and refuses things RE2 accepts (`(?P<name>`, `(?i)`, `\z`), so the text is scanned for the
- * first kind and translated for the second before JavaScript compiles it.
+ * RE2, the regex syntax Prometheus and Alertmanager compile (Go's regexp), read in JavaScript.
+ * JavaScript's RegExp accepts things RE2 refuses (lookaround, backreferences) and reads some RE2
+ * syntax differently or not at all (`(?i)`, `(?P<name>`, `[[:alpha:]]`, `\Q...\E`, `\z`), so
+ * a pattern is translated first. One translation serves three readers:
+ * - `re2Problem`: is it valid RE2 (what Alertmanager and Prometheus would refuse to load);
+ * - `anchoredRe2`: Alertmanager's matcher, `^(?:v)$`, where approximations are acceptable
+ *   (route walks: inline flags apply to the whole pattern, `\p{..}` stands in as a plain class);
+ * - `re2Regexp`, `matcherMatches`, `re2Examples`: Prometheus's label matcher, `^(?s:v)$`, read
+ *   exactly or not at all (what cannot be read exactly is reported, not guessed).
  */
 
-/** Why RE2 refuses `source`, or undefined when it compiles. */
-export function re2Problem(source: string): string | undefined {
-  const t = translate(source);
-  if (typeof t === 'string') return t;
+const POSIX: Record<string, string> = {
+  alnum: '0-9A-Za-z',
+  alpha: 'A-Za-z',
+  ascii: '\\x00-\\x7F',
+  blank: '\\t ',
+  cntrl: '\\x00-\\x1F\\x7F',
+  digit: '0-9',
+  graph: '!-~',
+  lower: 'a-z',
+  print: ' -~',
+  punct: '!-\\/:-@\\[-`{-~',
+  space: '\\t\\n\\v\\f\\r ',
+  upper: 'A-Z',
+  word: '0-9A-Za-z_',
+  xdigit: '0-9A-Fa-f',
+};
+
+type Translation = { source: string; flags: string } | { invalid: string } | { unsupported: string };
+
+/**
+ * The RE2 pattern as JavaScript source and flags. `invalid`: RE2 refuses it. `unsupported`:
+ * valid RE2 that JavaScript cannot match exactly (only reported when `exact`; otherwise
+ * approximated).
+ */
+function translate(pattern: string, exact: boolean): Translation {
+  let src = pattern;
+  const flags = new Set<string>();
+  // Leading flag groups apply to the whole pattern: the only place JavaScript (Node 20) can take them.
+  for (let m = /^\(\?([imsU]+)\)/.exec(src); m; m = /^\(\?([imsU]+)\)/.exec(src)) {
+    if (m[1]!.includes('U') && exact) return { unsupported: 'uses the ungreedy flag (?U), which obsgen cannot evaluate' };
+    for (const f of m[1]!) if (f === 'i' || f === 'm' || f === 's') flags.add(f);
+    src = src.slice(m[0].length);
+  }
+  let out = '';
+  let inClass = false;
+  for (let i = 0; i < src.length; i++) {
+    const c = src[i]!;
+    const next = src[i + 1];
+    if (c === '\\') {
+      if (next === undefined) return { invalid: 'ends with a lone backslash' };
+      if (!inClass && /[1-9]/.test(next)) return { invalid: `uses a backreference \\${next}, which RE2 (and so Prometheus and Alertmanager) does not support` };
+      if (next === 'k' && src[i + 2] === '<') return { invalid: 'uses a named backreference \\k<...>, which RE2 does not support' };
+      if (next === 'Q') {
+        const end = src.indexOf('\\E', i + 2);
+        const literal = src.slice(i + 2, end < 0 ? undefined : end);
+        out += literal.replace(/[\\^$.*+?()[\]{}|/-]/g, '\\$&');
+        i = end < 0 ? src.length : end + 1;
+        continue;
+      }
+      if (next === 'p' || next === 'P') {
+        const close = src[i + 2] === '{' ? src.indexOf('}', i + 2) : i + 2;
+        if (close < 0) return { invalid: 'has an unterminated \\p{...}' };
+        if (exact) return { unsupported: 'uses a Unicode class (\\p), which obsgen cannot evaluate' };
+        out += inClass ? 'a' : '[a]';
+        i = close;
+        continue;
+      }
+      if (next === 'C' && exact) return { unsupported: 'uses \\C, which obsgen cannot evaluate' };
+      if (next === 'A' && !inClass) out += '^';
+      else if (next === 'z' && !inClass) out += '$';
+      else out += c + next;
+      i++;
+      continue;
+    }
+    if (inClass) {
+      if (c === '[' && next === ':') {
+        const end = src.indexOf(':]', i + 2);
+        if (end < 0) return { invalid: 'has an unterminated POSIX class [:...:]' };
+        const name = src.slice(i + 2, end);
+        const negated = name.startsWith('^');
+        const body = POSIX[negated ? name.slice(1) : name];
+        if (!body) return { invalid: `uses an unknown POSIX class [:${name}:]` };
+        if (negated && exact) return { unsupported: `uses the negated class [:${name}:], which obsgen cannot evaluate` };
+        out += negated ? 'a' : body;
+        i = end + 1;
+        continue;
+      }
+      if (c === ']') inClass = false;
+      out += c;
+      continue;
+    }
+    if (c === '[') {
+      out += c;
+      inClass = true;
+      // A `]` (or `^]`) right after the opening bracket is a literal in RE2.
+      if (src[i + 1] === '^') (out += '^'), i++;
+      if (src[i + 1] === ']') (out += '\\]'), i++;
+      continue;
+    }
+    if (c === '(' && next === '?') {
+      const rest = src.slice(i + 2);
+      if (/^[=!]|^<[=!]/.test(rest)) return { invalid: 'uses a lookaround ((?=, (?!, lookbehind (?<=, (?<!), which RE2 (and so Prometheus and Alertmanager) does not support' };
+      if (rest.startsWith('>')) return { invalid: 'uses an atomic group (?>...), which RE2 does not support' };
+      if (rest.startsWith(':')) {
+        out += '(?:';
+        i += 2;
+        continue;
+      }
+      const named = /^P?<([A-Za-z_]\w*)>/.exec(rest);
+      if (named) {
+        out += `(?<${named[1]}>`;
+        i += 1 + named[0].length;
+        continue;
+      }
+      const inline = /^([imsU]*)(?:-([imsU]*))?([:)])/.exec(rest);
+      if (inline && (inline[1] || inline[2] !== undefined)) {
+        // `(?s:` changes nothing where `.` already matches newlines (Prometheus); other inner flags can't be scoped in JavaScript.
+        const onlyS = inline[1] === 's' && inline[2] === undefined && inline[3] === ':';
+        if (exact && !onlyS) return { unsupported: `uses the flag group (?${inline[0]} inside the pattern, which obsgen cannot evaluate (put flags such as (?i) at the start)` };
+        for (const f of inline[1] ?? '') if (f === 'i' || f === 's') flags.add(f);
+        out += inline[3] === ':' ? '(?:' : '';
+        i += 1 + inline[0].length;
+        continue;
+      }
+      return { invalid: `has an invalid or unsupported group (?${rest.slice(0, 3)}` };
+    }
+    if (c === '{') {
+      const rep = /^\{(\d+)(?:,(\d*))?\}/.exec(src.slice(i));
+      if (rep && (Number(rep[1]) > 1000 || (rep[2] ? Number(rep[2]) > 1000 : false))) return { invalid: `has a repetition ${rep[0]} over RE2's limit of 1000` };
+    }
+    out += c;
+  }
+  return { source: out, flags: [...flags].sort().join('') };
+}
+
+/** Why RE2 refuses `pattern` (so Prometheus or Alertmanager would not load it), or undefined when it compiles. */
+export function re2Problem(pattern: string): string | undefined {
+  const t = translate(pattern, false);
+  if ('invalid' in t) return t.invalid;
+  if ('unsupported' in t) return undefined;
   try {
-    new RegExp(t.js, t.flags);
+    new RegExp(t.source, t.flags);
   } catch (e) {
     return (e as Error).message.replace(/^Invalid regular expression: \/.*\/\w*: /, '');
   }
   return undefined;
 }
 
-/**
- * A JavaScript RegExp that matches as the RE2 `source` does, anchored at both ends as
- * Prometheus and Alertmanager anchor matchers. Inline flags apply to the whole expression
- * (RE2 can scope them to a group; obsgen's route walk takes that approximation).
- */
-export function anchoredRe2(source: string): RegExp {
-  const t = translate(source);
-  if (typeof t === 'string') throw new Error(`invalid RE2 regular expression ${JSON.stringify(source)}: ${t}`);
-  return new RegExp(`^(?:${t.js})$`, t.flags);
+/** Alertmanager's matcher regex, `^(?:pattern)$`; throws for a pattern RE2 refuses. */
+export function anchoredRe2(pattern: string): RegExp {
+  const t = translate(pattern, false);
+  if ('invalid' in t) throw new Error(`invalid RE2 regular expression ${JSON.stringify(pattern)}: ${t.invalid}`);
+  if ('unsupported' in t) throw new Error(`RE2 regular expression ${JSON.stringify(pattern)}: ${t.unsupported}`);
+  return new RegExp(`^(?:${t.source})$`, t.flags);
 }
 
-function translate(source: string): { js: string; flags: string } | string {
-  let js = '';
-  const flagSet = new Set<string>();
-  let inClass = false;
-  for (let i = 0; i < source.length; i++) {
-    const c = source[i]!;
-    const next = source[i + 1];
-    if (c === '\\') {
-      if (next === undefined) return 'trailing backslash';
-      if (!inClass && /[1-9]/.test(next)) return `backreference \\${next}: RE2 has no backreferences`;
-      if (next === 'k' && source[i + 2] === '<') return 'named backreference \\k<...>: RE2 has no backreferences';
-      if (next === 'z') js += '$';
-      else if (next === 'A') js += '^';
-      else if (next === 'Q') {
-        const end = source.indexOf('\\E', i + 2);
-        const literal = source.slice(i + 2, end === -1 ? undefined : end);
-        js += literal.replace(/[.*+?^${}()|[\]\\/-]/g, '\\$&');
-        i = end === -1 ? source.length : end + 1;
-        continue;
-      } else if (next === 'p' || next === 'P') {
-        // Unicode classes (\pL, \p{Greek}): JavaScript needs the u flag; stand in a plain class.
-        const brace = source[i + 2] === '{' ? source.indexOf('}', i + 2) : i + 2;
-        if (brace === -1) return 'unterminated \\p{...}';
-        js += inClass ? 'a' : '[a]';
-        i = brace;
-        continue;
-      } else js += c + next;
-      i++;
-      continue;
+const compiled = new Map<string, RegExp | string>();
+
+/** The anchored RegExp Prometheus matches a label value with, or why obsgen cannot evaluate the pattern. */
+export function re2Regexp(pattern: string): RegExp | string {
+  const hit = compiled.get(pattern);
+  if (hit !== undefined) return hit;
+  const t = translate(pattern, true);
+  let re: RegExp | string;
+  if ('invalid' in t) re = t.invalid;
+  else if ('unsupported' in t) re = t.unsupported;
+  else {
+    try {
+      // Prometheus anchors as ^(?s:v)$: `.` matches newlines.
+      re = new RegExp(`^(?:${t.source})$`, t.flags.includes('s') ? t.flags : `${t.flags}s`);
+    } catch (e) {
+      re = `is not a valid regex (${(e as Error).message})`;
     }
-    if (inClass) {
-      if (c === '[' && next === ':') {
-        const end = source.indexOf(':]', i + 2);
-        if (end === -1) return 'unterminated POSIX class [:...:]';
-        const name = source.slice(i + 2, end).replace(/^\^/, '');
-        if (!POSIX_CLASSES.has(name)) return `unknown POSIX class [:${name}:]`;
-        js += 'a';
-        i = end + 1;
-        continue;
-      }
-      if (c === ']') inClass = false;
-      js += c;
-      continue;
+  }
+  compiled.set(pattern, re);
+  return re;
+}
+
+/** A label matcher as PromQL and Alertmanager write it. */
+export interface LabelMatcher {
+  name: string;
+  op: string;
+  value: string;
+}
+
+/**
+ * Whether a series' label value (`''` for a label it does not have) satisfies the matcher, as
+ * Prometheus decides; undefined where obsgen cannot evaluate the regex.
+ */
+export function matcherMatches(m: LabelMatcher, value: string): boolean | undefined {
+  if (m.op === '=') return value === m.value;
+  if (m.op === '!=') return value !== m.value;
+  const re = re2Regexp(m.value);
+  if (typeof re === 'string') return undefined;
+  return m.op === '=~' ? re.test(value) : !re.test(value);
+}
+
+// --- examples: strings a pattern matches (a small generator over the syntax most label regexes use)
+
+const LIMIT = 24;
+
+type Gen = () => string[];
+
+/**
+ * Up to LIMIT strings the pattern matches, the plainest first (first alternative, fewest
+ * repetitions); empty where the generator does not know the syntax. Callers check every
+ * example against the real matcher, so a wrong guess here costs a candidate, not correctness.
+ */
+export function re2Examples(pattern: string): string[] {
+  const re = re2Regexp(pattern);
+  const t = translate(pattern, true);
+  if (typeof re === 'string' || !('source' in t)) return [];
+  let i = 0;
+  const src = t.source;
+  const fail = (): never => {
+    throw new Error('unsupported');
+  };
+  const product = (parts: string[][]): string[] => {
+    let acc = [''];
+    for (const p of parts) {
+      const next: string[] = [];
+      // Vary the later parts first but keep every option of each part reachable.
+      for (const a of acc) for (const b of p) if (next.length < LIMIT * 4) next.push(a + b);
+      acc = next;
+    }
+    return acc;
+  };
+  const classChars = (body: string, negated: boolean): string[] => {
+    let cls: RegExp;
+    try {
+      cls = new RegExp(`^[${negated ? '^' : ''}${body}]$`, t.flags.replace('s', ''));
+    } catch {
+      return fail();
+    }
+    const pool = 'xa0Z_-9z.A5:/ 1';
+    const picks: string[] = [];
+    // The class's own first literal character comes first: `[5]xx` -> `5`.
+    const first = body.replace(/^\\/, '')[0];
+    if (!negated && first && cls.test(first)) picks.push(first);
+    for (const ch of pool) if (cls.test(ch) && !picks.includes(ch)) picks.push(ch);
+    if (!picks.length) for (let code = 33; code < 127 && picks.length < 2; code++) if (cls.test(String.fromCharCode(code))) picks.push(String.fromCharCode(code));
+    return picks.slice(0, 3);
+  };
+  const escape = (n: string): string[] => {
+    switch (n) {
+      case 'd':
+        return ['0', '5'];
+      case 'D':
+        return ['x'];
+      case 'w':
+        return ['x', '0'];
+      case 'W':
+        return ['-'];
+      case 's':
+        return [' '];
+      case 'S':
+        return ['x'];
+      case 't':
+        return ['\t'];
+      case 'n':
+        return ['\n'];
+      case 'b':
+      case 'B':
+        return fail();
+      default:
+        if (/[A-Za-z0-9]/.test(n)) return fail();
+        return [n];
+    }
+  };
+  const atom = (): string[] => {
+    const c = src[i]!;
+    if (c === '(') {
+      i++;
+      if (src.startsWith('?:', i)) i += 2;
+      else if (src.startsWith('?<', i)) i = src.indexOf('>', i) + 1;
+      const inner = alternation();
+      if (src[i] !== ')') fail();
+      i++;
+      return inner;
     }
     if (c === '[') {
-      inClass = true;
-      js += c;
-      if (next === '^') {
-        js += '^';
-        i++;
-      }
-      // A `]` right after `[` or `[^` is a literal in RE2.
-      if (source[i + 1] === ']') {
-        js += '\\]';
-        i++;
-      }
-      continue;
+      let j = i + 1;
+      const negated = src[j] === '^';
+      if (negated) j++;
+      const start = j;
+      if (src[j] === ']' || src.startsWith('\\]', j)) j += src[j] === ']' ? 1 : 2;
+      while (j < src.length && src[j] !== ']') j += src[j] === '\\' ? 2 : 1;
+      const body = src.slice(start, j);
+      i = j + 1;
+      return classChars(body, negated);
     }
-    if (c === '(' && next === '?') {
-      const rest = source.slice(i + 2);
-      if (/^(=|!|<=|<!)/.test(rest)) return 'lookahead and lookbehind ((?=, (?!, (?<=, (?<!) are not supported by RE2';
-      if (rest.startsWith('>')) return 'atomic groups (?>...) are not supported by RE2';
-      const named = /^P?<([A-Za-z_]\w*)>/.exec(rest);
-      if (named) {
-        js += `(?<${named[1]}>`;
-        i += 1 + named[0].length;
-        continue;
-      }
-      const flags = /^([imsU]*)(?:-([imsU]*))?(:|\))/.exec(rest);
-      if (flags && (flags[1] || flags[2] !== undefined)) {
-        // Inline flags: RE2 syntax; JavaScript takes i and s for the whole expression.
-        for (const f of flags[1] ?? '') if (f === 'i' || f === 's') flagSet.add(f);
-        js += flags[3] === ':' ? '(?:' : '';
-        i += 1 + flags[0].length;
-        continue;
-      }
-      if (!rest.startsWith(':')) return `invalid or unsupported group (?${rest.slice(0, 3)}`;
+    if (c === '\\') {
+      i += 2;
+      return escape(src[i - 1]!);
     }
-    if (c === '{') {
-      const rep = /^\{(\d+)(?:,(\d*))?\}/.exec(source.slice(i));
-      if (rep && (Number(rep[1]) > 1000 || (rep[2] ? Number(rep[2]) > 1000 : false))) return `repetition ${rep[0]} exceeds RE2's limit of 1000`;
+    if (c === '.') {
+      i++;
+      return ['x', 'a', '0'];
     }
-    js += c;
+    if (c === '^' || c === '$') {
+      i++;
+      return [''];
+    }
+    if ('*+?{)|'.includes(c)) return fail();
+    i++;
+    return [c];
+  };
+  const repeat = (opts: string[], min: number, max: number): string[] => {
+    const out: string[] = [];
+    for (let n = min; n <= Math.min(max, min + 2); n++) out.push(...product(Array.from({ length: n }, () => opts)).slice(0, LIMIT));
+    return out;
+  };
+  const piece = (): string[] => {
+    const a = atom();
+    const c = src[i];
+    let r: string[] = a;
+    if (c === '*') (i++, (r = repeat(a, 0, 2)));
+    else if (c === '+') (i++, (r = repeat(a, 1, 2)));
+    else if (c === '?') (i++, (r = ['', ...a]));
+    else if (c === '{') {
+      const m = /^\{(\d+)(,(\d*))?\}/.exec(src.slice(i));
+      if (m) {
+        i += m[0].length;
+        const min = Number(m[1]);
+        const max = m[2] === undefined ? min : m[3] === '' ? min + 2 : Number(m[3]);
+        r = repeat(a, min, max);
+      }
+    }
+    if (src[i] === '?' && r !== a) i++; // lazy: the same strings
+    return r;
+  };
+  const sequence = (): string[] => {
+    const parts: string[][] = [];
+    while (i < src.length && src[i] !== '|' && src[i] !== ')') parts.push(piece());
+    return product(parts).slice(0, LIMIT);
+  };
+  const alternation = (): string[] => {
+    const branches = [sequence()];
+    while (src[i] === '|') {
+      i++;
+      branches.push(sequence());
+    }
+    // Each branch's plainest string first, then the rest in turn.
+    const out: string[] = [];
+    for (let k = 0; out.length < LIMIT && branches.some((b) => k < b.length); k++) for (const b of branches) if (k < b.length) out.push(b[k]!);
+    return out;
+  };
+  try {
+    const all = alternation();
+    if (i !== src.length) return [];
+    return [...new Set(all)].filter((s) => re.test(s)).slice(0, LIMIT);
+  } catch {
+    return [];
   }
-  return { js, flags: [...flagSet].sort().join('') };
 }
-
-const POSIX_CLASSES = new Set(['alnum', 'alpha', 'ascii', 'blank', 'cntrl', 'digit', 'graph', 'lower', 'print', 'punct', 'space', 'upper', 'word', 'xdigit']);

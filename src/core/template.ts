@@ -3,7 +3,8 @@
  * functions Prometheus defines, exactly as Prometheus renders them. Generated
  * promtool tests compare annotations byte for byte, so this must agree with Go.
  *
- * Supported: text, `{{ }}` actions with `{{-`/`-}}` trimming, pipelines with `|`,
+ * Supported: text, `{{ }}` actions with `{{-`/`-}}` trimming, `if`/`with`/`else`/`end`
+ * (`with query "..."` guards an empty result), pipelines with `|`,
  * parentheses, `$value`, `$labels.x`, `$externalLabels.x`, `.Value`, `.Labels.x`,
  * string/number literals and the functions in FUNCS. Anything else throws a
  * TemplateError naming what is unsupported.
@@ -31,11 +32,35 @@ export interface TemplateData {
   queryLabels?: Record<string, Record<string, string>>;
 }
 
-type Value = string | number | boolean | Record<string, string> | undefined;
+type Value = string | number | boolean | Record<string, string> | QueryVector | QuerySample | undefined;
 
 type Node =
   | { kind: 'text'; text: string }
-  | { kind: 'action'; pipeline: Command[]; offset: number };
+  | { kind: 'action'; pipeline: Command[]; offset: number }
+  /** `{{ if p }}` / `{{ with p }}` / `{{ else }}` / `{{ else if p }}` / `{{ end }}` before nesting. */
+  | { kind: 'control'; keyword: 'if' | 'with' | 'else' | 'end'; chain?: 'if' | 'with'; pipeline?: Command[]; offset: number };
+
+/** A parsed template: text, actions and `if`/`with` blocks (with their `else` branch). */
+type TreeNode =
+  | Exclude<Node, { kind: 'control' }>
+  | { kind: 'block'; keyword: 'if' | 'with'; pipeline: Command[]; then: TreeNode[]; otherwise: TreeNode[]; offset: number };
+
+/**
+ * The result of `query`: a vector of samples. obsgen knows a query's result from the test that
+ * states it (queries/queryLabels); a query no test states returns no samples, as on a
+ * Prometheus that has no such series yet.
+ */
+class QueryVector {
+  constructor(
+    readonly query: string,
+    readonly empty: boolean,
+  ) {}
+}
+
+/** The first sample of a query's result (`query "..." | first`). */
+class QuerySample {
+  constructor(readonly query: string) {}
+}
 
 type Arg =
   | { kind: 'string'; value: string }
@@ -114,10 +139,63 @@ function tokenizeTemplate(src: string): Node[] {
       i = close + 2;
       continue;
     }
-    nodes.push({ kind: 'action', pipeline: parsePipeline(body, start), offset: open });
+    const control = /^(if|with|else|end)\b\s*(?:(if|with)\b)?/.exec(body);
+    if (control) {
+      const keyword = control[1] as 'if' | 'with' | 'else' | 'end';
+      const rest = body.slice(control[0].length).trim();
+      const chain = control[2] as 'if' | 'with' | undefined;
+      if (keyword === 'end' && rest) throw new TemplateError('unexpected text after end', open);
+      if (keyword === 'else' && rest && !chain) throw new TemplateError('unexpected text after else', open);
+      if ((keyword === 'if' || keyword === 'with' || chain) && !rest) throw new TemplateError(`missing value for ${chain ?? keyword}`, open);
+      nodes.push({ kind: 'control', keyword, ...(chain ? { chain } : {}), ...(rest ? { pipeline: parsePipeline(rest, start) } : {}), offset: open });
+    } else nodes.push({ kind: 'action', pipeline: parsePipeline(body, start), offset: open });
     i = close + 2;
   }
   return nodes;
+}
+
+/** Nests `if`/`with` blocks: `{{ else if p }}` and `{{ else with p }}` open a block that shares the outer `end`. */
+function parseTemplateTree(src: string): TreeNode[] {
+  const nodes = tokenizeTemplate(src);
+  let i = 0;
+  // Reads nodes up to an `else` or `end` (left unconsumed); at the top level, to the end.
+  const list = (inBlock: boolean): TreeNode[] => {
+    const out: TreeNode[] = [];
+    while (i < nodes.length) {
+      const n = nodes[i]!;
+      if (n.kind !== 'control') {
+        out.push(n);
+        i++;
+        continue;
+      }
+      if (n.keyword === 'else' || n.keyword === 'end') {
+        if (!inBlock) throw new TemplateError(`unexpected {{ ${n.keyword} }}`, n.offset);
+        return out;
+      }
+      i++;
+      out.push(block(n.keyword, n.pipeline!, n.offset));
+    }
+    if (inBlock) throw new TemplateError('unexpected end of template: missing {{ end }}', src.length);
+    return out;
+  };
+  const block = (keyword: 'if' | 'with', pipeline: Command[], offset: number): TreeNode => {
+    const then = list(true);
+    const stop = nodes[i] as Extract<Node, { kind: 'control' }>;
+    i++;
+    let otherwise: TreeNode[] = [];
+    if (stop.keyword === 'else') {
+      if (stop.chain) otherwise = [block(stop.chain, stop.pipeline!, stop.offset)];
+      else {
+        otherwise = list(true);
+        const end = nodes[i] as Extract<Node, { kind: 'control' }>;
+        if (end.keyword !== 'end') throw new TemplateError('expected {{ end }} after {{ else }}', end.offset);
+        i++;
+      }
+      // A chained block consumed the shared end.
+    }
+    return { kind: 'block', keyword, pipeline, then, otherwise, offset };
+  };
+  return list(false);
 }
 
 function findClose(src: string, from: number): number {
@@ -138,6 +216,7 @@ function findClose(src: string, from: number): number {
 
 function parsePipeline(body: string, offset: number): Command[] {
   const keyword = /^(if|else|end|range|with|define|template|block|break|continue)\b/.exec(body);
+  // if/with/else/end are handled by tokenizeTemplate; here they would be misplaced.
   if (keyword) throw new TemplateError(`control action "${keyword[1]}" is not supported in obsgen-rendered templates`, offset);
   if (/^\$\w*\s*:?=/.test(body)) throw new TemplateError('variable declarations are not supported', offset);
   const tokens = lex(body, offset);
@@ -237,7 +316,13 @@ export function inspectTemplate(src: string): { functions: string[]; labels: str
       }
     }
   };
-  for (const node of tokenizeTemplate(src)) if (node.kind === 'action') walk(node.pipeline);
+  const visit = (nodes: TreeNode[]): void => {
+    for (const node of nodes) {
+      if (node.kind === 'action') walk(node.pipeline);
+      else if (node.kind === 'block') (walk(node.pipeline), visit(node.then), visit(node.otherwise));
+    }
+  };
+  visit(parseTemplateTree(src));
   return { functions: [...functions].sort(), labels: [...labels].sort(), variables: [...variables].sort() };
 }
 
@@ -246,6 +331,7 @@ function goPrint(v: Value): string {
   if (typeof v === 'number') return formatG(v);
   if (typeof v === 'boolean') return String(v);
   if (typeof v === 'string') return v;
+  if (v instanceof QueryVector || v instanceof QuerySample) throw new TemplateError('cannot print a query result: pipe it to first | value or first | label "x"', 0);
   const keys = Object.keys(v).sort();
   return `map[${keys.map((k) => `${k}:${v[k]}`).join(' ')}]`;
 }
@@ -336,9 +422,16 @@ const FUNCS: Record<string, (...args: Value[]) => Value> = {
 
 /** The query text behind a `query "..." | first` result. */
 function queryText(v: Value, fn: string): string {
-  const q = v && typeof v === 'object' ? (v as Record<string, string>).__query : undefined;
-  if (q === undefined) throw new TemplateError(`${fn} expects a query result`, 0);
-  return q;
+  if (!(v instanceof QuerySample)) throw new TemplateError(`${fn} expects a query result's sample (query "..." | first)`, 0);
+  return v.query;
+}
+
+/** Go's truth: false, 0, "", nil and empty collections are false. */
+function truthy(v: Value): boolean {
+  if (v instanceof QueryVector) return !v.empty;
+  if (v instanceof QuerySample) return true;
+  if (v && typeof v === 'object') return Object.keys(v).length > 0;
+  return v !== undefined && v !== false && v !== 0 && v !== '';
 }
 
 /** Template data of an expected alert sample: its labels and value, and the query results its test states. */
@@ -350,8 +443,13 @@ export function renderTemplate(src: string, data: TemplateData): string {
   // `query "q" | first | value` and `| label "x"`: the query shapes obsgen renders, from the results the test states.
   const funcs: Record<string, (...args: Value[]) => Value> = {
     ...FUNCS,
-    query: (q) => ({ __query: String(q) }),
-    first: (v) => v,
+    query: (q) => new QueryVector(String(q), !(String(q) in (data.queries ?? {})) && !(String(q) in (data.queryLabels ?? {}))),
+    first: (v) => {
+      if (!(v instanceof QueryVector)) throw new TemplateError('first expects a query result (query "...")', 0);
+      // Prometheus's own words, as they end up in a notification.
+      if (v.empty) throw new TemplateError('first() called on vector with no elements', 0);
+      return new QuerySample(v.query);
+    },
     value: (v) => data.queries?.[queryText(v, 'value')] ?? NaN,
     label: (name, v) => data.queryLabels?.[queryText(v, 'label')]?.[String(name)] ?? '',
   };
@@ -361,12 +459,14 @@ export function renderTemplate(src: string, data: TemplateData): string {
     externalLabels: data.externalLabels ?? {},
     externalURL: data.externalURL ?? '',
   };
-  const dot: Record<string, Value> = {
+  const top: Record<string, Value> = {
     Labels: data.labels,
     Value: data.value,
     ExternalLabels: data.externalLabels ?? {},
     ExternalURL: data.externalURL ?? '',
   };
+  // `.` is the template data, or inside `{{ with p }}` the value of p.
+  let dot: Value = top as unknown as Value;
   const field = (arg: Extract<Arg, { kind: 'field' }>): Value => {
     let v: Value;
     let path = arg.path;
@@ -374,10 +474,11 @@ export function renderTemplate(src: string, data: TemplateData): string {
       if (!(arg.name! in vars)) throw new TemplateError(`undefined variable $${arg.name}`, 0);
       v = vars[arg.name!];
     } else {
-      v = dot as unknown as Value;
+      v = arg.root === '$' ? (top as unknown as Value) : dot;
     }
     for (const key of path) {
-      if (v && typeof v === 'object') v = (v as Record<string, Value>)[key] ?? (arg.root === '.' && path === arg.path && key in dot ? undefined : '');
+      if (v instanceof QueryVector || v instanceof QuerySample) throw new TemplateError(`cannot read .${key} of a query result`, 0);
+      if (v && typeof v === 'object') v = (v as Record<string, Value>)[key] ?? (arg.root === '.' && path === arg.path && key in top ? undefined : '');
       else throw new TemplateError(`cannot read .${key} of a non-map`, 0);
     }
     return v;
@@ -418,14 +519,29 @@ export function renderTemplate(src: string, data: TemplateData): string {
     }
     return prev;
   };
-  let out = '';
-  for (const node of tokenizeTemplate(src)) {
-    out += node.kind === 'text' ? node.text : goPrint(evalPipeline(node.pipeline));
-  }
-  return out;
+  const render = (nodes: TreeNode[]): string => {
+    let out = '';
+    for (const node of nodes) {
+      if (node.kind === 'text') out += node.text;
+      else if (node.kind === 'action') out += goPrint(evalPipeline(node.pipeline));
+      else {
+        const v = evalPipeline(node.pipeline);
+        if (!truthy(v)) out += render(node.otherwise);
+        else if (node.keyword === 'if') out += render(node.then);
+        else {
+          const outer = dot;
+          dot = v;
+          out += render(node.then);
+          dot = outer;
+        }
+      }
+    }
+    return out;
+  };
+  return render(parseTemplateTree(src));
 }
 
 /** Throws a TemplateError if the text does not parse. */
 export function parseTemplate(src: string): void {
-  tokenizeTemplate(src);
+  parseTemplateTree(src);
 }

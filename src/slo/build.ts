@@ -21,11 +21,12 @@ import {
 } from '../core/model.ts';
 import { dashboardUid, pascalCase } from '../core/names.ts';
 import { sloDashboard, SLO_PANELS } from '../dashboards/slo.ts';
-import { burnPolicyId, infoQuery, INFO_QUERY_TEMPLATE, SHARED_BURN_ALERT, sharesBurnRules } from './policy.ts';
-import { sliInputs, type Phase } from './scenarios.ts';
+import { burnPolicyId, infoQuery, infoTemplate, SHARED_BURN_ALERT, sharesBurnRules } from './policy.ts';
+import { seriesSelector } from '../alerts/series.ts';
+import { groupValuesFor, sliInputs, type Phase } from './scenarios.ts';
 import type { SloBody } from './schema.ts';
 import { documentedType, reportPromQL } from '../promql/index.ts';
-import { countRules, readExpr, sliExprs, splitRead, splitRules, type HttpDefaults, type SliExprs } from './sli.ts';
+import { countRules, readExpr, selectorFields, selectorProblem, sliExprs, splitRead, splitRules, type HttpDefaults, type SliExprs } from './sli.ts';
 import { increaseExpr, increaseWindows, levelExpr, needsLevel, READ_WINDOW, tierOf, windowName } from './windows.ts';
 
 const M = 60_000;
@@ -203,6 +204,21 @@ export function buildSlo(slo: SloBody, target: SloTarget, ctx: BuildContext, pat
   const out = emptyContribution();
   const pairs = slo.alerting.disabled ? [] : resolvePairs(slo, path);
   const objective = validateSlo(slo, target, slo.alerting.disabled ? [] : pairs, ctx, path);
+  // Selectors first: every other SLI check reads them.
+  let selectorsOk = true;
+  for (const [field, text, holds] of selectorFields(slo.sli)) {
+    const problem = selectorProblem(holds === 'matchers' ? `x{${text}}` : text);
+    if (!problem) continue;
+    selectorsOk = false;
+    ctx.diag.error(`${path}.sli.${field}`, 'slo-selector', holds === 'matchers' ? 'are not label matchers' : problem, {
+      value: text,
+      hint:
+        holds === 'matchers'
+          ? 'label matchers such as job="api",handler!="/health", without braces'
+          : 'a selector such as metric{label="v"}, not a query; obsgen adds rate/increase itself',
+    });
+  }
+  if (!selectorsOk) return out;
   const sli = sliExprs(slo, target.http);
   if (typeof sli === 'string') {
     ctx.diag.error(`${path}.sli`, 'slo-sli', sli, { hint: 'see docs/slo.md for the SLI kinds' });
@@ -303,12 +319,21 @@ export function buildSlo(slo: SloBody, target: SloTarget, ctx: BuildContext, pat
   const describeTarget = `${service} SLO ${slo.name} (${formatNumber(objective)}% over ${slo.window})`;
   const remainingQuery = (labels: Labels) => `slo:error_budget_remaining:ratio_${windowName(period)}{${Object.entries({ ...labels }).sort(([a], [b]) => a.localeCompare(b)).map(([k, v]) => `${k}=${JSON.stringify(v)}`).join(',')}}`;
   const remainingTemplate = remainingBudgetTemplate(windowName(period), ruleLabels, g);
-  const groupValues: Labels = Object.fromEntries(g.map((l) => [l, 'g1']));
+  const groupValues = groupValuesFor(slo);
   const outLabels: Labels = { ...groupValues, ...ruleLabels };
+  // Alerts without generated scenarios are said so here, at the SLO, once: the build's
+  // missing-tests check would otherwise blame the (possibly shared) alert rule.
+  const probe = sliInputs(slo, target.http, [{ minutes: 1, total: 1, bad: 0 }], groupValues, outLabels);
+  const untested = typeof probe === 'string' ? `obsgen cannot write test series for this SLO's SLI: ${probe}` : undefined;
+  if (untested && (!slo.alerting.disabled || slo.alerting.noData)) {
+    ctx.diag.warn(`${path}.sli`, 'slo-no-scenarios', `${untested}; its burn-rate alerts ship without generated tests`, {
+      hint: 'use plain selectors whose matchers some series can satisfy (=, !=, and regexes such as "a|b" or "5.."), with the good or bad selector a subset of total',
+    });
+  }
   const sharedRemainingTemplate = remainingBudgetTemplate(windowName(period), {}, [...g, 'service', 'slo']);
   const sloRunbook = (f: string, long: string, short: string, spent: string): AlertRule['runbook'] => ({
     meaning: `${describeTarget} is spending its error budget faster than it can afford: ${sli.describe} are at least ${f} times the share the objective allows, over both ${long} and ${short}. Each pair fires at its own speed: fast burns page, slow burns open a ticket.`,
-    impact: `Users see failures now. If the burn goes on, the ${slo.window} objective is missed: ${spent}% of the budget goes every ${long} at this rate.`,
+    impact: `Users see failures now. If the burn goes on, the ${slo.window} objective is missed: a burn at the pair's threshold (${f}x) spends ${spent}% of the budget every ${long}, a faster one more (the alert's burn_rate annotation is the measured rate).`,
     diagnosis: [
       { title: 'Error ratio by window', query: `{__name__=~"slo:sli_error:ratio_rate.*",service="${service}",slo="${slo.name}"}` },
       { title: 'Budget left', query: `slo:error_budget_remaining:ratio_${windowName(period)}${sel}` },
@@ -324,7 +349,8 @@ export function buildSlo(slo: SloBody, target: SloTarget, ctx: BuildContext, pat
     const spent = formatNumber(p.budgetPercent);
     if (policy) {
       const budgetSel = `slo:error_budget:ratio{burn_policy="${policy}"}`;
-      const objectiveText = `{{ ${INFO_QUERY_TEMPLATE} | label "objective" }}`;
+      // "(99.9% over 30d)", or "(over 30d)" before the info series exists.
+      const objectiveText = infoTemplate('label "objective"', '', '', '% ');
       return {
         kind: 'alert',
         name: SHARED_BURN_ALERT,
@@ -336,12 +362,13 @@ export function buildSlo(slo: SloBody, target: SloTarget, ctx: BuildContext, pat
         labels: { severity: p.severity, burn_policy: policy, long_window: long, short_window: short },
         seriesLabels: ['service', 'slo', ...g],
         annotations: {
-          summary: `{{ $labels.service }}: SLO {{ $labels.slo }} is burning its error budget ${f}x too fast (${long} and ${short} windows)`,
-          description: `{{ $labels.service }} SLO {{ $labels.slo }} (${objectiveText}% over ${slo.window}): over the last ${long} the error ratio is {{ $value | printf "%.2f" }}x what the objective allows, and the last ${short} confirms it. At ${f}x, ${spent}% of the ${slo.window} error budget is gone in ${long}. Budget left over ${slo.window}: ${sharedRemainingTemplate}.`,
+          summary: `{{ $labels.service }}: SLO {{ $labels.slo }} ${burnSummary(long, short, f)}`,
+          description: `{{ $labels.service }} SLO {{ $labels.slo }} (${objectiveText}over ${slo.window}): ${burnDescription(long, short, f, spent, slo.window)} Budget left over ${slo.window}: ${sharedRemainingTemplate}.`,
           burn_rate: '{{ $value | printf "%.2f" }}',
           remaining_budget: sharedRemainingTemplate,
           runbook_url: ctx.runbookUrl(SHARED_BURN_ALERT),
-          ...(slo.dashboard ? { dashboard_url: `{{ ${INFO_QUERY_TEMPLATE} | label "dashboard_url" }}` } : {}),
+          // Before the info series exists: Grafana's search for the service's dashboards.
+          ...(slo.dashboard ? { dashboard_url: infoTemplate('label "dashboard_url"', `${grafanaBase(ctx)}/dashboards?query={{ $labels.service }}`) } : {}),
         },
         runbook: {
           meaning: `The SLO named by the alert's \`service\` and \`slo\` labels is spending its error budget at least as fast as the pair's factor: over both the long and the short window (labels \`long_window\`, \`short_window\`) its error ratio is that many times what the objective allows. Fast burns page, slow burns open a ticket. One rule per pair covers every SLO with the same windows and pairs (label \`burn_policy\` on \`slo:error_budget:ratio\`).`,
@@ -367,8 +394,8 @@ export function buildSlo(slo: SloBody, target: SloTarget, ctx: BuildContext, pat
       expr,
       labels: { severity: p.severity, ...(slo.alerting.labels ?? {}), ...ruleLabels, long_window: long, short_window: short },
       annotations: {
-        summary: `${service}: SLO ${slo.name} is burning its error budget ${f}x too fast (${long} and ${short} windows)`,
-        description: `${describeTarget}: over the last ${long} the error ratio is {{ $value | printf "%.2f" }}x what the objective allows, and the last ${short} confirms it. At ${f}x, ${spent}% of the ${slo.window} error budget is gone in ${long}. Budget left over ${slo.window}: ${remainingTemplate}.`,
+        summary: `${service}: SLO ${slo.name} ${burnSummary(long, short, f)}`,
+        description: `${describeTarget}: ${burnDescription(long, short, f, spent, slo.window)} Budget left over ${slo.window}: ${remainingTemplate}.`,
         burn_rate: '{{ $value | printf "%.2f" }}',
         remaining_budget: remainingTemplate,
         runbook_url: ctx.runbookUrl(alertName),
@@ -382,6 +409,7 @@ export function buildSlo(slo: SloBody, target: SloTarget, ctx: BuildContext, pat
   });
   const scenarioCtx: ScenarioCtx = { slo, target, budget, outLabels, groupValues, remainingQuery, sel, path, ...(policy ? { home: group, info: { [infoQuery(service, slo.name)]: infoLabels } } : {}) };
   const exprTests = alerts.length ? attachScenarios(alerts, pairs, scenarioCtx) : [];
+  if (untested) for (const a of alerts) a.untested = untested;
   if (!policy) main.push(...alerts);
 
   if (slo.alerting.noData) {
@@ -405,12 +433,14 @@ export function buildSlo(slo: SloBody, target: SloTarget, ctx: BuildContext, pat
         mitigation: ['Check that the target is scraped (up) and still exposes the SLI metrics under the same names and labels.'],
       },
       tests: noDataScenarios(slo, target, nd.for, outLabels, groupValues),
+      ...(untested ? { untested } : {}),
       source: `${path}.alerting.noData`,
       tierOf: SLO_ALERTS,
     });
   }
   // Expression checks: zero traffic records nothing (no NaN or Inf anywhere).
-  const zero = sliInputs(slo, target.http, [{ minutes: 40, total: 0, bad: 0 }], groupValues, outLabels) ?? [];
+  const zeroInputs = sliInputs(slo, target.http, [{ minutes: 40, total: 0, bad: 0 }], groupValues, outLabels);
+  const zero = typeof zeroInputs === 'string' ? [] : zeroInputs;
   (main[0] as RecordingRule).tests = [
     {
       name: 'zero traffic records no ratio and no budget (no NaN)',
@@ -471,12 +501,38 @@ export function buildSlo(slo: SloBody, target: SloTarget, ctx: BuildContext, pat
  * `remaining_budget`: a query of the SLO's budget series at notification time, with the labels
  * in `fixed` written in and those in `fromAlert` taken from the alert's own labels.
  */
+/**
+ * The summary of a burn-rate page: the measured burn rate (the alert's value, the long
+ * window's error ratio over the budget), and the pair's factor named as the threshold it is.
+ * (It printed the factor as the burn rate: "14.4x too fast" while 20% errors burn 200x.)
+ */
+function burnSummary(long: string, short: string, factor: string): string {
+  return `is burning its error budget {{ $value | printf "%.2f" }}x as fast as the objective allows over ${long} (threshold ${factor}x over ${long} and ${short})`;
+}
+
+/** What the burn means: measured rate, the pair's threshold and what that threshold spends. */
+function burnDescription(long: string, short: string, factor: string, spent: string, window: string): string {
+  return `over the last ${long} the error ratio is {{ $value | printf "%.2f" }}x what the objective allows, and the last ${short} confirms it. The ${long}/${short} pair fires above ${factor}x, a burn that spends ${spent}% of the ${window} error budget in ${long}.`;
+}
+
 function remainingBudgetTemplate(window: string, fixed: Labels, fromAlert: string[]): string {
   const matchers = [...Object.entries(fixed).map(([k, v]) => [k, JSON.stringify(v)] as const), ...fromAlert.map((l) => [l, '"%s"'] as const)].sort(([a], [b]) => a.localeCompare(b));
   const query = `slo:error_budget_remaining:ratio_${window}{${matchers.map(([k, v]) => `${k}=${v}`).join(',')}}`;
-  if (!fromAlert.length) return `{{ query \`${query}\` | first | value | humanizePercentage }}`;
+  // Guarded: on a fresh Prometheus the budget series lags the burn alerts (it reads the whole
+  // window), and `first` on its empty result would print a template error into the page.
+  const guard = (pipeline: string) => `{{ with ${pipeline} }}{{ . | first | value | humanizePercentage }}{{ else }}${BUDGET_UNKNOWN}{{ end }}`;
+  if (!fromAlert.length) return guard(`query \`${query}\``);
   const args = matchers.filter(([k]) => fromAlert.includes(k)).map(([k]) => `$labels.${k}`).join(' ');
-  return `{{ printf \`${query}\` ${args} | query | first | value | humanizePercentage }}`;
+  return guard(`printf \`${query}\` ${args} | query`);
+}
+
+/** What the remaining-budget annotation says before the budget series exists. */
+export const BUDGET_UNKNOWN = 'not known yet (no budget series)';
+
+/** Grafana's base URL, from the stack's dashboard links. */
+function grafanaBase(ctx: BuildContext): string {
+  const url = ctx.dashboardUrl('uid');
+  return url.slice(0, url.lastIndexOf('/d/uid'));
 }
 
 /**
@@ -568,7 +624,7 @@ function attachScenarios(alerts: AlertRule[], pairs: ResolvedPair[], c: Scenario
       }));
   const scenario = (name: string, phases: Phase[], at: string, carrier: number): AlertScenario | undefined => {
     const series = sliInputs(c.slo, c.target.http, phases, c.groupValues, c.outLabels);
-    if (!series) return undefined;
+    if (typeof series === 'string') return undefined;
     const ph = phases[0]!;
     const ratio = ph.total === 0 ? 0 : ph.bad / ph.total;
     return { name, series, checks: [{ at, firing: ph.total === 0 ? [] : firingAt(ratio, carrier) }], ...(c.home ? { home: c.home } : {}) };
@@ -594,6 +650,7 @@ function attachScenarios(alerts: AlertRule[], pairs: ResolvedPair[], c: Scenario
       const s4 = scenario('zero traffic fires nothing', steady(0, 0), '30m', i);
       if (s4) tests.push(s4);
     }
+    if (i === 0 && c.slo.alerting.minEvents === 0) tests.push(freshScenario(p, c));
     alerts[i]!.tests = tests;
   });
   // Detection and reset after a healthy warm-up, through ALERTS.
@@ -615,7 +672,7 @@ function attachScenarios(alerts: AlertRule[], pairs: ResolvedPair[], c: Scenario
       { minutes: recovery, total: T, bad: 0 },
     ];
     const series = sliInputs(c.slo, c.target.http, phases, c.groupValues, c.outLabels);
-    if (!series) return;
+    if (typeof series === 'string') return;
     const alertsSel = `ALERTS{alertname="${first.name}",alertstate="firing",long_window="${windowName(p.long)}",slo="${c.slo.name}",service="${c.target.service}"}`;
     const quietAt = Math.floor(detect * 0.5);
     const checks = [
@@ -634,6 +691,24 @@ function attachScenarios(alerts: AlertRule[], pairs: ResolvedPair[], c: Scenario
   return exprTests;
 }
 
+/**
+ * A burn the first pair sees before the budget series exists (a fresh Prometheus: the burn
+ * windows fill within the hour, the budget reads the whole SLO window): the pair's two recorded
+ * ratios are the inputs, nothing records the budget left, and the annotations must say so in
+ * words, not print a template error. Only the first pair fires: the others' windows are absent.
+ */
+function freshScenario(p: ResolvedPair, c: ScenarioCtx): AlertScenario {
+  const ratio = 1;
+  const labels = { ...c.groupValues, service: c.target.service, slo: c.slo.name };
+  const series = [p.long, p.short].map((w) => ({ series: seriesSelector(`slo:sli_error:ratio_rate${windowName(w)}`, labels), values: `${ratio}x20` }));
+  return {
+    name: `${windowName(p.long)}/${windowName(p.short)}: a burn before the budget series exists says the budget is not known yet`,
+    series,
+    checks: [{ at: '10m', firing: [{ labels: c.outLabels, value: ratio / c.budget.toNumber(), ...(c.info ? { queryLabels: c.info } : {}) }] }],
+    ...(c.home ? { home: c.home } : {}),
+  };
+}
+
 function noDataScenarios(slo: SloBody, target: SloTarget, forDur: string, outLabels: Labels, groupValues: Labels): AlertScenario[] {
   const at = formatDuration(durationMs(forDur) + 5 * M);
   const steps = Math.ceil((durationMs(forDur) + 10 * M) / M);
@@ -645,6 +720,6 @@ function noDataScenarios(slo: SloBody, target: SloTarget, forDur: string, outLab
       checks: [{ at, firing: [{ labels: { service: target.service, slo: slo.name }, value: 1 }] }],
     },
   ];
-  if (live) tests.push({ name: 'stays quiet with traffic', series: live, checks: [{ at, firing: [] }] });
+  if (typeof live !== 'string') tests.push({ name: 'stays quiet with traffic', series: live, checks: [{ at, firing: [] }] });
   return tests;
 }

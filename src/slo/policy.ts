@@ -38,8 +38,15 @@ export function burnPolicyId(slo: SloBody, pairs: ResolvedPair[], groupBy: strin
   return `${base}${groupBy.length ? `-by-${groupBy.join('-')}` : ''}${slo.dashboard ? '' : '-nodash'}`;
 }
 
-/** `query` text of the SLO's info series in a template, from the alert's labels. */
-export const INFO_QUERY_TEMPLATE = 'printf `obsgen_slo_info{service="%s",slo="%s"}` $labels.service $labels.slo | query | first';
+/**
+ * A template reading the SLO's info series (from the alert's labels): `before`, the first
+ * sample piped to `fn` (e.g. `label "objective"`), `after`; `otherwise` where the series does
+ * not exist (yet). Unguarded, `first` on an empty result renders Prometheus's error text
+ * (`first() called on vector with no elements`) into the notification.
+ */
+export function infoTemplate(fn: string, otherwise: string, before = '', after = ''): string {
+  return `{{ with printf \`obsgen_slo_info{service="%s",slo="%s"}\` $labels.service $labels.slo | query }}${before}{{ . | first | ${fn} }}${after}{{ else }}${otherwise}{{ end }}`;
+}
 
 /** The query the template above sends for one SLO (what a test states the result of). */
 export function infoQuery(service: string, slo: string): string {

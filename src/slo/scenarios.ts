@@ -9,6 +9,7 @@ import { durationMs } from '../core/duration.ts';
 import { seriesSelector } from '../alerts/series.ts';
 import type { InputSeries, Labels } from '../core/model.ts';
 import { parsePromQL, selectors } from '../core/promql.ts';
+import { matcherMatches, re2Examples, re2Regexp, type LabelMatcher } from '../core/re2.ts';
 import type { SloBody } from './schema.ts';
 import type { HttpDefaults } from './sli.ts';
 
@@ -42,72 +43,132 @@ export function gaugePhases(phases: Phase[], pick: (p: Phase) => number): string
     .join(' ');
 }
 
-interface Matcher {
-  name: string;
-  op: string;
-  value: string;
-}
+type Matcher = LabelMatcher;
 
-function matchersOf(selector: string): { metric: string; matchers: Matcher[] } {
+/** A selector's metric and matchers, or why test inputs cannot be made for it. */
+function matchersOf(selector: string): { metric: string; matchers: Matcher[] } | string {
   const sel = selectors(parsePromQL(selector))[0];
-  if (!sel?.metric) throw new Error(`cannot read a metric name from ${selector}`);
-  return { metric: sel.metric, matchers: sel.matchers.filter((m) => m.name !== '__name__') };
+  if (!sel) return `${selector} is not a series selector`;
+  if (!sel.metric) return `${selector} has no metric name obsgen can write a test series for`;
+  const metric = sel.metric;
+  // `{__name__="x"}` names the metric; any other matcher on it would have to hold for that name.
+  const onName = sel.matchers.filter((m) => m.name === '__name__');
+  if (!onName.every((m) => matcherMatches(m, metric))) return `${selector} matches no metric name obsgen can write`;
+  return { metric, matchers: sel.matchers.filter((m) => m.name !== '__name__') };
 }
 
-function matches(m: Matcher, value: string): boolean {
-  switch (m.op) {
-    case '=':
-      return value === m.value;
-    case '!=':
-      return value !== m.value;
-    case '=~':
-      return new RegExp(`^(?:${m.value})$`).test(value);
-    default:
-      return !new RegExp(`^(?:${m.value})$`).test(value);
-  }
+const CANDIDATES = ['500', '503', '200', 'error', 'ok', 'true', 'false', '1', '0', 'success', 'failure', 'x', 'y', 'other'];
+
+/**
+ * A value for one label that every matcher of `must` accepts and every matcher of `mustNot`
+ * refuses, `''` meaning the series does not carry the label (which is how Prometheus reads an
+ * empty value). Candidates: the matchers' own literals and strings their regexes match
+ * (re2Examples), then common label values, each checked with Prometheus's semantics
+ * (fully anchored RE2). `prefer` goes first (values earlier versions picked, kept for
+ * stable bundles). Undefined when none fits, or a regex cannot be evaluated.
+ */
+function valueFor(must: Matcher[], mustNot: Matcher[], prefer: string[] = []): string | undefined {
+  const eq = must.find((m) => m.op === '=');
+  const all = [...must, ...mustNot];
+  const literals = all.filter((m) => m.op === '=' || m.op === '!=').map((m) => m.value);
+  const examples = all.filter((m) => m.op.endsWith('~')).flatMap((m) => re2Examples(m.value));
+  const candidates = eq ? [eq.value] : [...prefer, ...examples, ...literals, ...CANDIDATES, ...[...examples, ...literals].map((v) => `${v}x`), ''];
+  return candidates.find((c) => must.every((m) => matcherMatches(m, c) === true) && mustNot.every((m) => matcherMatches(m, c) === false));
 }
 
-const CANDIDATES = ['500', '503', '200', 'error', 'ok', 'true', 'false', '1', '0', 'success', 'failure', 'x', 'y'];
-
-/** Labels that satisfy every matcher (and, with `avoid`, fail at least one of those). */
-function labelsFor(matchers: Matcher[], avoid?: Matcher[]): Labels | undefined {
-  const out: Labels = {};
+/** Why a matcher's regex cannot be evaluated, if it cannot. */
+function unreadable(matchers: Matcher[]): string | undefined {
   for (const m of matchers) {
-    if (m.op === '=') out[m.name] = m.value;
-    else {
-      const plain = m.op === '=~' ? m.value.split('|')[0]! : '';
-      const v = [plain, ...CANDIDATES].find((c) => c !== '' && matches(m, c));
-      if (v === undefined) return undefined;
-      out[m.name] = v;
-    }
+    if (!m.op.endsWith('~')) continue;
+    const re = re2Regexp(m.value);
+    if (typeof re === 'string') return `the regex of ${m.name}${m.op}${JSON.stringify(m.value)} ${re}`;
   }
-  if (avoid) {
-    // Change (or add) one label so the series is outside `avoid`.
-    for (const a of avoid) {
-      const cands = [...CANDIDATES, 'other'];
-      const v = cands.find((c) => !matches(a, c) && (matchers.filter((m) => m.name === a.name).every((m) => matches(m, c))));
-      if (v !== undefined) return { ...out, [a.name]: v };
+  return undefined;
+}
+
+/**
+ * Labels that satisfy every matcher of `matchers` with the labels in `fixed` as they are
+ * (the SLO's grouping values), or undefined. The first `=~` branch goes first, as before.
+ */
+function labelsFor(matchers: Matcher[], fixed: Labels = {}): Labels | undefined {
+  const out: Labels = {};
+  for (const name of [...new Set(matchers.map((m) => m.name))]) {
+    const on = matchers.filter((m) => m.name === name);
+    if (name in fixed) {
+      if (!on.every((m) => matcherMatches(m, fixed[name]!) === true)) return undefined;
+      continue;
     }
-    return undefined;
+    const re = on.find((m) => m.op === '=~');
+    const v = valueFor(on, [], re ? [re.value.split('|')[0]!] : ['500']);
+    if (v === undefined) return undefined;
+    if (v !== '') out[name] = v;
   }
   return out;
 }
 
+/**
+ * Labels matching `matchers` but not `avoid` (a series counted by the total and not by the
+ * good or bad selector): one label of `avoid` is given a value its matcher refuses.
+ */
+function labelsAvoiding(matchers: Matcher[], avoid: Matcher[], fixed: Labels): Labels | undefined {
+  for (const a of avoid) {
+    if (a.name in fixed) continue;
+    const on = matchers.filter((m) => m.name === a.name);
+    const v = valueFor(on, [a], CANDIDATES);
+    if (v === undefined) continue;
+    const rest = labelsFor(matchers.filter((m) => m.name !== a.name), fixed);
+    if (!rest) return undefined;
+    const out: Labels = { ...rest };
+    if (v !== '') out[a.name] = v;
+    return out;
+  }
+  return undefined;
+}
+
 function selectorMatches(matchers: Matcher[], labels: Labels): boolean {
-  return matchers.every((m) => matches(m, labels[m.name] ?? ''));
+  return matchers.every((m) => matcherMatches(m, labels[m.name] ?? '') === true);
+}
+
+/** The selectors an SLI reads raw series with (none for raw ratios). */
+function sliSelectors(slo: SloBody): string[] {
+  const sli = slo.sli;
+  if ('events' in sli) return [sli.events.total, (sli.events.bad ?? sli.events.good)!];
+  if ('availability' in sli) return [sli.availability.gauge];
+  if ('latency' in sli && sli.latency.matchers !== undefined) return [`x{${sli.latency.matchers}}`];
+  return [];
+}
+
+/**
+ * Values of the SLO's grouping labels for test series: `g1` unless a selector constrains the
+ * label, then a value every selector's matchers on it accept (the series of both sides carry
+ * the same grouping values).
+ */
+export function groupValuesFor(slo: SloBody): Labels {
+  const parsed = sliSelectors(slo).map(matchersOf).filter((m) => typeof m !== 'string');
+  const out: Labels = {};
+  for (const g of slo.groupBy) {
+    const on = parsed.flatMap((p) => p.matchers.filter((m) => m.name === g));
+    out[g] = valueFor(on, [], ['g1']) || 'g1';
+  }
+  return out;
 }
 
 /**
  * The input series making `phases` happen for this SLO, with grouping labels set to
- * `groupValues`. Returns undefined when obsgen cannot synthesise inputs for a selector.
+ * `groupValues` (see groupValuesFor). Returns why, as a sentence, when obsgen cannot
+ * synthesise inputs for the SLI's selectors.
  */
-export function sliInputs(slo: SloBody, http: HttpDefaults | undefined, phases: Phase[], groupValues: Labels, recorded: Labels): InputSeries[] | undefined {
+export function sliInputs(slo: SloBody, http: HttpDefaults | undefined, phases: Phase[], groupValues: Labels, recorded: Labels): InputSeries[] | string {
   const sli = slo.sli;
-  if ('errorRatio' in sli && http) {
+  if ('errorRatio' in sli) {
+    if (!http) return 'errorRatio SLIs read an httpService\'s request counter';
     const codes = sli.errorRatio.errorCodes ?? http.errorCodes;
-    const re = new RegExp(`^(?:${codes})$`);
-    const errCode = ['500', '503', '502', '504', '429', '400', '404'].find((c) => re.test(c)) ?? '500';
-    const okCode = ['200', '204', '302', '201'].find((c) => !re.test(c)) ?? '200';
+    const re = re2Regexp(codes);
+    if (typeof re === 'string') return `the error codes regex ${JSON.stringify(codes)} ${re}`;
+    const errCode = ['500', '503', '502', '504', '429', '400', '404', ...re2Examples(codes)].find((c) => re.test(c));
+    if (errCode === undefined) return `obsgen found no status code the error codes regex ${JSON.stringify(codes)} matches`;
+    const okCode = ['200', '204', '302', '201', '0', 'ok'].find((c) => !re.test(c));
+    if (okCode === undefined) return `the error codes regex ${JSON.stringify(codes)} matches every status code: no request can succeed`;
     return [
       { series: seriesSelector(http.requests, { ...groupValues, job: http.job, [http.codeLabel]: okCode }), values: counterPhases(phases, (p) => p.total - p.bad) },
       { series: seriesSelector(http.requests, { ...groupValues, job: http.job, [http.codeLabel]: errCode }), values: counterPhases(phases, (p) => p.bad) },
@@ -116,12 +177,14 @@ export function sliInputs(slo: SloBody, http: HttpDefaults | undefined, phases: 
   if ('latency' in sli) {
     const l = sli.latency;
     const histogram = l.histogram ?? http?.duration;
-    if (!histogram) return undefined;
+    if (!histogram) return 'latency SLIs need the histogram\'s name';
     const base: Labels = { ...groupValues };
     if (l.matchers !== undefined) {
       const m = matchersOf(`x{${l.matchers}}`);
-      const lbl = labelsFor(m.matchers);
-      if (!lbl) return undefined;
+      if (typeof m === 'string') return `the matchers ${l.matchers} are not label matchers`;
+      const lbl = labelsFor(m.matchers, groupValues);
+      if (!lbl) return unreadable(m.matchers) ?? `obsgen found no label values matching ${l.matchers}${groupNote(groupValues)}`;
+      if ('le' in lbl) return `the matchers ${l.matchers} constrain le, which obsgen sets to the threshold`;
       Object.assign(base, lbl);
     } else if (http) base.job = http.job;
     const le = Decimal.from(durationMs(l.below)).div(1000).toNumber();
@@ -133,30 +196,52 @@ export function sliInputs(slo: SloBody, http: HttpDefaults | undefined, phases: 
   }
   if ('events' in sli) {
     const e = sli.events;
+    const which = e.bad ? 'bad' : 'good';
     const total = matchersOf(e.total);
+    if (typeof total === 'string') return total;
     const part = matchersOf((e.bad ?? e.good)!);
-    const partLabels = labelsFor(part.matchers);
-    if (!partLabels) return undefined;
+    if (typeof part === 'string') return part;
+    const problem = unreadable([...total.matchers, ...part.matchers]);
+    if (problem) return problem;
     const partCount = (p: Phase) => (e.bad ? p.bad : p.total - p.bad);
+    // The same counter: the good (or bad) series must be one of the total's series, and the
+    // rest of the total a series the good (or bad) selector does not count.
+    const sameMetric = part.metric === total.metric;
+    const partLabels = labelsFor(sameMetric ? [...part.matchers, ...total.matchers] : part.matchers, groupValues);
+    if (!partLabels) {
+      if (sameMetric && labelsFor(part.matchers, groupValues)) return `no series obsgen can find matches both the ${which} selector ${e[which]} and the total selector ${e.total}: ${which} events must be some of the total's events`;
+      return `obsgen found no label values matching the ${which} selector ${e[which]}${groupNote(groupValues)}`;
+    }
     const partLbl = { ...groupValues, ...partLabels };
-    const partInTotal = part.metric === total.metric && selectorMatches(total.matchers, partLbl);
-    const restLabels = partInTotal ? labelsFor(total.matchers, part.matchers) : labelsFor(total.matchers);
-    if (!restLabels) return undefined;
+    const restLabels = sameMetric ? labelsAvoiding(total.matchers, part.matchers, groupValues) : labelsFor(total.matchers, groupValues);
+    if (!restLabels) {
+      return sameMetric
+        ? `every series the total selector ${e.total} matches is also a ${which} event (${e[which]}): the SLI can never see a ${which === 'good' ? 'bad' : 'good'} event`
+        : `obsgen found no label values matching the total selector ${e.total}${groupNote(groupValues)}`;
+    }
+    const restLbl = { ...groupValues, ...restLabels };
+    // Guard against a solver slip: each series must be read by exactly the sides it is meant for.
+    if (sameMetric && (!selectorMatches(total.matchers, partLbl) || selectorMatches(part.matchers, restLbl) || !selectorMatches(total.matchers, restLbl))) {
+      return `obsgen could not tell the ${which} series from the rest of the total`;
+    }
     return [
       { series: seriesSelector(part.metric, partLbl), values: counterPhases(phases, partCount) },
-      { series: seriesSelector(total.metric, { ...groupValues, ...restLabels }), values: counterPhases(phases, (p) => (partInTotal ? p.total - partCount(p) : p.total)) },
+      { series: seriesSelector(total.metric, restLbl), values: counterPhases(phases, (p) => (sameMetric ? p.total - partCount(p) : p.total)) },
     ];
   }
   if ('availability' in sli) {
     const g = matchersOf(sli.availability.gauge);
-    const lbl = labelsFor(g.matchers);
-    if (!lbl) return undefined;
+    if (typeof g === 'string') return g;
+    const lbl = labelsFor(g.matchers, groupValues);
+    if (!lbl) return unreadable(g.matchers) ?? `obsgen found no label values matching ${sli.availability.gauge}${groupNote(groupValues)}`;
     // A mean availability per step (1 - bad share): the SLI is the share of good samples.
     return [{ series: seriesSelector(g.metric, { ...groupValues, ...lbl }), values: gaugePhases(phases, (p) => (p.total === 0 ? 1 : 1 - p.bad / p.total)) }];
   }
-  if ('ratio' in sli) {
-    // Raw expressions cannot be inverted: feed the recorded 5m error ratio the rules read.
-    return [{ series: seriesSelector('slo:sli_error:increase5m', { ...groupValues, ...recorded }), values: gaugePhases(phases, (p) => (p.total === 0 ? 0 : p.bad / p.total)) }];
-  }
-  return undefined;
+  // Raw expressions cannot be inverted: feed the recorded 5m error ratio the rules read.
+  return [{ series: seriesSelector('slo:sli_error:increase5m', { ...groupValues, ...recorded }), values: gaugePhases(phases, (p) => (p.total === 0 ? 0 : p.bad / p.total)) }];
+}
+
+function groupNote(groupValues: Labels): string {
+  const keys = Object.keys(groupValues);
+  return keys.length ? ` with the grouping labels ${keys.join(', ')} set` : '';
 }

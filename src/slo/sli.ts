@@ -69,6 +69,32 @@ export function plainSelector(text: string): { metric: string; matchers: { name:
   return { metric: sel[0]!.metric, matchers: sel[0]!.matchers.filter((m) => m.name !== '__name__') };
 }
 
+/** The SLI's fields that hold a series selector (or label matchers), as [field path under `sli`, text, what it holds]. */
+export function selectorFields(sli: SloBody['sli']): [string, string, 'selector' | 'matchers'][] {
+  if ('events' in sli) {
+    const e = sli.events;
+    return (['good', 'bad', 'total'] as const).filter((k) => e[k] !== undefined).map((k) => [`events.${k}`, e[k]!, 'selector']);
+  }
+  if ('availability' in sli) return [['availability.gauge', sli.availability.gauge, 'selector']];
+  if ('latency' in sli && sli.latency.matchers !== undefined) return [['latency.matchers', sli.latency.matchers, 'matchers']];
+  return [];
+}
+
+/**
+ * Why `text` is not a plain series selector (`metric{label="v"}`: no function, aggregation,
+ * range, offset or operator), or undefined when it is one. obsgen wraps the selector in
+ * increase()/sum itself; a query there (a Sloth habit: `sum(rate(x[5m]))`) would give
+ * `increase(sum(rate(...))[5m])`, which Prometheus refuses.
+ */
+export function selectorProblem(text: string): string | undefined {
+  const parsed = parsePromQL(text);
+  if (parsed.errors.length) return `is not valid PromQL: ${parsed.errors[0]!.message} at position ${parsed.errors[0]!.from}`;
+  const sel = selectors(parsed);
+  const whole = sel.length === 1 && text.trim().length === sel[0]!.to - sel[0]!.from && text.trim() === text.slice(sel[0]!.from, sel[0]!.to);
+  if (whole) return undefined;
+  return sel.length ? 'is a query, not a series selector' : 'selects no series';
+}
+
 /** How one read of the total tells bad events apart: by one matcher on one label. */
 export interface SplitRead {
   label: string;

@@ -54,7 +54,8 @@ function checkAlert(rule: AlertRule, diag: Diagnostics, shared: boolean): void {
   }
   const firing = rule.tests.some((t) => t.checks.some((c) => c.firing.length > 0));
   const quiet = rule.tests.some((t) => t.checks.some((c) => c.firing.length === 0));
-  if (!firing || !quiet) {
+  // An alert its producer could not test was reported there (with the reason); a second error here would blame the rule.
+  if ((!firing || !quiet) && !rule.untested) {
     diag.error(p, 'missing-tests', `alert ${rule.name} needs a test where it fires and one where it stays quiet`, {
       hint: 'add test scenarios to the alert (tests: [...])',
       // A shared alert gathers its tests from every component that uses it.
@@ -66,8 +67,16 @@ function checkAlert(rule: AlertRule, diag: Diagnostics, shared: boolean): void {
   for (const [key, text] of [...Object.entries(rule.annotations), ...Object.entries(rule.labels)]) {
     try {
       renderTemplate(text, sampleData(sample));
+      // Every query may come back empty (a fresh Prometheus, a series not recorded yet): then
+      // an unguarded `first` puts Prometheus's error text into the notification.
+      renderTemplate(text, sampleData({ labels: sample.labels, value: sample.value }));
     } catch (e) {
-      if (e instanceof TemplateError) {
+      if (e instanceof TemplateError && /no elements/.test(e.message)) {
+        diag.error(p, 'template-query-unguarded', `alert ${rule.name}: ${key} template: when its query returns nothing it renders "<error expanding template: ${e.message}>"`, {
+          value: text,
+          hint: 'guard the query: {{ with query "..." }}{{ . | first | value }}{{ else }}(what to say without data){{ end }}',
+        });
+      } else if (e instanceof TemplateError) {
         diag.error(p, 'template', `alert ${rule.name}: ${key} template: ${e.message}`, { value: text, hint: 'fix the Go template; see Prometheus alerting template reference' });
       } else throw e;
     }

@@ -144,7 +144,8 @@ describe('an events SLO with the default policy', () => {
       ['1d', '2h', 'warning'],
       ['3d', '6h', 'warning'],
     ]);
-    const info = 'printf `obsgen_slo_info{service="%s",slo="%s"}` $labels.service $labels.slo | query | first';
+    // Every query is guarded: on a fresh Prometheus its result is empty, and `first` would print an error.
+    const info = 'with printf `obsgen_slo_info{service="%s",slo="%s"}` $labels.service $labels.slo | query';
     for (const a of alerts) {
       expect(a.name).toBe('SLOBudgetBurn');
       expect(a.for).toBeUndefined();
@@ -153,10 +154,11 @@ describe('an events SLO with the default policy', () => {
       expect(a.labels.service).toBeUndefined();
       expect(a.seriesLabels).toEqual(['service', 'slo']);
       expect(a.annotations.runbook_url).toBe('http://localhost/runbooks/SLOBudgetBurn.md');
-      expect(a.annotations.dashboard_url).toBe(`{{ ${info} | label "dashboard_url" }}`);
-      expect(a.annotations.description).toContain(`{{ $labels.service }} SLO {{ $labels.slo }} ({{ ${info} | label "objective" }}% over 30d)`);
+      expect(a.annotations.dashboard_url).toMatch(/^\{\{ with printf .* \| query \}\}\{\{ \. \| first \| label "dashboard_url" \}\}\{\{ else \}\}https?:\/\/[^{]+\/dashboards\?query=\{\{ \$labels\.service \}\}\{\{ end \}\}$/);
+      expect(a.annotations.dashboard_url!.startsWith(`{{ ${info} }}`)).toBe(true);
+      expect(a.annotations.description).toContain(`{{ $labels.service }} SLO {{ $labels.slo }} ({{ ${info} }}{{ . | first | label "objective" }}% {{ else }}{{ end }}over 30d)`);
       expect(a.annotations.burn_rate).toBe('{{ $value | printf "%.2f" }}');
-      expect(a.annotations.remaining_budget).toBe('{{ printf `slo:error_budget_remaining:ratio_30d{service="%s",slo="%s"}` $labels.service $labels.slo | query | first | value | humanizePercentage }}');
+      expect(a.annotations.remaining_budget).toBe('{{ with printf `slo:error_budget_remaining:ratio_30d{service="%s",slo="%s"}` $labels.service $labels.slo | query }}{{ . | first | value | humanizePercentage }}{{ else }}not known yet (no budget series){{ end }}');
     }
     expect(alerts[0]!.expr).toBe(
       'slo:sli_error:ratio_rate1h / on (service, slo) group_left () slo:error_budget:ratio{burn_policy="workbook-30d"} > 14.4\nand\nslo:sli_error:ratio_rate5m / on (service, slo) group_left () slo:error_budget:ratio{burn_policy="workbook-30d"} > 14.4',
@@ -192,7 +194,7 @@ describe('an events SLO with the default policy', () => {
       'slo:sli_error:ratio_rate1h{service="api",slo="availability"} / 0.001 > 14.4\nand on ()\nslo:sli_error:ratio_rate5m{service="api",slo="availability"} / 0.001 > 14.4',
     );
     expect(a!.annotations.runbook_url).toBe('http://localhost/runbooks/ApiAvailabilityBudgetBurn.md');
-    expect(a!.annotations.remaining_budget).toBe('{{ query `slo:error_budget_remaining:ratio_30d{service="api",slo="availability"}` | first | value | humanizePercentage }}');
+    expect(a!.annotations.remaining_budget).toBe('{{ with query `slo:error_budget_remaining:ratio_30d{service="api",slo="availability"}` }}{{ . | first | value | humanizePercentage }}{{ else }}not known yet (no budget series){{ end }}');
   });
 
   it('generates fire, quiet, outage, zero-traffic and detection scenarios', () => {
@@ -258,7 +260,7 @@ describe('grouped SLOs', () => {
     const recorded = new Set(bundle.ruleGroups.flatMap((g) => g.rules.filter((r) => r.kind === 'record').map((r) => r.name)));
     for (const a of burn) for (const m of a.expr.matchAll(/slo:[a-z_]+:[a-z0-9_]+/g)) expect(recorded, `${a.labels.long_window}: ${m[0]}`).toContain(m[0]);
     expect(burn[0]!.annotations.remaining_budget).toBe(
-      '{{ printf `slo:error_budget_remaining:ratio_30d{region="%s",route="%s",service="api",slo="availability"}` $labels.region $labels.route | query | first | value | humanizePercentage }}',
+      '{{ with printf `slo:error_budget_remaining:ratio_30d{region="%s",route="%s",service="api",slo="availability"}` $labels.region $labels.route | query }}{{ . | first | value | humanizePercentage }}{{ else }}not known yet (no budget series){{ end }}',
     );
     expect(bundle.inhibitRules.find((r) => r.equal.includes('route'))!.equal).toEqual(['service', 'slo', 'route', 'region']);
     const vars = JSON.stringify(bundle.dashboards.find((d) => d.uid === 'slo-test-slo-api-availability')!.model.templating);
@@ -270,7 +272,7 @@ describe('grouped SLOs', () => {
     expect(g[0]!.labels.burn_policy).toBe('workbook-30d-by-region-route');
     expect(g[0]!.seriesLabels).toEqual(['service', 'slo', 'route', 'region']);
     expect(g[0]!.annotations.remaining_budget).toBe(
-      '{{ printf `slo:error_budget_remaining:ratio_30d{region="%s",route="%s",service="%s",slo="%s"}` $labels.region $labels.route $labels.service $labels.slo | query | first | value | humanizePercentage }}',
+      '{{ with printf `slo:error_budget_remaining:ratio_30d{region="%s",route="%s",service="%s",slo="%s"}` $labels.region $labels.route $labels.service $labels.slo | query }}{{ . | first | value | humanizePercentage }}{{ else }}not known yet (no budget series){{ end }}',
     );
   });
 
