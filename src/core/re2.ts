@@ -101,7 +101,7 @@ function translate(pattern: string, exact: boolean): Translation {
     }
     if (c === '(' && next === '?') {
       const rest = src.slice(i + 2);
-      if (/^[=!]|^<[=!]/.test(rest)) return { invalid: 'uses a lookaround ((?=, (?!, lookbehind (?<=, (?<!), which RE2 (and so Prometheus and Alertmanager) does not support' };
+      if (/^[=!]|^<[=!]/.test(rest)) return { invalid: 'uses a lookaround (lookahead (?= (?!, lookbehind (?<= (?<!), which RE2 (and so Prometheus and Alertmanager) does not support' };
       if (rest.startsWith('>')) return { invalid: 'uses an atomic group (?>...), which RE2 does not support' };
       if (rest.startsWith(':')) {
         out += '(?:';

@@ -25,7 +25,7 @@ import { burnPolicyId, infoQuery, infoTemplate, SHARED_BURN_ALERT, sharesBurnRul
 import { seriesSelector } from '../alerts/series.ts';
 import { groupValuesFor, sliInputs, type Phase } from './scenarios.ts';
 import type { SloBody } from './schema.ts';
-import { documentedType, reportPromQL } from '../promql/index.ts';
+import { reportPromQL } from '../promql/index.ts';
 import { countRules, readExpr, selectorFields, selectorProblem, sliExprs, splitRead, splitRules, type HttpDefaults, type SliExprs } from './sli.ts';
 import { increaseExpr, increaseWindows, levelExpr, needsLevel, READ_WINDOW, tierOf, windowName } from './windows.ts';
 
@@ -168,21 +168,13 @@ function validateSlo(slo: SloBody, target: SloTarget, pairs: ResolvedPair[], ctx
 }
 
 /**
- * Type-checks the PromQL an SLI takes from the user: selectors (read as `increase(<selector>[window])`,
- * so Prometheus allows only a series selector there) and a raw error ratio. False when any is refused.
+ * Type-checks the PromQL an SLI takes from the user: selectors (empty-matching selectors, bad
+ * regexes) and a raw error ratio. False when any is refused.
  */
 function checkSliTexts(slo: SloBody, ctx: BuildContext, path: string): boolean {
   const before = ctx.diag.errors.length;
-  const selector = (text: string, at: string) => {
-    const r = reportPromQL(ctx.diag, at, 'SLI selector', text);
-    if (r.errors.length || !r.ast) return;
-    if (r.ast.kind !== 'selector' || r.ast.offset || r.ast.at !== undefined) {
-      ctx.diag.error(at, 'promql/type', `SLI selector: ${JSON.stringify(text)} is a query (${documentedType(r.ast.type)}), not a series selector; obsgen reads it as increase(<selector>[window]), and Prometheus allows a range only after a series selector ("ranges only allowed for vector selectors")`, {
-        value: text,
-        hint: 'give the counter as a selector, e.g. celery_tasks_total{job="celery",state="SUCCESS"}: obsgen adds the increase() and the sum itself',
-      });
-    }
-  };
+  // A query where a selector belongs is refused before this (slo-selector); here the selector itself must type-check.
+  const selector = (text: string, at: string) => void reportPromQL(ctx.diag, at, 'SLI selector', text);
   const sli = slo.sli;
   if ('events' in sli) {
     for (const side of ['good', 'bad', 'total'] as const) {

@@ -119,7 +119,7 @@ const cases: Case[] = [
     name: 'an events SLI given as a query, not a selector',
     props: () => ({ ...base(), slos: [slo({ service: 'shop', name: 'tasks', objective: 99, sli: { events: { good: 'sum(rate(tasks_total{state="ok"}[5m]))', total: 'tasks_total' } } })] }),
     path: 'slos[0].sli.events.good',
-    code: 'promql/type',
+    code: 'slo-selector',
   },
   {
     name: 'an SLI selector Prometheus refuses',
