@@ -8,9 +8,9 @@ import { amtoolRouteTests, alertShapes, checkAlertmanager, checkRouteTests, know
 import { LintContext } from './context.ts';
 import { fromBundle, fromFiles } from './input.ts';
 import { checkRules } from './rules.ts';
-import type { Finding, LintInput, LintOptions } from './types.ts';
+import type { Finding, LintInput, LintOptions, LintSettings } from './types.ts';
 
-export type { Finding, LintInput, LintOptions } from './types.ts';
+export type { Finding, LintInput, LintOptions, LintSettings } from './types.ts';
 export { fromBundle, fromFiles };
 export { formatText, formatJson, formatSarif, summarize } from './report.ts';
 
@@ -58,7 +58,18 @@ export function lintInput(input: LintInput): Finding[] {
       ...(!isLoad && d.path ? { source: d.path } : {}),
     });
   }
-  return sortFindings(c.findings);
+  return sortFindings(applySettings(c.findings, input.settings));
+}
+
+/** Severity overrides of a lint config: a check's findings raised, lowered or dropped (`off`). */
+export function applySettings(findings: Finding[], settings: LintSettings | undefined): Finding[] {
+  const sev = settings?.severity;
+  if (!sev) return findings;
+  return findings.flatMap((f) => {
+    const s = sev[f.id];
+    if (s === undefined) return [f];
+    return s === 'off' ? [] : [{ ...f, severity: s }];
+  });
 }
 
 export function sortFindings(list: Finding[]): Finding[] {

@@ -114,11 +114,11 @@ describe('lint positions and messages', () => {
 });
 
 describe('reporters', () => {
-  const found = lintInput(fromFiles({ rules: [`${dir}/bad/ratio-no-guard.rules.yml`, `${dir}/bad/syntax-bad-matcher.rules.yml`], config, alertmanager }));
+  const found = lintInput(fromFiles({ rules: [`${dir}/bad/ratio-no-guard-recorded.rules.yml`, `${dir}/bad/syntax-bad-matcher.rules.yml`], config, alertmanager }));
 
   it('text groups by file', () => {
     const text = formatText(found);
-    expect(text).toContain(`files: ${dir}/bad/ratio-no-guard.rules.yml\n`);
+    expect(text).toContain(`files: ${dir}/bad/ratio-no-guard-recorded.rules.yml\n`);
     expect(text).toContain('[promql/ratio-guard]');
     expect(text.trim().endsWith('1 error(s), 1 warning(s)')).toBe(true);
     expect(formatText(found, { color: true })).toContain('\x1b[31merror');
