@@ -7,6 +7,7 @@ import { checkDashboards } from '../dashboards/check.ts';
 import { amtoolRouteTests, alertShapes, checkAlertmanager, checkRouteTests, knownSeverities } from './alertmanager.ts';
 import { LintContext } from './context.ts';
 import { fromBundle, fromFiles } from './input.ts';
+import { liveSeriesFindings } from './live.ts';
 import { checkRules } from './rules.ts';
 import type { Finding, LintInput, LintOptions, LintSettings } from './types.ts';
 
@@ -86,7 +87,12 @@ export function sortFindings(list: Finding[]): Finding[] {
 
 /** All checks, with the amtool route tests when `amtool` is true. */
 export async function lint(input: LintInput, options: LintOptions = {}): Promise<Finding[]> {
-  const findings = lintInput(input);
+  let findings = lintInput(input);
   if (options.amtool) findings.push(...(await amtoolRouteTests(input)));
+  if (options.prometheus) {
+    // The server knows which series exist: its answer replaces the catalog's guesses.
+    findings = findings.filter((f) => f.id !== 'promql/series');
+    findings.push(...applySettings(await liveSeriesFindings(input, { url: options.prometheus }), input.settings));
+  }
   return sortFindings(findings);
 }

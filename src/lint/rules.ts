@@ -143,8 +143,9 @@ function counterThresholdSeverity(declared: boolean, op: string, k: number, numb
   const o = numberOnRight ? op : (flipped[op] ?? op);
   const zeroTest = k === 0 || (k === 1 && (o === 'Gte' || o === 'Lss'));
   if (zeroTest && inFilter) return undefined;
+  // `counter > 0` alone means "ever since the last restart": it never resolves, but some want exactly that.
+  if (zeroTest) return declared ? 'warning' : 'info';
   if (declared) return 'error';
-  if (zeroTest) return 'info';
   return o === 'Eql' || o === 'Neq' ? 'warning' : 'info';
 }
 
@@ -165,7 +166,9 @@ function oneTypo(a: string, b: string): boolean {
  * metric the catalog does not list (it is not a complete list of any exporter's metrics).
  */
 export function typoOf(name: string, known: Iterable<string>): string | undefined {
-  const hits = [...known].filter((k) => oneTypo(name, k) && k.replace(/\d+/g, '#') !== name.replace(/\d+/g, '#')).sort();
+  // The first token is the exporter's namespace: mssql_up is not a misspelling of mysql_up.
+  const ns = name.split('_')[0];
+  const hits = [...known].filter((k) => k.split('_')[0] === ns && oneTypo(name, k) && k.replace(/\d+/g, '#') !== name.replace(/\d+/g, '#')).sort();
   return hits.length <= 1 ? hits[0] : nearest(name, hits);
 }
 
@@ -314,7 +317,8 @@ function checkExpr(c: LintContext, rule: LintRule, walked: Walked): boolean {
             child = a;
           }
           if (!inAnd) {
-            c.ruleFinding(rule, 'promql/ratio-guard', 'warning', 'ratio whose denominator is a rate with no zero-traffic guard: no traffic gives NaN (0/0) or +Inf', 'filter the denominator, e.g. `/ (sum(rate(x[5m])) > 0)`, so no traffic gives no sample', rhs.from);
+            // NaN for no traffic is often the wanted "no data": a hint, not a defect.
+            c.ruleFinding(rule, 'promql/ratio-guard', 'info', 'ratio whose denominator is a rate with no zero-traffic guard: no traffic gives NaN (0/0) or +Inf', 'filter the denominator, e.g. `/ (sum(rate(x[5m])) > 0)`, so no traffic gives no sample', rhs.from);
           }
         }
       }
@@ -384,11 +388,14 @@ function checkAlert(c: LintContext, rule: LintRule, walked: Walked, parsed: bool
     c.ruleFinding(rule, 'alerts/for', 'error', `alert ${rule.name}: for: ${JSON.stringify(rule.for)} is not a duration`, 'use a Prometheus duration such as 5m');
   } else if (rule.for === undefined && !isBurnRate(rule) && !(parsed && needsNoFor(c, rule))) {
     // An explicit `for: 0m` is the author's decision, not an omission.
-    c.ruleFinding(rule, 'alerts/for', 'warning', `alert ${rule.name} has no for:, so one bad evaluation fires it`, 'add for: (e.g. 5m), or write for: 0m if it should fire at once; multi-window burn-rate alerts, constant (Watchdog) and ALERTS-reading alerts are exempt');
+    // Whether a condition needs debouncing is the author's call (windowed rates, expiry dates and
+    // slow states do not): a hint, raised to a warning by a lint config for rule sets that want it.
+    c.ruleFinding(rule, 'alerts/for', 'info', `alert ${rule.name} has no for:, so one bad evaluation fires it`, 'add for: (e.g. 5m), or write for: 0m if it should fire at once; multi-window burn-rate alerts, constant (Watchdog) and ALERTS-reading alerts are exempt');
   }
   for (const a of walked.absent) {
     const interval = a.sel ? c.sampleIntervalMs(a.sel) : { ms: c.input.scrapeIntervalMs, what: `the scrape interval (${formatDuration(c.input.scrapeIntervalMs)})` };
-    if (forMs(rule) < 2 * interval.ms) {
+    // Without --config the scrape interval is unknown: only no wait at all is surely too short.
+    if (c.jobs ? forMs(rule) < 2 * interval.ms : forMs(rule) === 0) {
       c.ruleFinding(rule, 'alerts/absent-for', 'warning', `alert ${rule.name} uses absent() with for: ${rule.for ?? '0s'}, under 2 x ${interval.what}`, `use for: ${formatDuration(2 * interval.ms)} or more, so a restart or one missed scrape does not fire it`, a.from);
     }
   }
@@ -455,7 +462,7 @@ export function checkRules(c: LintContext, knownSeverities: Set<string>): void {
       } else seen.set(key, rule);
       if (rule.kind === 'record') {
         if (rule.name && !RECORDING_NAME_RE.test(rule.name) && readsSeries(c, rule.expr)) {
-          c.ruleFinding(rule, 'rules/record-name', 'warning', `recording rule ${rule.name} is not named level:metric:operations`, 'e.g. job:http_requests:rate5m (aggregation level, metric, operations); constant series (vector(1)) are exempt');
+          c.ruleFinding(rule, 'rules/record-name', 'info', `recording rule ${rule.name} is not named level:metric:operations`, 'e.g. job:http_requests:rate5m (aggregation level, metric, operations); constant series (vector(1)) are exempt');
         }
       } else checkAlert(c, rule, walked, ok, knownSeverities);
       // Reading a series recorded later in the same group, or by a later group that runs as often.
@@ -465,7 +472,7 @@ export function checkRules(c: LintContext, knownSeverities: Set<string>): void {
         const producers = sel.metric ? c.recorded.get(sel.metric) : undefined;
         if (!producers || reported.has(sel.metric!)) continue;
         for (const p of producers) {
-          if (p === rule) continue;
+          if (p === rule || (c.input.ruleSets === 'per-file' && p.file !== rule.file)) continue;
           // A producer whose static labels the selector excludes records other series.
           if (!sel.matchers.every((m) => !(m.name in p.labels) || matches(m as Matcher, p.labels))) continue;
           // A constant (vector(1)) has the same value at every evaluation: order does not matter.

@@ -139,6 +139,8 @@ export interface LintInput {
 export interface LintOptions {
   /** Run routes.test.json through amtool (default: when amtool is on PATH). */
   amtool?: boolean;
+  /** A Prometheus server that decides promql/series (`--prometheus URL`) instead of the catalog. */
+  prometheus?: string;
 }
 
 /** Per-check settings of a lint config file (`--lint-config`). */
