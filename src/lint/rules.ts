@@ -172,6 +172,8 @@ export function typoOf(name: string, known: Iterable<string>): string | undefine
   return hits.length <= 1 ? hits[0] : nearest(name, hits);
 }
 
+let catalogNames: string[] | undefined;
+
 function checkSeries(c: LintContext, rule: LintRule, sel: SelectorInfo, from: number): void {
   const name = sel.metric;
   if (!name || c.recorded.has(name) || name === 'ALERTS' || name === 'ALERTS_FOR_STATE') return;
@@ -179,7 +181,8 @@ function checkSeries(c: LintContext, rule: LintRule, sel: SelectorInfo, from: nu
     if (BUILTIN.has(name)) return;
     // Offline: only a misspelling of a catalog name, never a name the catalog may just not list.
     if (lookupMetric(name)) return;
-    const near = typoOf(name, [...exporters().values()].flatMap((e) => e.metrics.flatMap((m) => seriesNames(m.name, m.type))));
+    catalogNames ??= [...exporters().values()].flatMap((e) => e.metrics.flatMap((m) => seriesNames(m.name, m.type)));
+    const near = typoOf(name, catalogNames);
     if (near) c.ruleFinding(rule, 'promql/series', 'warning', `${name}: not a metric the catalog knows; it looks like a misspelling of ${near} (${lookupMetric(near)!.exporter})`, `did you mean ${near}? (obsgen lint --prometheus URL asks a server whether the series exist)`, from);
     return;
   }
@@ -486,7 +489,9 @@ export function checkRules(c: LintContext, knownSeverities: Set<string>): void {
           if (pg.group > me.group && pg.interval === me.interval && !groupReads(c, pg.group, me.group)) {
             reported.add(sel.metric!);
             const pgName = c.input.groups[pg.group]!.name;
-            c.ruleFinding(rule, 'rules/group-order', 'warning', `${sel.metric} is recorded by group ${pgName}, which comes after group ${g.name} at the same interval and does not read this group, so this rule lags one evaluation behind it (promtool tests evaluate groups in file order)`, `put the recording rule in this group before the rule, or order group ${pgName} first`, from);
+            // Prometheus runs groups on their own timers, so across groups this only decides what
+            // promtool tests see (they evaluate groups in file order): a hint.
+            c.ruleFinding(rule, 'rules/group-order', 'info', `${sel.metric} is recorded by group ${pgName}, which comes after group ${g.name} at the same interval and does not read this group, so this rule lags one evaluation behind it (promtool tests evaluate groups in file order)`, `put the recording rule in this group before the rule, or order group ${pgName} first`, from);
             break;
           }
         }
