@@ -5,7 +5,8 @@
  * says how to fetch it): a directory of `<source>/<file>.yml` plus, for the `--config` run,
  * a prometheus.yml and the list of files it loads.
  *
- *   npm run bench -- lint-corpus                 # corpus in /work/corpus (or OBSGEN_CORPUS)
+ *   node scripts/lint-corpus.mjs                 # fetch the corpus (OBSGEN_CORPUS, default /tmp/obsgen-lint-corpus)
+ *   npm run bench -- lint-corpus
  *   OBSGEN_CORPUS_DUMP=findings.json npm run bench -- lint-corpus   # every finding, for review
  */
 import { spawnSync } from 'node:child_process';
@@ -13,7 +14,7 @@ import { existsSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fromFiles, lintInput, type Finding } from '../src/lint/index.ts';
 
-const root = process.env.OBSGEN_CORPUS ?? '/work/corpus';
+const root = process.env.OBSGEN_CORPUS ?? '/tmp/obsgen-lint-corpus';
 const filesDir = join(root, 'files');
 if (!existsSync(filesDir)) {
   console.log(`no corpus at ${filesDir} (set OBSGEN_CORPUS; docs/lint.md lists the sources); skipped`);
