@@ -5,7 +5,7 @@
  * each accepted by promtool.
  */
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -172,5 +172,5 @@ describe('the CLI (13.11 and the baseline)', () => {
 });
 
 function readFixture(f: string): string {
-  return spawnSync('cat', [join(dir, f)], { encoding: 'utf8' }).stdout;
+  return readFileSync(join(dir, f), 'utf8');
 }
