@@ -3,7 +3,8 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { hasTool } from '../emit/verify.ts';
 import { amtoolRouteTests } from '../lint/alertmanager.ts';
-import { formatJson, formatSarif, formatText, fromBundle, fromFiles, lint, lintInput, sortFindings, summarize, type Finding, type LintInput } from '../lint/index.ts';
+import { readLintConfig, withoutBaseline, writeBaseline } from '../lint/baseline.ts';
+import { applySettings, formatJson, formatSarif, formatText, fromBundle, fromFiles, lint, lintInput, sortFindings, summarize, type Finding, type LintInput } from '../lint/index.ts';
 import { loadStack, stackFiles, stackNameOfFile } from '../stack/load.ts';
 import { trySynth } from '../stack/synth.ts';
 import { flag, flagList, type Args } from './args.ts';
@@ -12,9 +13,15 @@ export const LINT_HELP = `  obsgen lint [--stack NAME]... [--file FILE]... [--fo
       Lint stacks (default: every stack in stacks/): PromQL, alert templates, labels, routing,
       inhibit rules, route tests (obsgen's matcher and amtool), dashboards. Exit 1 on errors,
       on warnings too with --strict.
-  obsgen lint --rules FILE_OR_GLOB... [--config prometheus.yml] [--alertmanager alertmanager.yml]
-              [--route-tests routes.test.json] [--dashboards DIR_OR_GLOB]...
-      Lint plain files (hand-written rules before they are migrated).
+  obsgen lint --rules FILE_DIR_OR_GLOB... [--config prometheus.yml] [--alertmanager alertmanager.yml]
+              [--route-tests routes.test.json] [--dashboards DIR_OR_GLOB]... [--prometheus URL]
+      Lint plain files (hand-written rules before they are migrated). --rules takes several
+      files and directories (a shell-expanded glob). Without --config each file is its own
+      rule set; --prometheus URL asks that server which series exist (promql/series).
+  Any mode: [--lint-config FILE] severities per check (severity: {id: error|warning|info|off},
+      missingSeverity); [--baseline FILE] report only findings not in FILE, which
+      [--write-baseline FILE] writes. Comments in rule files: # obsgen-lint disable ID...
+      (the rule below or around it), # obsgen-lint file/disable ID... (the whole file).
 `;
 
 export interface LintRun {
@@ -53,7 +60,22 @@ export async function cmdLint(args: Args): Promise<number> {
     return 1;
   }
   const useAmtool = !args.flags.has('no-amtool') && hasTool('amtool');
-  const rules = args.flags.get('rules') ?? [];
+  // `--rules a.yml b.yml dir/`: the shell expands a glob into several words after one flag.
+  const extra = args.positional.slice(1);
+  if (extra.length && !args.flags.has('rules')) {
+    console.error(`error: unexpected argument ${extra[0]}; lint rule files with --rules ${extra.join(' ')}`);
+    return 1;
+  }
+  const rules = [...(args.flags.get('rules') ?? []).filter((r) => r !== 'true'), ...extra];
+  const lintConfig = flag(args, 'lint-config');
+  const cfg = lintConfig ? readLintConfig(lintConfig) : { problems: [] as string[] };
+  for (const p of cfg.problems) console.error(`error: ${p}`);
+  if (cfg.problems.length) return 1;
+  const baseline = flag(args, 'baseline');
+  if (baseline && !existsSync(baseline)) {
+    console.error(`error: no such baseline file: ${baseline} (write one with --write-baseline ${baseline})`);
+    return 1;
+  }
   const plain = rules.length > 0 || args.flags.has('config') || args.flags.has('alertmanager') || args.flags.has('dashboards');
   let run: LintRun;
   if (plain) {
@@ -68,7 +90,9 @@ export async function cmdLint(args: Args): Promise<number> {
       dashboards: args.flags.get('dashboards') ?? [],
       ...(flag(args, 'name') ? { name: flag(args, 'name')! } : {}),
     });
-    run = { findings: await lint(input, { amtool: useAmtool }), inputs: 1 };
+    if (cfg.settings) input.settings = cfg.settings;
+    const prometheus = flag(args, 'prometheus');
+    run = { findings: await lint(input, { amtool: useAmtool, ...(prometheus ? { prometheus } : {}) }), inputs: 1 };
   } else {
     const dir = flag(args, 'stacks') ?? 'stacks';
     const explicit = flagList(args, 'file');
@@ -89,7 +113,11 @@ export async function cmdLint(args: Args): Promise<number> {
       return 1;
     }
     run = await lintStackFiles(files, { amtool: useAmtool, outRoot: flag(args, 'out') ?? 'out' });
+    if (cfg.settings) run.findings = applySettings(run.findings, cfg.settings);
   }
+  const writeTo = flag(args, 'write-baseline');
+  if (writeTo) writeBaseline(writeTo, run.findings);
+  if (baseline) run.findings = withoutBaseline(run.findings, baseline);
   const s = summarize(run.findings);
   if (format === 'json') process.stdout.write(formatJson(run.findings));
   else if (format === 'sarif') process.stdout.write(formatSarif(run.findings));

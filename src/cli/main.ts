@@ -34,7 +34,7 @@ Options:
   --stacks DIR   folder of stack files (default: stacks)
 `;
 
-const BOOLEAN_FLAGS = new Set(['no-verify', 'help', 'strict', 'quiet', 'no-png', 'webhook-sink']);
+const BOOLEAN_FLAGS = new Set(['no-verify', 'help', 'strict', 'quiet', 'no-png', 'webhook-sink', 'no-amtool']);
 
 interface Selected {
   files: string[];

@@ -64,11 +64,14 @@ export class LintContext {
   }
 
   add(f: Omit<Finding, 'stack'>): void {
+    const off = f.file ? this.input.fileDisabled?.get(f.file) : undefined;
+    if (off && (off.has('*') || off.has(f.id))) return;
     this.findings.push({ stack: this.input.stack, ...f });
   }
 
   /** A finding about a rule, at an offset of its expression when given. */
   ruleFinding(rule: LintRule, id: string, severity: LintSeverity, message: string, hint: string | undefined, offset?: number): void {
+    if (rule.disabled && (rule.disabled.has('*') || rule.disabled.has(id))) return;
     const f: Omit<Finding, 'stack'> = {
       id,
       severity,

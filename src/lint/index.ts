@@ -7,10 +7,11 @@ import { checkDashboards } from '../dashboards/check.ts';
 import { amtoolRouteTests, alertShapes, checkAlertmanager, checkRouteTests, knownSeverities } from './alertmanager.ts';
 import { LintContext } from './context.ts';
 import { fromBundle, fromFiles } from './input.ts';
+import { liveSeriesFindings } from './live.ts';
 import { checkRules } from './rules.ts';
-import type { Finding, LintInput, LintOptions } from './types.ts';
+import type { Finding, LintInput, LintOptions, LintSettings } from './types.ts';
 
-export type { Finding, LintInput, LintOptions } from './types.ts';
+export type { Finding, LintInput, LintOptions, LintSettings } from './types.ts';
 export { fromBundle, fromFiles };
 export { formatText, formatJson, formatSarif, summarize } from './report.ts';
 
@@ -60,7 +61,18 @@ export function lintInput(input: LintInput): Finding[] {
       ...(!isLoad && d.path ? { source: d.path } : {}),
     });
   }
-  return sortFindings(c.findings);
+  return sortFindings(applySettings(c.findings, input.settings));
+}
+
+/** Severity overrides of a lint config: a check's findings raised, lowered or dropped (`off`). */
+export function applySettings(findings: Finding[], settings: LintSettings | undefined): Finding[] {
+  const sev = settings?.severity;
+  if (!sev) return findings;
+  return findings.flatMap((f) => {
+    const s = sev[f.id];
+    if (s === undefined) return [f];
+    return s === 'off' ? [] : [{ ...f, severity: s }];
+  });
 }
 
 export function sortFindings(list: Finding[]): Finding[] {
@@ -77,7 +89,12 @@ export function sortFindings(list: Finding[]): Finding[] {
 
 /** All checks, with the amtool route tests when `amtool` is true. */
 export async function lint(input: LintInput, options: LintOptions = {}): Promise<Finding[]> {
-  const findings = lintInput(input);
+  let findings = lintInput(input);
   if (options.amtool) findings.push(...(await amtoolRouteTests(input)));
+  if (options.prometheus) {
+    // The server knows which series exist: its answer replaces the catalog's guesses.
+    findings = findings.filter((f) => f.id !== 'promql/series');
+    findings.push(...applySettings(await liveSeriesFindings(input, { url: options.prometheus }), input.settings));
+  }
   return sortFindings(findings);
 }

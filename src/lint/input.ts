@@ -5,7 +5,7 @@
  */
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { basename, dirname, join, relative, resolve, sep } from 'node:path';
-import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Document, type Node as YamlNode } from 'yaml';
+import { isMap, isScalar, isSeq, LineCounter, parseAllDocuments, parseDocument, type Document, type Node as YamlNode } from 'yaml';
 import { NULL_RECEIVER, type ResolvedRoute } from '../alertmanager/build.ts';
 import { parseMatcher } from '../alertmanager/matchers.ts';
 import type { Diagnostic } from '../core/diagnostics.ts';
@@ -20,6 +20,7 @@ import '../scrape/catalog/blackbox.ts';
 import '../scrape/catalog/log-capturer.ts';
 import type { Bundle } from '../stack/bundle.ts';
 import type { LintAlertmanager, LintGroup, LintInhibitRule, LintInput, LintJob, LintRule, RouteTestCase, UnknownField } from './types.ts';
+import { indentQuotedContinuations } from './yamlcompat.ts';
 
 type Json = Record<string, unknown>;
 
@@ -34,9 +35,27 @@ function lineOf(lc: LineCounter, offset: number | undefined): { line: number; co
   return lc.linePos(offset);
 }
 
+/** Parses YAML as Prometheus does (go-yaml): the first document of a stream, and quoted scalars continued at their key's indent. */
 function parseYaml(text: string, file: string, problems: LoadProblem[]): { doc: Document; lc: LineCounter } | undefined {
-  const lc = new LineCounter();
-  const doc = parseDocument(text, { lineCounter: lc, uniqueKeys: true, prettyErrors: false });
+  const once = (t: string) => {
+    const lc = new LineCounter();
+    let doc = parseDocument(t, { lineCounter: lc, uniqueKeys: true, prettyErrors: false });
+    if (doc.errors.some((e) => e.code === 'MULTIPLE_DOCS')) {
+      const lc2 = new LineCounter();
+      const first = parseAllDocuments(t, { lineCounter: lc2, uniqueKeys: true, prettyErrors: false });
+      const docs = Array.isArray(first) ? first : [];
+      if (docs[0]) return { doc: docs[0] as Document, lc: lc2 };
+    }
+    return { doc, lc };
+  };
+  let { doc, lc } = once(text);
+  if (doc.errors.length) {
+    const fixed = indentQuotedContinuations(text);
+    if (fixed !== text) {
+      const again = once(fixed);
+      if (!again.doc.errors.length) ({ doc, lc } = again);
+    }
+  }
   if (doc.errors.length) {
     for (const e of doc.errors) problems.push({ file, line: lineOf(lc, e.pos[0])?.line, message: `YAML: ${e.message.split('\n')[0]}` });
     return undefined;
@@ -84,10 +103,13 @@ export function parseRuleFile(text: string, file: string, problems: LoadProblem[
   if (!parsed) return [];
   const { doc, lc } = parsed;
   const data = doc.toJS() as { groups?: unknown } | null;
-  if (!data || !Array.isArray(data.groups)) {
+  // An empty file, `{}` or `groups:` with no list is an empty rule file to Prometheus.
+  if (data === null || data === undefined || (typeof data === 'object' && !Array.isArray(data) && Object.keys(data).every((k) => k === 'groups') && (data.groups === undefined || data.groups === null))) return [];
+  if (typeof data !== 'object' || !Array.isArray(data.groups)) {
     problems.push({ file, line: 1, message: 'not a rule file: no groups list' });
     return [];
   }
+  const comments = disableComments(text);
   const groupNodes = pairNode(doc.contents, 'groups');
   const out: LintGroup[] = [];
   (data.groups as Json[]).forEach((g, gi) => {
@@ -137,12 +159,60 @@ export function parseRuleFile(text: string, file: string, problems: LoadProblem[
           rule.exprColumn = at.col + (e.type === 'QUOTE_DOUBLE' || e.type === 'QUOTE_SINGLE' ? 1 : 0);
         }
       }
+      const off = rl ? disabledAt(comments, rl, startLine(lc, ruleNodes && isSeq(ruleNodes) ? ruleNodes.items[ri + 1] : undefined)) : undefined;
+      if (off?.size) rule.disabled = off;
       if (!isAlert && typeof r.record !== 'string') problems.push({ file, line: rl, message: `rule ${ri} of group ${name} has neither alert nor record` });
       group.rules.push(rule);
     });
     out.push(group);
   });
   return out;
+}
+
+interface DisableComment {
+  line: number;
+  ids: Set<string>;
+  /** `file/disable`: the whole file. */
+  file: boolean;
+  /** The comment is alone on its line (then it applies to the rule below it). */
+  own: boolean;
+  /** The next line that is neither blank nor a comment. */
+  next: number;
+}
+
+const DISABLE_RE = /#\s*obsgen-lint\s+(file\/disable|disable)\b([^#\n]*)/;
+
+/** `# obsgen-lint disable <id>...` and `# obsgen-lint file/disable <id>...` comments; no id means every check. */
+export function disableComments(text: string): DisableComment[] {
+  const out: DisableComment[] = [];
+  const lines = text.split('\n');
+  lines.forEach((line, i) => {
+    const m = DISABLE_RE.exec(line);
+    if (!m) return;
+    const ids = m[2]!.split(/[\s,]+/).filter(Boolean);
+    let next = i + 1;
+    while (next < lines.length && (lines[next]!.trim() === '' || lines[next]!.trimStart().startsWith('#'))) next++;
+    out.push({ line: i + 1, ids: new Set(ids.length ? ids : ['*']), file: m[1] === 'file/disable', own: line.trimStart().startsWith('#'), next: next + 1 });
+  });
+  return out;
+}
+
+/** Check ids `file/disable` comments of a file turn off. */
+export function fileDisabled(text: string): Set<string> {
+  return new Set(disableComments(text).filter((c) => c.file).flatMap((c) => [...c.ids]));
+}
+
+/** Ids disabled for the rule starting at `line` (up to the next rule's start): comments inside it or directly above it. */
+function disabledAt(comments: DisableComment[], line: number, next: number | undefined): Set<string> | undefined {
+  const out = new Set<string>();
+  for (const c of comments) {
+    if (c.file) continue;
+    // A comment on its own line belongs to the rule below it; one at the end of a line, to the rule it is in.
+    const inside = c.line >= line && (next === undefined || c.line < next) && !(c.own && c.next === next);
+    const above = c.own && c.next === line;
+    if (inside || above) for (const id of c.ids) out.add(id);
+  }
+  return out.size ? out : undefined;
 }
 
 function matchersOf(list: unknown, map: unknown, reMap: unknown, problems: LoadProblem[], file: string, line?: number): Matcher[] {
@@ -209,12 +279,17 @@ export function parseAlertmanager(text: string, file: string, problems: LoadProb
   return { file, tree, receivers, inhibitRules, text, routeLines };
 }
 
-/** Guesses the exporter behind a job from its target ports and its name (plain prometheus.yml has no exporter key). */
-export function inferExporter(jobName: string, targets: string[]): string | undefined {
+/**
+ * Guesses the exporter behind a job from what it scrapes: target ports and the metrics path.
+ * The job's name only breaks a tie between exporters on the same port (kube-state-metrics and
+ * kminion share 8080); a name alone decides nothing, since `job` is whatever the config says.
+ */
+export function inferExporter(jobName: string, targets: string[], metricsPath = '/metrics'): string | undefined {
   const ports = new Set(targets.map((t) => Number(/:(\d+)$/.exec(t)?.[1])).filter((p) => p > 0));
-  const byPort = [...exporters().values()].filter((e) => e.defaultPort !== undefined && ports.has(e.defaultPort) && e.key !== 'prometheus_builtin');
+  const paths = (e: { path?: string }) => (e.path ?? '/metrics').match(/\/[\w./-]*/g) ?? ['/metrics'];
+  const byPort = [...exporters().values()].filter((e) => e.defaultPort !== undefined && ports.has(e.defaultPort) && e.key !== 'prometheus_builtin' && paths(e).includes(metricsPath));
   if (byPort.length === 1) return byPort[0]!.key;
-  const byName = [...exporters().values()].filter((e) => e.key !== 'prometheus_builtin' && e.jobHint && e.jobHint.split(/[\s|]+/)[0] === jobName);
+  const byName = byPort.filter((e) => e.jobHint && e.jobHint.split(/[\s|]+/).includes(jobName));
   return byName.length === 1 ? byName[0]!.key : undefined;
 }
 
@@ -251,7 +326,7 @@ export function parsePrometheusConfig(text: string, file: string, problems: Load
     const relabel = relabelTargets(j.relabel_configs);
     const metricRelabel = relabelTargets(j.metric_relabel_configs);
     const name = String(j.job_name ?? '');
-    const exporter = typeof j.exporter === 'string' ? j.exporter : inferExporter(name, targets);
+    const exporter = typeof j.exporter === 'string' ? j.exporter : inferExporter(name, targets, typeof j.metrics_path === 'string' ? j.metrics_path : '/metrics');
     const line = isSeq(jobNodes) ? startLine(lc, jobNodes.items[i]) : undefined;
     return {
       name,
@@ -296,6 +371,16 @@ export function expandGlob(pattern: string, cwd = '.'): string[] {
   };
   walk(abs ? '' : '', 0, '');
   return [...new Set(out)].filter((p) => existsSync(abs ? p : resolve(cwd, p))).sort();
+}
+
+function ruleFilesIn(dir: string): string[] {
+  return safeList(dir)
+    .sort()
+    .flatMap((e) => {
+      const p = join(dir, e);
+      if (isDir(p)) return ruleFilesIn(p);
+      return /\.ya?ml$/.test(e) ? [p] : [];
+    });
 }
 
 function safeList(dir: string): string[] {
@@ -345,19 +430,25 @@ export function fromFiles(inputs: FileInputs): LintInput {
     const t = readText(inputs.config, problems);
     if (t !== undefined) config = parsePrometheusConfig(t, inputs.config, problems);
   }
+  // Files, globs and directories (their *.yml and *.yaml files, recursively).
   let ruleFiles = (inputs.rules ?? []).flatMap((p) => {
-    const got = expandGlob(p);
-    if (!got.length) problems.push({ file: p, message: 'no rule file matches' });
+    const got = expandGlob(p).flatMap((f) => (isDir(f) ? ruleFilesIn(f) : [f]));
+    if (!got.length) problems.push({ file: p, message: isDir(p) ? 'no *.yml or *.yaml file in this directory' : 'no rule file matches' });
     return got;
   });
+  ruleFiles = [...new Set(ruleFiles)];
   if (!inputs.rules?.length && config && inputs.config) {
     const base = dirname(inputs.config);
     ruleFiles = config.ruleFiles.flatMap((p) => expandGlob(p.startsWith('/') ? p : join(base, p)));
   }
   const groups: LintGroup[] = [];
+  const disabledFiles = new Map<string, Set<string>>();
   for (const f of ruleFiles) {
     const t = readText(f, problems);
-    if (t !== undefined) groups.push(...parseRuleFile(t, f, problems));
+    if (t === undefined) continue;
+    groups.push(...parseRuleFile(t, f, problems));
+    const off = fileDisabled(t);
+    if (off.size) disabledFiles.set(f, off);
   }
   const input: LintInput = {
     stack,
@@ -365,6 +456,9 @@ export function fromFiles(inputs: FileInputs): LintInput {
     evaluationIntervalMs: config?.evaluationIntervalMs ?? 60_000,
     groups,
     ...(config ? { jobs: config.jobs } : {}),
+    // Without a prometheus.yml nothing says which files Prometheus loads together.
+    ruleSets: config ? 'one' : 'per-file',
+    ...(disabledFiles.size ? { fileDisabled: disabledFiles } : {}),
   };
   if (inputs.alertmanager) {
     const t = readText(inputs.alertmanager, problems);

@@ -4,6 +4,7 @@ import type { Finding } from './types.ts';
 export interface Summary {
   errors: number;
   warnings: number;
+  infos: number;
   files: number;
 }
 
@@ -11,6 +12,7 @@ export function summarize(findings: Finding[]): Summary {
   return {
     errors: findings.filter((f) => f.severity === 'error').length,
     warnings: findings.filter((f) => f.severity === 'warning').length,
+    infos: findings.filter((f) => f.severity === 'info').length,
     files: new Set(findings.map((f) => `${f.stack}\u0000${f.file ?? ''}`)).size,
   };
 }
@@ -42,7 +44,7 @@ export function formatText(findings: Finding[], options: { color?: boolean } = {
       current = label;
     }
     const pos = f.line ? `${f.line}:${f.column ?? 1}` : '-';
-    const sev = f.severity === 'error' ? c.red('error  ') : c.yellow('warning');
+    const sev = f.severity === 'error' ? c.red('error  ') : f.severity === 'warning' ? c.yellow('warning') : c.dim('info   ');
     const w = where(f);
     out.push(`  ${pos.padEnd(7)} ${sev} ${f.message} ${c.dim(`[${f.id}]`)}`);
     if (w) out.push(`          ${c.dim(w)}`);
@@ -50,7 +52,7 @@ export function formatText(findings: Finding[], options: { color?: boolean } = {
   }
   const s = summarize(findings);
   if (out.length) out.push('');
-  out.push(`${s.errors} error(s), ${s.warnings} warning(s)`);
+  out.push(`${s.errors} error(s), ${s.warnings} warning(s)${s.infos ? `, ${s.infos} info` : ''}`);
   return `${out.join('\n')}\n`;
 }
 
@@ -104,19 +106,23 @@ export const CHECKS: Record<string, string> = {
   'input/load': 'a file cannot be read or parsed',
 };
 
+function sarifLevel(s: Finding['severity']): string {
+  return s === 'error' ? 'error' : s === 'warning' ? 'warning' : 'note';
+}
+
 export function formatSarif(findings: Finding[], options: { version?: string; root?: string } = {}): string {
   const ids = [...new Set(findings.map((f) => f.id))].sort();
   const rules = ids.map((id) => ({
     id,
     shortDescription: { text: CHECKS[id] ?? (id.startsWith('dashboards/') ? `dashboard check ${id.slice(11)}` : id.startsWith('synth/') ? `stack definition check ${id.slice(6)}` : id) },
-    defaultConfiguration: { level: findings.find((f) => f.id === id)!.severity === 'error' ? 'error' : 'warning' },
+    defaultConfiguration: { level: sarifLevel(findings.find((f) => f.id === id)!.severity) },
   }));
   const results = findings.map((f) => {
     const text = [f.message, where(f) ? `(${where(f)})` : '', f.hint ? `Hint: ${f.hint}` : ''].filter(Boolean).join(' ');
     const r: Record<string, unknown> = {
       ruleId: f.id,
       ruleIndex: ids.indexOf(f.id),
-      level: f.severity === 'error' ? 'error' : 'warning',
+      level: sarifLevel(f.severity),
       message: { text },
     };
     if (f.file) {

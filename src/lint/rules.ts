@@ -26,7 +26,7 @@ import {
   unwrap,
   type SelectorInfo,
 } from '../promql/labels.ts';
-import type { LintGroup, LintRule } from './types.ts';
+import type { LintGroup, LintRule, LintSeverity } from './types.ts';
 
 const RATE_FNS = new Set(['rate', 'irate', 'increase']);
 const GAUGE_FNS = new Set(['deriv', 'predict_linear', 'delta', 'idelta']);
@@ -134,34 +134,88 @@ function rawCounter(c: LintContext, expr: string, node: SyntaxNode): SelectorInf
   return undefined;
 }
 
+/**
+ * How sure a raw counter compared with a number is a mistake. Testing for zero (`> 0`,
+ * `== 0`, `>= 1`) inside an `and`/`unless` is a guard (does it count at all): fine. Only a
+ * counter the catalog declares is an error; a name ending in `_total` is also used for
+ * gauges (capacities, current counts), so the name alone gives a warning for `== N` or
+ * `!= N` (a counter is rarely exactly N) and an info otherwise.
+ */
+function counterThresholdSeverity(declared: boolean, op: string, k: number, numberOnRight: boolean, inFilter: boolean): LintSeverity | undefined {
+  const flipped: Record<string, string> = { Gtr: 'Lss', Lss: 'Gtr', Gte: 'Lte', Lte: 'Gte' };
+  const o = numberOnRight ? op : (flipped[op] ?? op);
+  const zeroTest = k === 0 || (k === 1 && (o === 'Gte' || o === 'Lss'));
+  if (zeroTest && inFilter) return undefined;
+  // `counter > 0` alone means "ever since the last restart": it never resolves, but some want exactly that.
+  if (zeroTest) return declared ? 'warning' : 'info';
+  if (declared) return 'error';
+  return o === 'Eql' || o === 'Neq' ? 'warning' : 'info';
+}
+
+/** Damerau-Levenshtein distance of at most 1: one character added, dropped, changed, or two swapped. */
+function oneTypo(a: string, b: string): boolean {
+  if (a === b || Math.abs(a.length - b.length) > 1) return false;
+  let i = 0;
+  while (i < a.length && i < b.length && a[i] === b[i]) i++;
+  const ta = a.slice(i);
+  const tb = b.slice(i);
+  if (ta.length === tb.length) return ta.slice(1) === tb.slice(1) || (ta.length >= 2 && ta[0] === tb[1] && ta[1] === tb[0] && ta.slice(2) === tb.slice(2));
+  return ta.length > tb.length ? ta.slice(1) === tb : tb.slice(1) === ta;
+}
+
+/**
+ * A known name the unknown one looks like a misspelling of: one typo away, and not a
+ * different number (node_load1 / node_load15). Anything further apart is as likely a real
+ * metric the catalog does not list (it is not a complete list of any exporter's metrics).
+ */
+export function typoOf(name: string, known: Iterable<string>): string | undefined {
+  // The first token is the exporter's namespace: mssql_up is not a misspelling of mysql_up.
+  const ns = name.split('_')[0];
+  const hits = [...known].filter((k) => k.split('_')[0] === ns && oneTypo(name, k) && k.replace(/\d+/g, '#') !== name.replace(/\d+/g, '#')).sort();
+  return hits.length <= 1 ? hits[0] : nearest(name, hits);
+}
+
+let catalogNames: string[] | undefined;
+
 function checkSeries(c: LintContext, rule: LintRule, sel: SelectorInfo, from: number): void {
   const name = sel.metric;
-  if (!name || !c.jobs || c.recorded.has(name)) return;
+  if (!name || c.recorded.has(name) || name === 'ALERTS' || name === 'ALERTS_FOR_STATE') return;
+  if (!c.jobs) {
+    if (BUILTIN.has(name)) return;
+    // Offline: only a misspelling of a catalog name, never a name the catalog may just not list.
+    if (lookupMetric(name)) return;
+    catalogNames ??= [...exporters().values()].flatMap((e) => e.metrics.flatMap((m) => seriesNames(m.name, m.type)));
+    const near = typoOf(name, catalogNames);
+    if (near) c.ruleFinding(rule, 'promql/series', 'warning', `${name}: not a metric the catalog knows; it looks like a misspelling of ${near} (${lookupMetric(near)!.exporter})`, `did you mean ${near}? (obsgen lint --prometheus URL asks a server whether the series exist)`, from);
+    return;
+  }
   const jobMatcher = sel.matchers.find((m) => m.name === 'job' && (m.op === '=' || m.op === '=~'));
   const pinned = c.pinnedJobs(sel);
   const known = [...c.exposed, ...c.recorded.keys()];
+  // Relabeling that writes `job` (service discovery setups) makes job names unpredictable.
+  const openJobNames = [...c.jobs.values()].some((j) => j.targetLabels.includes('job'));
   if (jobMatcher && pinned && pinned.length === 0) {
+    if (openJobNames) return;
     const near = jobMatcher.op === '=' ? nearest(jobMatcher.value, c.jobs.keys()) : undefined;
     c.ruleFinding(rule, 'promql/series', 'error', `${name}{job${jobMatcher.op}${JSON.stringify(jobMatcher.value)}}: no scrape job of the stack is named ${jobMatcher.value}`, near ? `did you mean job="${near}"? jobs: ${[...c.jobs.keys()].join(', ')}` : `jobs: ${[...c.jobs.keys()].join(', ')}`, from);
     return;
   }
+  if (BUILTIN.has(name)) return;
   if (pinned?.length) {
-    if (pinned.some((j) => !j.exporter) || BUILTIN.has(name)) return;
-    const names = pinned.flatMap((j) => exporters().get(j.exporter!)!.metrics.flatMap((m) => seriesNames(m.name, m.type)));
+    if (pinned.some((j) => !j.exporter)) return;
     if (pinned.some((j) => lookupMetric(name, j.exporter))) return;
-    const near = nearest(name, [...names, ...c.recorded.keys()]);
-    c.ruleFinding(rule, 'promql/series', 'error', `${name}: job ${pinned.map((j) => j.name).join(', ')} (${[...new Set(pinned.map((j) => j.exporter))].join(', ')}) does not expose this metric`, near ? `did you mean ${near}?` : 'check the metric name against the exporter, or add the job that exposes it', from);
+    const other = lookupMetric(name);
+    if (other) {
+      c.ruleFinding(rule, 'promql/series', 'warning', `${name}: a ${other.exporter} metric, but job ${pinned.map((j) => j.name).join(', ')} looks like ${[...new Set(pinned.map((j) => j.exporter))].join(', ')} (by port and path)`, 'check the job matcher, or that the job scrapes what you think (--prometheus URL checks against a server)', from);
+      return;
+    }
+    const names = pinned.flatMap((j) => exporters().get(j.exporter!)!.metrics.flatMap((m) => seriesNames(m.name, m.type)));
+    const near = typoOf(name, [...names, ...c.recorded.keys()]);
+    if (near) c.ruleFinding(rule, 'promql/series', 'warning', `${name}: job ${pinned.map((j) => j.name).join(', ')} (${[...new Set(pinned.map((j) => j.exporter))].join(', ')}) has no such metric in the catalog; it looks like a misspelling of ${near}`, `did you mean ${near}?`, from);
     return;
   }
-  if (c.exposed.has(name)) return;
-  if (!c.opaqueJobs.length) {
-    const near = nearest(name, known);
-    c.ruleFinding(rule, 'promql/series', 'error', `${name}: no scraped job of the stack exposes this metric and no recording rule records it`, near ? `did you mean ${near}?` : 'add the scrape job of the exporter that exposes it, or fix the name', from);
-    return;
-  }
-  // Some jobs expose metrics obsgen does not know: only a near miss of a known name is reported.
-  if (lookupMetric(name)) return;
-  const near = nearest(name, known);
+  if (c.exposed.has(name) || lookupMetric(name)) return;
+  const near = typoOf(name, known);
   if (near) c.ruleFinding(rule, 'promql/series', 'warning', `${name}: no job with a known exporter exposes this metric; it looks like a misspelling of ${near}`, `did you mean ${near}?`, from);
 }
 
@@ -204,7 +258,8 @@ function checkExpr(c: LintContext, rule: LintRule, walked: Walked): boolean {
           c.ruleFinding(rule, 'promql/gauge-fn-on-counter', 'warning', `${fn}() over ${sel.metric}, which is a counter`, `${fn}() ignores counter resets; use rate() or increase() on a counter`, n.from);
         }
       }
-      if (range !== undefined) {
+      // Windows are judged against the scrape intervals of the jobs, known only with --config.
+      if (range !== undefined && c.jobs) {
         const ms = parseDurationSafe(range);
         if (ms !== undefined && sel.metric) {
           const { ms: interval, what } = c.sampleIntervalMs(sel);
@@ -227,8 +282,10 @@ function checkExpr(c: LintContext, rule: LintRule, walked: Walked): boolean {
         if (inner.name === 'AggregateExpr') {
           const a = aggregateInfo(expr, inner);
           const keepsLe = a.modifier === 'by' ? a.labels.includes('le') : a.modifier === 'without' ? !a.labels.includes('le') : false;
-          if (!keepsLe) {
-            c.ruleFinding(rule, 'promql/histogram-le', 'error', `histogram_quantile() over ${a.op}${a.modifier ? ` ${a.modifier} (${a.labels.join(', ')})` : ''}, which drops the le label`, `keep le in the aggregation: ${a.op} by (${[...(a.modifier === 'by' ? a.labels : []), 'le'].join(', ')}) (...)`, inner.from);
+          // VictoriaMetrics histograms bucket by `vmrange`, which vmalert's histogram_quantile reads instead of le.
+          const vmrange = a.modifier === 'by' && a.labels.includes('vmrange');
+          if (!keepsLe && !vmrange) {
+            c.ruleFinding(rule, 'promql/histogram-le', 'error', `histogram_quantile() over ${a.op}${a.modifier ? ` ${a.modifier} (${a.labels.join(', ')})` : ''}, which drops the le label`, `keep le in the aggregation: ${a.op} by (${[...(a.modifier === 'by' ? a.labels : []), 'le'].join(', ')}) (...) (vmrange for VictoriaMetrics histograms)`, inner.from);
           }
         }
       }
@@ -242,12 +299,17 @@ function checkExpr(c: LintContext, rule: LintRule, walked: Walked): boolean {
         const rNum = numberValue(expr, b.rhs) !== undefined;
         if (lNum !== rNum) {
           const raw = rawCounter(c, expr, rNum ? b.lhs : b.rhs);
-          if (raw) {
-            c.ruleFinding(rule, 'promql/counter-threshold', 'error', `${raw.metric} is a counter compared with a threshold without rate() or increase()`, `a counter only grows (and resets on restart); compare rate(${raw.metric}[5m]) or increase(${raw.metric}[1h]) instead`, raw.node.from);
+          const k = numberValue(expr, rNum ? b.rhs : b.lhs)!;
+          const inFilter = ancestors.some((a) => a.name === 'BinaryExpr' && ['And', 'Unless'].includes(binaryInfo(expr, a)?.op ?? ''));
+          const sevOf = raw ? counterThresholdSeverity(c.lookup(raw)?.type === 'counter', b.op, k, rNum, inFilter) : undefined;
+          if (raw && sevOf) {
+            const named = c.lookup(raw)?.type === 'counter' ? '' : ' (by its _total name; the catalog does not know it)';
+            c.ruleFinding(rule, 'promql/counter-threshold', sevOf, `${raw.metric} is a counter${named} compared with a threshold without rate() or increase()`, `a counter only grows (and resets on restart); compare rate(${raw.metric}[5m]) or increase(${raw.metric}[1h]) instead`, raw.node.from);
           }
         }
       }
-      if (b.op === 'Div') {
+      // An alert's NaN compares false and cannot fire; a recorded NaN poisons every later sum or avg.
+      if (b.op === 'Div' && rule.kind === 'record') {
         const rhs = unwrap(b.rhs);
         if (!guarded(expr, rhs) && readsTraffic(c, expr, rhs)) {
           // An enclosing `and` filter (a/b > x and b > y) also keeps zero traffic out.
@@ -262,7 +324,8 @@ function checkExpr(c: LintContext, rule: LintRule, walked: Walked): boolean {
             child = a;
           }
           if (!inAnd) {
-            c.ruleFinding(rule, 'promql/ratio-guard', 'warning', 'ratio whose denominator is a rate with no zero-traffic guard: no traffic gives NaN (0/0) or +Inf', 'filter the denominator, e.g. `/ (sum(rate(x[5m])) > 0)`, so no traffic gives no sample', rhs.from);
+            // NaN for no traffic is often the wanted "no data": a hint, not a defect.
+            c.ruleFinding(rule, 'promql/ratio-guard', 'info', 'ratio whose denominator is a rate with no zero-traffic guard: no traffic gives NaN (0/0) or +Inf', 'filter the denominator, e.g. `/ (sum(rate(x[5m])) > 0)`, so no traffic gives no sample', rhs.from);
           }
         }
       }
@@ -289,6 +352,40 @@ function groupReads(c: LintContext, reader: number, producer: number): boolean {
   });
 }
 
+/** Window spellings in series names and ranges (`5m`, `rate1h`, `[30m]`, `burnrate6h`), so two windows of one ratio compare equal. */
+function withoutWindows(text: string): string {
+  return text.replace(/\s+/g, '').replace(/\d+(?:ms|[smhdwy])(?![a-zA-Z0-9_])/g, 'W');
+}
+
+/**
+ * Alerts for which `for:` adds nothing: multi-window burn-rate alerts (two windows of one
+ * ratio, `and`-ed: the short window already debounces, as Sloth, Pyrra and the mixins write
+ * them), constants such as Watchdog's `vector(1)`, and alerts over ALERTS (InfoInhibitor),
+ * which inherit the `for:` of the alerts they read.
+ */
+function needsNoFor(c: LintContext, rule: LintRule): boolean {
+  const expr = rule.expr;
+  if (!readsSeries(c, expr)) return true;
+  const tree = c.parse(expr).tree;
+  let burn = false;
+  let alerts = false;
+  tree.iterate({
+    enter: (n) => {
+      if (n.name === 'BinaryExpr') {
+        const b = binaryInfo(expr, n.node);
+        if (b && b.op === 'And') {
+          const l = expr.slice(b.lhs.from, b.lhs.to);
+          const r = expr.slice(b.rhs.from, b.rhs.to);
+          if (l !== r && withoutWindows(l) === withoutWindows(r)) burn = true;
+        }
+      }
+      if (n.name === 'VectorSelector' && selectorInfo(expr, n.node).metric === 'ALERTS') alerts = true;
+      return !(burn || alerts);
+    },
+  });
+  return burn || alerts;
+}
+
 function forMs(rule: LintRule): number {
   return rule.for ? (parseDurationSafe(rule.for) ?? 0) : 0;
 }
@@ -296,12 +393,16 @@ function forMs(rule: LintRule): number {
 function checkAlert(c: LintContext, rule: LintRule, walked: Walked, parsed: boolean, knownSeverities: Set<string>): void {
   if (rule.for !== undefined && parseDurationSafe(rule.for) === undefined) {
     c.ruleFinding(rule, 'alerts/for', 'error', `alert ${rule.name}: for: ${JSON.stringify(rule.for)} is not a duration`, 'use a Prometheus duration such as 5m');
-  } else if (forMs(rule) === 0 && !isBurnRate(rule)) {
-    c.ruleFinding(rule, 'alerts/for', 'warning', `alert ${rule.name} has no for:, so one bad evaluation fires it`, 'add for: (e.g. 5m); only multi-window burn-rate alerts (labels long_window and short_window) may omit it');
+  } else if (rule.for === undefined && !isBurnRate(rule) && !(parsed && needsNoFor(c, rule))) {
+    // An explicit `for: 0m` is the author's decision, not an omission.
+    // Whether a condition needs debouncing is the author's call (windowed rates, expiry dates and
+    // slow states do not): a hint, raised to a warning by a lint config for rule sets that want it.
+    c.ruleFinding(rule, 'alerts/for', 'info', `alert ${rule.name} has no for:, so one bad evaluation fires it`, 'add for: (e.g. 5m), or write for: 0m if it should fire at once; multi-window burn-rate alerts, constant (Watchdog) and ALERTS-reading alerts are exempt');
   }
   for (const a of walked.absent) {
     const interval = a.sel ? c.sampleIntervalMs(a.sel) : { ms: c.input.scrapeIntervalMs, what: `the scrape interval (${formatDuration(c.input.scrapeIntervalMs)})` };
-    if (forMs(rule) < 2 * interval.ms) {
+    // Without --config the scrape interval is unknown: only no wait at all is surely too short.
+    if (c.jobs ? forMs(rule) < 2 * interval.ms : forMs(rule) === 0) {
       c.ruleFinding(rule, 'alerts/absent-for', 'warning', `alert ${rule.name} uses absent() with for: ${rule.for ?? '0s'}, under 2 x ${interval.what}`, `use for: ${formatDuration(2 * interval.ms)} or more, so a restart or one missed scrape does not fire it`, a.from);
     }
   }
@@ -325,10 +426,12 @@ function checkAlert(c: LintContext, rule: LintRule, walked: Walked, parsed: bool
   // $labels.x the expression's result cannot carry: the same finding as the build's.
   for (const gap of result ? templateLabelGaps(rule, result) : []) c.ruleFinding(rule, 'alerts/template-label', 'error', gap.message, gap.hint);
   // Severity.
+  // Without an Alertmanager config a severity value cannot be judged: the routing decides what it means.
   const sev = rule.labels.severity;
+  const missing = c.input.settings?.missingSeverity ?? 'warning';
   if (sev === undefined || sev === '') {
-    c.ruleFinding(rule, 'labels/severity', 'error', `alert ${rule.name} has no severity label`, 'add labels: { severity: critical | warning | info }; routing and inhibition key on it');
-  } else if (!knownSeverities.has(sev) && !sev.includes('{{')) {
+    if (missing !== 'off') c.ruleFinding(rule, 'labels/severity', missing, `alert ${rule.name} has no severity label`, 'add labels: { severity: critical | warning | info }; routing and inhibition key on it (set missingSeverity in the lint config if your routing keys on other labels)');
+  } else if (c.input.alertmanager && !knownSeverities.has(sev) && !sev.includes('{{')) {
     const near = nearest(sev, knownSeverities);
     c.ruleFinding(rule, 'labels/severity', 'error', `alert ${rule.name} has severity ${JSON.stringify(sev)}, which the routing does not know`, `use one of ${[...knownSeverities].sort().join(', ')}${near ? ` (did you mean ${near}?)` : ''}`);
   }
@@ -370,14 +473,18 @@ export function checkRules(c: LintContext, knownSeverities: Set<string>): void {
       const walked: Walked = { selectors: [], absent: [] };
       const ok = checkExpr(c, rule, walked);
       const labels = Object.keys(rule.labels).sort().map((k) => [k, rule.labels[k]]);
-      const key = `${rule.kind} ${rule.name} ${JSON.stringify(labels)}${rule.kind === 'record' ? ` ${rule.expr}` : ''}`;
+      // One rule set: the files one prometheus.yml loads, or one file when there is none.
+      // Alerts of one name and labels with different expressions are one alert with several
+      // conditions (a common mixin idiom); only a copy of the same expression is a duplicate.
+      const scope = c.input.ruleSets === 'per-file' ? `${rule.file}\u0000` : '';
+      const key = `${scope}${rule.kind} ${rule.name} ${JSON.stringify(labels)} ${rule.expr.replace(/\s+/g, ' ').trim()}`;
       const dup = seen.get(key);
       if (dup) {
         c.ruleFinding(rule, 'rules/duplicate', 'error', `${rule.kind === 'alert' ? 'alert' : 'recording rule'} ${rule.name} with the same labels is also defined in ${dup.file}${dup.line ? `:${dup.line}` : ''} (group ${dup.group})`, rule.kind === 'alert' ? 'rename one, or give them different labels (e.g. severity)' : 'remove the copy');
       } else seen.set(key, rule);
       if (rule.kind === 'record') {
         if (rule.name && !RECORDING_NAME_RE.test(rule.name) && readsSeries(c, rule.expr)) {
-          c.ruleFinding(rule, 'rules/record-name', 'warning', `recording rule ${rule.name} is not named level:metric:operations`, 'e.g. job:http_requests:rate5m (aggregation level, metric, operations); constant series (vector(1)) are exempt');
+          c.ruleFinding(rule, 'rules/record-name', 'info', `recording rule ${rule.name} is not named level:metric:operations`, 'e.g. job:http_requests:rate5m (aggregation level, metric, operations); constant series (vector(1)) are exempt');
         }
       } else checkAlert(c, rule, walked, ok, knownSeverities);
       // Reading a series recorded later in the same group, or by a later group that runs as often.
@@ -387,7 +494,7 @@ export function checkRules(c: LintContext, knownSeverities: Set<string>): void {
         const producers = sel.metric ? c.recorded.get(sel.metric) : undefined;
         if (!producers || reported.has(sel.metric!)) continue;
         for (const p of producers) {
-          if (p === rule) continue;
+          if (p === rule || (c.input.ruleSets === 'per-file' && p.file !== rule.file)) continue;
           // A producer whose static labels the selector excludes records other series.
           if (!sel.matchers.every((m) => !(m.name in p.labels) || matches(m as Matcher, p.labels))) continue;
           // A constant (vector(1)) has the same value at every evaluation: order does not matter.
@@ -401,7 +508,9 @@ export function checkRules(c: LintContext, knownSeverities: Set<string>): void {
           if (pg.group > me.group && pg.interval === me.interval && !groupReads(c, pg.group, me.group)) {
             reported.add(sel.metric!);
             const pgName = c.input.groups[pg.group]!.name;
-            c.ruleFinding(rule, 'rules/group-order', 'warning', `${sel.metric} is recorded by group ${pgName}, which comes after group ${g.name} at the same interval and does not read this group, so this rule lags one evaluation behind it (promtool tests evaluate groups in file order)`, `put the recording rule in this group before the rule, or order group ${pgName} first`, from);
+            // Prometheus runs groups on their own timers, so across groups this only decides what
+            // promtool tests see (they evaluate groups in file order): a hint.
+            c.ruleFinding(rule, 'rules/group-order', 'info', `${sel.metric} is recorded by group ${pgName}, which comes after group ${g.name} at the same interval and does not read this group, so this rule lags one evaluation behind it (promtool tests evaluate groups in file order)`, `put the recording rule in this group before the rule, or order group ${pgName} first`, from);
             break;
           }
         }

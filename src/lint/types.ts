@@ -9,7 +9,8 @@ import type { Diagnostic } from '../core/diagnostics.ts';
 import type { Matcher } from '../core/model.ts';
 import type { Bundle } from '../stack/bundle.ts';
 
-export type LintSeverity = 'error' | 'warning';
+/** `info` findings are hints: shown, never failing a run, even with --strict. */
+export type LintSeverity = 'error' | 'warning' | 'info';
 
 /** One problem: a check id, where it is, what is wrong and how to fix it. */
 export interface Finding {
@@ -52,6 +53,8 @@ export interface LintRule {
   /** The expression is a block scalar (`|`, `>`): its text starts on the line after `expr:`. */
   exprBlock?: boolean;
   source?: string;
+  /** Check ids a `# obsgen-lint disable <id>...` comment on or just above the rule turns off (`*`: every check). */
+  disabled?: Set<string>;
   /** Keys Prometheus's rule format does not have (it refuses the file), with their lines. */
   unknownFields?: UnknownField[];
 }
@@ -135,9 +138,24 @@ export interface LintInput {
   diagnostics?: Diagnostic[];
   /** File of each stack diagnostic's props path prefix: the stack file. */
   stackFile?: string;
+  /** Rule files that form one rule set each (no --config): duplicates are only looked for within one. */
+  ruleSets?: 'per-file' | 'one';
+  /** Check ids a `# obsgen-lint file/disable <id>...` comment turns off, per file (`*`: every check). */
+  fileDisabled?: Map<string, Set<string>>;
+  settings?: LintSettings;
 }
 
 export interface LintOptions {
   /** Run routes.test.json through amtool (default: when amtool is on PATH). */
   amtool?: boolean;
+  /** A Prometheus server that decides promql/series (`--prometheus URL`) instead of the catalog. */
+  prometheus?: string;
+}
+
+/** Per-check settings of a lint config file (`--lint-config`). */
+export interface LintSettings {
+  /** Severity per check id; `off` drops the check's findings. */
+  severity?: Record<string, LintSeverity | 'off'>;
+  /** Severity of an alert without a severity label (default warning; `off` for rule sets that route on other labels). */
+  missingSeverity?: LintSeverity | 'off';
 }

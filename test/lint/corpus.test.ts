@@ -116,19 +116,19 @@ describe('lint positions and messages', () => {
 });
 
 describe('reporters', () => {
-  const found = lintInput(fromFiles({ rules: [`${dir}/bad/ratio-no-guard.rules.yml`, `${dir}/bad/syntax-bad-matcher.rules.yml`], config, alertmanager }));
+  const found = lintInput(fromFiles({ rules: [`${dir}/bad/ratio-no-guard-recorded.rules.yml`, `${dir}/bad/syntax-bad-matcher.rules.yml`], config, alertmanager }));
 
   it('text groups by file', () => {
     const text = formatText(found);
-    expect(text).toContain(`files: ${dir}/bad/ratio-no-guard.rules.yml\n`);
+    expect(text).toContain(`files: ${dir}/bad/ratio-no-guard-recorded.rules.yml\n`);
     expect(text).toContain('[promql/ratio-guard]');
-    expect(text.trim().endsWith('1 error(s), 1 warning(s)')).toBe(true);
+    expect(text.trim().endsWith('1 error(s), 0 warning(s), 1 info')).toBe(true);
     expect(formatText(found, { color: true })).toContain('\x1b[31merror');
   });
 
   it('json carries the summary and findings', () => {
     const j = JSON.parse(formatJson(found)) as { summary: { errors: number; warnings: number }; findings: unknown[] };
-    expect(j.summary).toMatchObject({ errors: 1, warnings: 1 });
+    expect(j.summary).toMatchObject({ errors: 1, warnings: 0, infos: 1 });
     expect(j.findings).toHaveLength(2);
   });
 
@@ -165,9 +165,11 @@ describe('stacks and the CLI', () => {
     const errors = cli('--rules', `${dir}/bad/syntax-bad-matcher.rules.yml`, '--config', config);
     expect(errors.status).toBe(1);
     expect(errors.stdout).toContain('[promql/syntax]');
-    const warnings = cli('--rules', `${dir}/bad/alert-without-for.rules.yml`, '--config', config);
+    const warnings = cli('--rules', `${dir}/bad/template-label-aggregated-away.rules.yml`, '--config', config);
     expect(warnings.status).toBe(0);
-    expect(cli('--rules', `${dir}/bad/alert-without-for.rules.yml`, '--config', config, '--strict').status).toBe(1);
+    expect(cli('--rules', `${dir}/bad/template-label-aggregated-away.rules.yml`, '--config', config, '--strict').status).toBe(1);
+    // info findings (a missing for:) never fail a run, not even with --strict.
+    expect(cli('--rules', `${dir}/bad/alert-without-for.rules.yml`, '--config', config, '--strict').status).toBe(0);
     const sarif = cli('--rules', `${dir}/bad/*.rules.yml`, '--config', config, '--alertmanager', alertmanager, '--format', 'sarif');
     const log = JSON.parse(sarif.stdout) as { runs: { results: unknown[] }[] };
     expect(log.runs[0]!.results.length).toBeGreaterThanOrEqual(bad.length);
