@@ -2,11 +2,7 @@
 import { readFileSync } from 'node:fs';
 import { openSloToTypeScript } from '../slo/openslo.ts';
 import type { Args } from './args.ts';
-
-export const IMPORT_HELP = `  obsgen import openslo FILE
-      Print the slo({...}) TypeScript for the SLOs of an OpenSLO v1 file; what does not map is
-      listed as comments (exit 1 if an SLO could not be imported).
-`;
+import { IMPORT_HELP } from './help.ts';
 
 export function cmdImport(args: Args): number {
   const [, format, file] = args.positional;

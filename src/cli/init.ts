@@ -7,11 +7,6 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { flag, type Args } from './args.ts';
 
-export const INIT_HELP = `  obsgen init [--name NAME] [--dir DIR]
-      Scaffold a project: stacks/NAME.ts, tsconfig.json, package.json scripts (build, test,
-      lint) and .github/workflows/observability.yml. Existing files are kept.
-`;
-
 const STACK_NAME = /^[a-z][a-z0-9-]*$/;
 
 export function stackTemplate(name: string): string {

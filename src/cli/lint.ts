@@ -5,24 +5,8 @@ import { hasTool } from '../emit/verify.ts';
 import { amtoolRouteTests } from '../lint/alertmanager.ts';
 import { readLintConfig, withoutBaseline, writeBaseline } from '../lint/baseline.ts';
 import { applySettings, formatJson, formatSarif, formatText, fromBundle, fromFiles, lint, lintInput, sortFindings, summarize, type Finding, type LintInput } from '../lint/index.ts';
-import { loadStack, stackFiles, stackNameOfFile } from '../stack/load.ts';
-import { trySynth } from '../stack/synth.ts';
+import { stackFiles, stackNameOfFile } from '../stack/load.ts';
 import { flag, flagList, type Args } from './args.ts';
-
-export const LINT_HELP = `  obsgen lint [--stack NAME]... [--file FILE]... [--format text|json|sarif] [--strict] [--no-amtool]
-      Lint stacks (default: every stack in stacks/): PromQL, alert templates, labels, routing,
-      inhibit rules, route tests (obsgen's matcher and amtool), dashboards. Exit 1 on errors,
-      on warnings too with --strict.
-  obsgen lint --rules FILE_DIR_OR_GLOB... [--config prometheus.yml] [--alertmanager alertmanager.yml]
-              [--route-tests routes.test.json] [--dashboards DIR_OR_GLOB]... [--prometheus URL]
-      Lint plain files (hand-written rules before they are migrated). --rules takes several
-      files and directories (a shell-expanded glob). Without --config each file is its own
-      rule set; --prometheus URL asks that server which series exist (promql/series).
-  Any mode: [--lint-config FILE] severities per check (severity: {id: error|warning|info|off},
-      missingSeverity); [--baseline FILE] report only findings not in FILE, which
-      [--write-baseline FILE] writes. Comments in rule files: # obsgen-lint disable ID...
-      (the rule below or around it), # obsgen-lint file/disable ID... (the whole file).
-`;
 
 export interface LintRun {
   findings: Finding[];
@@ -33,6 +17,8 @@ export interface LintRun {
 export async function lintStackFiles(files: string[], options: { amtool: boolean; outRoot: string }): Promise<LintRun> {
   const all: Finding[] = [];
   const pending: Promise<Finding[]>[] = [];
+  // Stack mode only: plain rule files lint without loading synth and every mixin.
+  const [{ loadStack }, { trySynth }] = await Promise.all([import('../stack/load.ts'), import('../stack/synth.ts')]);
   for (const file of files) {
     const stack = await loadStack(file);
     if ('error' in stack) {

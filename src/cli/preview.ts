@@ -4,13 +4,7 @@ import { join, relative, resolve } from 'node:path';
 import { isDuration } from '../core/duration.ts';
 import { previewBundle } from '../dashboards/preview/index.ts';
 import { flag, flagList, type Args } from './args.ts';
-
-export const PREVIEW_HELP = `  obsgen preview <stack> [--prometheus URL] [--out DIR] [--dest DIR] [--range 1h] [--uid UID]... [--no-png]
-      Render each dashboard of the built bundle DIR/<stack>/ as a static HTML page, its
-      queries evaluated against the Prometheus at URL (e.g. http://127.0.0.1:9090), and a
-      PNG per dashboard with headless Chromium (scripts/install-tools.sh chromium).
-      Pages go to DIR/<stack>/preview/ (or --dest); the next build replaces them.
-`;
+import { PREVIEW_HELP } from './help.ts';
 
 export async function cmdPreview(args: Args): Promise<number> {
   const stack = args.positional[1] ?? flag(args, 'stack');

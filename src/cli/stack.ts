@@ -17,23 +17,7 @@ import {
 } from '../stack/native/index.ts';
 import { flag, type Args } from './args.ts';
 import { unresolvedTargetMessage } from '../stack/native/rewrite.ts';
-
-export const STACK_HELP = `  obsgen stack up <stack> [--out DIR] [--with NAME=CMD]... [--demo NAME] [--webhook URL | --webhook-sink]
-                 [--extra NAME=CMD]... [--without NAME]... [--scrape-interval D] [--evaluation-interval D]
-                 [--max-for D] [--group-wait D] [--group-interval D] [--repeat-interval D] [--state DIR]
-      Start the built bundle DIR/<stack>/ without Docker: Debian prometheus, prometheus-alertmanager
-      and exporters on free 127.0.0.1 ports, targets rewritten to them in a runtime copy under
-      the state folder (default .obsgen/stacks/<stack>/). Grafana is skipped (no Debian package).
-      --with NAME=CMD runs CMD for a compose service, target host or job NAME ({port} / $PORT is
-      its port); --demo NAME runs obsgen's demo HTTP service there. --webhook-sink starts a sink
-      and points every receiver at it. Timing flags change the runtime copy only.
-  obsgen stack status <stack> [--state DIR]
-      Each process: pid, port, running, ready (/-/ready, /metrics or TCP); Prometheus targets;
-      per job, the metrics the bundle's rules and panels read that Prometheus has no series of.
-  obsgen stack reload <stack> [--state DIR]
-      After obsgen build: re-render the runtime copy, validate it (promtool, amtool), then /-/reload.
-  obsgen stack down <stack> [--state DIR]
-      Stop exactly what up started, by pid (SIGTERM, SIGKILL after 10 s).`;
+import { STACK_HELP } from './help.ts';
 
 function pairs(args: Args, key: string): Map<string, string> {
   const out = new Map<string, string>();

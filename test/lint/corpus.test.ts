@@ -165,9 +165,9 @@ describe('stacks and the CLI', () => {
     const errors = cli('--rules', `${dir}/bad/syntax-bad-matcher.rules.yml`, '--config', config);
     expect(errors.status).toBe(1);
     expect(errors.stdout).toContain('[promql/syntax]');
-    const warnings = cli('--rules', `${dir}/bad/template-label-aggregated-away.rules.yml`, '--config', config);
+    const warnings = cli('--rules', `${dir}/bad/delta-on-counter.rules.yml`, '--config', config);
     expect(warnings.status).toBe(0);
-    expect(cli('--rules', `${dir}/bad/template-label-aggregated-away.rules.yml`, '--config', config, '--strict').status).toBe(1);
+    expect(cli('--rules', `${dir}/bad/delta-on-counter.rules.yml`, '--config', config, '--strict').status).toBe(1);
     // info findings (a missing for:) never fail a run, not even with --strict.
     expect(cli('--rules', `${dir}/bad/alert-without-for.rules.yml`, '--config', config, '--strict').status).toBe(0);
     const sarif = cli('--rules', `${dir}/bad/*.rules.yml`, '--config', config, '--alertmanager', alertmanager, '--format', 'sarif');
