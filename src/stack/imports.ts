@@ -4,7 +4,7 @@
  * ("does not provide an export named ..." in ES modules, "(0 , import_obsgen.x) is not a
  * function" once compiled to CommonJS); this names the import and lists what there is.
  */
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { nearest } from '../core/nearest.ts';
 
 export interface PublicExports {
@@ -14,11 +14,14 @@ export interface PublicExports {
   other: string[];
 }
 
-/** The value exports of src/index.ts, read from its `export { ... } from '...'` lines. */
-export function publicExports(indexFile = new URL('../index.ts', import.meta.url)): PublicExports {
-  const text = readFileSync(indexFile, 'utf8');
+/** The value exports of obsgen's index, read from its `export { ... } from '...'` lines. */
+export function publicExports(indexFile?: URL): PublicExports {
+  // Beside this module: index.ts in the sources, index.js once compiled (tsc keeps the export lines).
+  const candidates = indexFile ? [indexFile] : [new URL('../index.ts', import.meta.url), new URL('../index.js', import.meta.url)];
+  const file = candidates.find((f) => existsSync(f)) ?? candidates[0]!;
+  const text = readFileSync(file, 'utf8');
   const out: PublicExports = { components: [], other: [] };
-  for (const m of text.matchAll(/^export\s*\{([^}]*)\}\s*from\s*'([^']+)'/gm)) {
+  for (const m of text.matchAll(/^export\s*\{([^}]*)\}\s*from\s*['"]([^'"]+)['"]/gm)) {
     const names = m[1]!
       .split(',')
       .map((s) => s.trim())
