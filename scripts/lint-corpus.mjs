@@ -9,13 +9,17 @@ const root = process.env.OBSGEN_CORPUS ?? '/tmp/obsgen-lint-corpus';
 import { createRequire } from 'node:module';
 const require = createRequire(new URL('../package.json', import.meta.url));
 const YAML = require('yaml');
-// Git dirs: $OBSGEN_MIRRORS/<owner>+<name>/repo when present, else a shallow bare clone from GitHub.
+// Git dirs: $OBSGEN_MIRRORS/<owner>+<name>/repo, bare clones of the sources below that you fetch
+// yourself (git clone --bare --depth 1 <owner>/<name> into that folder).
 const M = process.env.OBSGEN_MIRRORS ?? join(root, 'mirrors');
 const out = join(root, 'files');
 rmSync(out, { recursive: true, force: true });
 function ensure(repo) {
   const dir = `${M}/${repo}/repo`;
-  if (!existsSync(dir)) execFileSync('git', ['clone', '--bare', '--depth', '1', `https://github.com/${repo.replace('+', '/')}`, dir], { stdio: 'inherit' });
+  if (!existsSync(dir)) {
+    console.error(`missing ${dir}: bare-clone ${repo.replace('+', '/')} there (or set OBSGEN_MIRRORS to where your clones are)`);
+    process.exit(1);
+  }
 }
 const git = (repo, ...a) => execFileSync('git', ['--git-dir', `${M}/${repo}/repo`, ...a], { encoding: 'utf8', maxBuffer: 1 << 28 });
 const ls = (repo) => git(repo, 'ls-tree', '-r', '--name-only', 'HEAD').split('\n').filter(Boolean);
