@@ -53,8 +53,12 @@ export interface Component<P = unknown> {
   build(props: P, ctx: BuildContext): Contribution;
 }
 
-export function defineComponent<P>(kind: string, schema: z.ZodType<P>, build: Component<P>['build'], options: { readsStackJobs?: boolean } = {}) {
-  return (props: z.input<z.ZodType<P>>): Component<P> => ({ kind, props, schema, build, ...(options.readsStackJobs ? { readsStackJobs: true } : {}) });
+/**
+ * A component factory: `(props) => Component`. The props type is the schema's input type, so a
+ * stack file's misspelled prop or wrong value type fails `tsc` as it fails synth.
+ */
+export function defineComponent<S extends z.ZodType>(kind: string, schema: S, build: Component<z.output<S>>['build'], options: { readsStackJobs?: boolean } = {}) {
+  return (props: z.input<S>): Component<z.output<S>> => ({ kind, props, schema: schema as z.ZodType<z.output<S>>, build, ...(options.readsStackJobs ? { readsStackJobs: true } : {}) });
 }
 
 export function isComponent(value: unknown): value is Component {

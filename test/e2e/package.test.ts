@@ -71,5 +71,14 @@ describe('the npm package', () => {
     expect(lint.status, lint.out).toBe(0);
     const tsc = await sh('npx', ['tsc', '--noEmit'], project);
     expect(tsc.status, tsc.out).toBe(0);
+
+    // The shipped types are the schemas' input types: tsc refuses a misspelled prop.
+    const stackFile = join(project, 'stacks/shop.ts');
+    const good = readFileSync(stackFile, 'utf8');
+    writeFileSync(stackFile, good.replace("errorRatio: { above: 0.05, for: '5m' }", "errorRatio: { above: 0.05, for: '5m', severty: 'critical' }"));
+    const typo = await sh('npx', ['tsc', '--noEmit'], project);
+    expect(typo.status).not.toBe(0);
+    expect(typo.out).toMatch(/'severty' does not exist in type .*Did you mean to write 'severity'\?/);
+    writeFileSync(stackFile, good);
   });
 });
