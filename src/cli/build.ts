@@ -39,6 +39,14 @@ export async function cmdBuild(args: Args): Promise<number> {
     console.error('error: no stack files found; add stacks/<name>.ts or pass --file');
     return 1;
   }
+  if (args.flags.has('typecheck')) {
+    const { typecheckProject } = await import('./typecheck.ts');
+    const t = typecheckProject();
+    if (!t.ok) {
+      console.error(`${t.output}\nerror: the stack files do not type-check (obsgen build --typecheck); nothing built`);
+      return 1;
+    }
+  }
   let failed = 0;
   const launcher = watchLauncher();
   for (const file of files) {

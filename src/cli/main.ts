@@ -8,10 +8,11 @@ import { IMPORT_HELP, INIT_HELP, LINT_HELP, PREVIEW_HELP, STACK_HELP } from './h
 const HELP = `obsgen: observability as code
 
 Usage:
-  obsgen build [--stack NAME]... [--file FILE]... [--out DIR] [--no-verify]
+  obsgen build [--stack NAME]... [--file FILE]... [--out DIR] [--no-verify] [--typecheck]
       Build stacks into DIR/<stack>/ (default: every file in stacks/, out/).
       Verifies with promtool, amtool and docker-compose when they are on PATH.
-      On any error nothing is written and the previous bundle stays.
+      On any error nothing is written and the previous bundle stays. --typecheck runs the
+      project's tsc --noEmit first (a misspelled prop fails there, with tsc's message).
   obsgen test [--stack NAME]... [--out DIR]
       Run the generated promtool unit tests and Alertmanager route tests of built bundles
       (default: the stacks in stacks/; with only --out, every bundle DIR holds).
@@ -25,7 +26,7 @@ Options:
   --stacks DIR   folder of stack files (default: stacks)
 `;
 
-const BOOLEAN_FLAGS = new Set(['no-verify', 'help', 'strict', 'quiet', 'no-png', 'webhook-sink', 'no-amtool']);
+const BOOLEAN_FLAGS = new Set(['no-verify', 'typecheck', 'help', 'strict', 'quiet', 'no-png', 'webhook-sink', 'no-amtool']);
 
 export async function main(argv: string[]): Promise<number> {
   const args = parseArgs(argv, BOOLEAN_FLAGS);

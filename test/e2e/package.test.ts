@@ -79,6 +79,10 @@ describe('the npm package', () => {
     const typo = await sh('npx', ['tsc', '--noEmit'], project);
     expect(typo.status).not.toBe(0);
     expect(typo.out).toMatch(/'severty' does not exist in type .*Did you mean to write 'severity'\?/);
+    const checked = await sh('npx', ['obsgen', 'build', '--typecheck'], project);
+    expect(checked.status).toBe(1);
+    expect(checked.out).toContain("'severty' does not exist");
+    expect(checked.out).toContain('the stack files do not type-check (obsgen build --typecheck); nothing built');
     writeFileSync(stackFile, good);
   });
 });
