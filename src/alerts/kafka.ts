@@ -8,6 +8,7 @@
  */
 import { formatNumber } from '../core/decimal.ts';
 import { durationMs } from '../core/duration.ts';
+import { re2Regexp } from '../core/re2.ts';
 import type { AlertRule, InputSeries, RecordingRule } from '../core/model.ts';
 import { fireAt, firingChecks, gauge, mixinAlert, quiet, sel, stepsFor, type AlertKnobs, type MixinTarget } from './rulekit.ts';
 import { seriesSelector } from './series.ts';
@@ -41,15 +42,21 @@ function groupSel(t: KafkaTarget): string {
 
 const GROUP = 'orders-consumer';
 
+/** The groups regex as Prometheus matches it; a pattern obsgen cannot evaluate matches only the fixture's own group. */
+function groupRegexp(regex: string): { test: (s: string) => boolean } {
+  const re = re2Regexp(regex);
+  return typeof re === 'string' ? { test: (s) => s === GROUP } : re;
+}
+
 /** A consumer group name the groups regex matches, for the fixtures. */
 export function fixtureGroup(regex: string): string {
-  const re = new RegExp(`^(?:${regex})$`);
+  const re = groupRegexp(regex);
   const literal = regex.replace(/\.\*|\.\+/g, 'consumer').replace(/[\\^$()|?*+[\]{}]/g, '');
   return [GROUP, literal, `${literal}-consumer`, 'consumer'].find((c) => re.test(c)) ?? GROUP;
 }
 
 function unwatchedGroup(regex: string): string | undefined {
-  const re = new RegExp(`^(?:${regex})$`);
+  const re = groupRegexp(regex);
   return ['zz-unwatched-group', 'other', 'x'].find((c) => !re.test(c));
 }
 const TOPIC = 'orders';

@@ -197,6 +197,17 @@ export function matcherMatches(m: LabelMatcher, value: string): boolean | undefi
   return m.op === '=~' ? re.test(value) : !re.test(value);
 }
 
+/** The items whose value the matcher selects, or undefined where obsgen cannot evaluate its regex. */
+export function valuesMatching<T>(m: LabelMatcher, items: readonly T[], value: (item: T) => string): T[] | undefined {
+  const hits: T[] = [];
+  for (const item of items) {
+    const hit = matcherMatches(m, value(item));
+    if (hit === undefined) return undefined;
+    if (hit) hits.push(item);
+  }
+  return hits;
+}
+
 // --- examples: strings a pattern matches (a small generator over the syntax most label regexes use)
 
 const LIMIT = 24;

@@ -5,6 +5,7 @@
  * none of the metric's series is a warning (the series may come from a job not yet deployed).
  * Recording rules' own outputs are skipped when the rule set records them.
  */
+import { valuesMatching } from '../core/re2.ts';
 import { LintContext } from './context.ts';
 import { selectorInfo, type SelectorInfo } from '../promql/labels.ts';
 import type { Finding, LintInput, LintRule } from './types.ts';
@@ -76,13 +77,8 @@ export async function liveSeriesFindings(input: LintInput, opts: LiveOptions): P
     }
     const job = u.sel.matchers.find((m) => m.name === 'job' && (m.op === '=' || m.op === '=~'));
     if (!job) continue;
-    let re: RegExp;
-    try {
-      re = new RegExp(`^(?:${job.op === '=' ? job.value.replace(/[.*+?^${}()|[\]\\]/g, '\\$&') : job.value})$`);
-    } catch {
-      continue;
-    }
-    if (![...jobs].some((j) => re.test(j))) {
+    const hit = valuesMatching(job, [...jobs], (j) => j);
+    if (hit && !hit.length) {
       c.ruleFinding(u.rule, 'promql/series', 'warning', `${name}{job${job.op}${JSON.stringify(job.value)}}: ${opts.url} has series of ${name} only from job ${[...jobs].sort().join(', ')}`, `did you mean job="${[...jobs].sort()[0]}"?`, u.from);
     }
   }

@@ -8,6 +8,7 @@ import { z } from 'zod';
 import { defineComponent, type Component } from '../core/component.ts';
 import { durationMs, formatDuration } from '../core/duration.ts';
 import { emptyContribution, type Rule } from '../core/model.ts';
+import { matcherMatches } from '../core/re2.ts';
 import { alertName, duration } from '../core/schema.ts';
 import { jobAbsentAlert, targetDownAlert, targetsDownShareAlert, watchdogAlert, type TargetsTarget } from '../alerts/targets.ts';
 import { targetsDashboard } from '../dashboards/targets.ts';
@@ -91,8 +92,8 @@ export const targets: (props: TargetsProps) => Component<TargetsConfig> = define
   if (props.targetsDown) rules.push(targetsDownShareAlert(t, props.targetsDown, `${p}.targetsDown`));
   if (props.jobAbsent) {
     // absent() cannot range over jobs: without a list, watch the jobs this stack scrapes.
-    const exclude = props.excludeJobs ? new RegExp(`^(?:${props.excludeJobs})$`) : undefined;
-    const watched = jobs.length ? jobs : ctx.stackJobs().filter((j) => !exclude?.test(j.name));
+    const exclude = props.excludeJobs;
+    const watched = jobs.length ? jobs : ctx.stackJobs().filter((j) => !exclude || !matcherMatches({ name: 'job', op: '=~', value: exclude }, j.name));
     const watchedNames = watched.map((j) => j.name);
     if (!watched.length) {
       ctx.diag.error(`${p}.jobs`, 'absent-needs-jobs', 'jobAbsent needs the jobs to watch by name, and the stack scrapes none that excludeJobs leaves', {

@@ -9,6 +9,7 @@ import type { SyntaxNode } from '@lezer/common';
 import type { ScrapeJob } from '../core/model.ts';
 import { checkGoTemplate } from '../core/gotemplate.ts';
 import { parsePromQL } from '../core/promql.ts';
+import { valuesMatching } from '../core/re2.ts';
 import { exporters, lookupMetric } from '../scrape/catalog/index.ts';
 
 /** Labels a result can carry. `open`: it may carry others too (unknown metric, labelmap, ...). */
@@ -423,13 +424,7 @@ export class LabelFlow<J extends FlowJob = FlowJob> {
     const m = sel.matchers.find((x) => x.name === 'job' && (x.op === '=' || x.op === '=~'));
     if (!m) return undefined;
     if (m.op === '=') return this.jobs.has(m.value) ? [this.jobs.get(m.value)!] : [];
-    let re: RegExp;
-    try {
-      re = new RegExp(`^(?:${m.value})$`);
-    } catch {
-      return undefined;
-    }
-    return [...this.jobs.values()].filter((j) => re.test(j.name));
+    return valuesMatching(m, [...this.jobs.values()], (j) => j.name);
   }
 
   /** The catalog entry of a selector's metric: from its pinned jobs' exporters, then the stack's, then any. */

@@ -4,6 +4,8 @@
  * string literals (util/strutil.Unquote) and whether a label matcher matches the empty string.
  */
 
+import { matcherMatches, re2Problem } from '../core/re2.ts';
+
 /** Largest duration Prometheus accepts, in seconds (durationLiteralOutOfRange: 1<<63 ns). */
 export const MAX_DURATION_SECONDS = 2 ** 63 / 1e9;
 
@@ -99,25 +101,9 @@ export function unquoteString(text: string): { value: string } | { error: string
 }
 
 /**
- * An RE2 regex turned into a JavaScript one that answers the same for the questions asked here
- * (does it compile, does it match ""), or undefined when it uses RE2 syntax JavaScript lacks.
+ * Why Go's RE2 refuses a regex, or undefined when it compiles: the structural errors in Go's own
+ * words (unbalanced groups and classes, a repeat of nothing), the rest as src/core/re2.ts reads it.
  */
-function jsRegex(re: string): RegExp | undefined {
-  let flags = 's';
-  let src = re.replace(/^\(\?([imsU]+)\)/, (_, f: string) => {
-    if (f.includes('i')) flags += 'i';
-    return '';
-  });
-  if (/\(\?[imsU-]+[:)]|\\[pPzACQE]|\[\[:/.test(src)) return undefined;
-  src = src.replace(/\(\?P</g, '(?<');
-  try {
-    return new RegExp(`^(?:${src})$`, flags);
-  } catch {
-    return undefined;
-  }
-}
-
-/** Whether a regex does not compile in Go's RE2 either: only the errors both engines share (unbalanced groups and classes, a repeat of nothing). */
 export function regexError(re: string): string | undefined {
   let depth = 0;
   let inClass = false;
@@ -142,15 +128,11 @@ export function regexError(re: string): string | undefined {
   }
   if (inClass) return `error parsing regexp: missing closing ]: \`${re}\``;
   if (depth > 0) return `error parsing regexp: missing closing ): \`${re}\``;
-  return undefined;
+  const other = re2Problem(re);
+  return other && `error parsing regexp: ${other}: \`${re}\``;
 }
 
 /** Whether a matcher matches the empty string (labels.Matcher.Matches("")); false when unsure, so no false "empty selector" error. */
 export function matchesEmpty(op: string, value: string): boolean {
-  if (op === '=') return value === '';
-  if (op === '!=') return value !== '';
-  const re = jsRegex(value);
-  if (!re) return false;
-  const hit = re.test('');
-  return op === '=~' ? hit : !hit;
+  return matcherMatches({ name: '', op, value }, '') ?? false;
 }

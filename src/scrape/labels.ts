@@ -6,6 +6,7 @@
  */
 import type { DeclaredMetric, ScrapeJob } from '../core/model.ts';
 import { parsePromQL } from '../core/promql.ts';
+import { matcherMatches, valuesMatching } from '../core/re2.ts';
 import { resultLabels, type LabelSet, type SelectorInfo } from '../promql/labels.ts';
 import type { Bundle } from '../stack/bundle.ts';
 import { lookupMetric } from './catalog/index.ts';
@@ -41,13 +42,7 @@ function jobLabels(j: ScrapeJob): { labels: string[]; open: boolean } {
 function jobsOf(sel: Sel, jobs: ScrapeJob[]): ScrapeJob[] | undefined {
   const m = sel.matchers.find((x) => x.name === 'job' && (x.op === '=' || x.op === '=~'));
   if (!m) return undefined;
-  if (m.op === '=') return jobs.filter((j) => j.name === m.value);
-  try {
-    const re = new RegExp(`^(?:${m.value})$`);
-    return jobs.filter((j) => re.test(j.name));
-  } catch {
-    return undefined;
-  }
+  return valuesMatching(m, jobs, (j) => j.name);
 }
 
 /** A resolver of the labels a selector's metric can carry, over one bundle. */
@@ -124,11 +119,5 @@ export function metricLabels(bundle: Pick<Bundle, 'scrapeJobs' | 'ruleGroups' | 
 
 /** Whether a matcher only matches series that carry the label (`l="x"`, `l=~"5.."`; not `l!="x"` or `l=~".*"`). */
 export function requiresLabel(m: { op: string; value: string }): boolean {
-  if (m.op === '=') return m.value !== '';
-  if (m.op !== '=~') return false;
-  try {
-    return !new RegExp(`^(?:${m.value})$`).test('');
-  } catch {
-    return false;
-  }
+  return (m.op === '=' || m.op === '=~') && matcherMatches({ name: '', ...m }, '') === false;
 }

@@ -1,6 +1,7 @@
 /** Props of a scrape job as a stack writes it (camelCase, flat), and its zod schema. */
 import { z } from 'zod';
 import { duration, filePath, labelName, labels, target } from '../core/schema.ts';
+import { re2Problem } from '../core/re2.ts';
 import { baseUrl } from '../core/url.ts';
 
 export const relabelSchema = z
@@ -19,13 +20,8 @@ export const relabelSchema = z
   })
   .strict()
   .superRefine((r, ctx) => {
-    if (r.regex !== undefined) {
-      try {
-        new RegExp(`^(?:${r.regex})$`);
-      } catch (e) {
-        ctx.addIssue({ code: 'custom', path: ['regex'], input: r.regex, message: `is not a valid regular expression: ${(e as Error).message}`, params: { hint: 'Prometheus uses RE2 syntax, anchored at both ends' } });
-      }
-    }
+    const bad = r.regex === undefined ? undefined : re2Problem(r.regex);
+    if (bad) ctx.addIssue({ code: 'custom', path: ['regex'], input: r.regex, message: `is not a valid regular expression: ${bad}`, params: { hint: 'Prometheus uses RE2 syntax, anchored at both ends' } });
     const action = r.action ?? 'replace';
     if (['replace', 'hashmod', 'lowercase', 'uppercase'].includes(action) && !r.targetLabel) {
       ctx.addIssue({ code: 'custom', path: ['targetLabel'], input: undefined, message: `is required for action ${action}`, params: { hint: 'name the label the result is written to' } });

@@ -111,17 +111,12 @@ describe('typeCheck: functions', () => {
 });
 
 describe('typeCheck: cost', () => {
-  it('checks thousands of distinct expressions quickly and answers repeats from its cache', () => {
+  it('checks thousands of distinct expressions and answers repeats from its cache', () => {
     const exprs = Array.from({ length: 3000 }, (_, i) => `sum by (job) (rate(http_requests_total{job="svc-${i}",code=~"5.."}[5m])) / sum by (job) (rate(http_requests_total{job="svc-${i}"}[5m])) > 0.0${i % 10 + 1}`);
-    const t0 = performance.now();
-    for (const e of exprs) expect(typeCheck(e).errors).toEqual([]);
-    const first = performance.now() - t0;
-    const t1 = performance.now();
-    for (const e of exprs) typeCheck(e);
-    const again = performance.now() - t1;
-    // Generous bound: the machine is shared; unloaded it takes about 0.1 ms an expression.
-    expect(first).toBeLessThan(15_000);
-    expect(again).toBeLessThan(first);
+    const first = exprs.map((e) => typeCheck(e));
+    for (const r of first) expect(r.errors).toEqual([]);
+    // Repeats are the cached result itself, not a new check (speed is measured in bench/, not here).
+    exprs.forEach((e, i) => expect(typeCheck(e)).toBe(first[i]));
     expect(typeCheck(exprs[0]!)).toBe(typeCheck(exprs[0]!));
   });
 });

@@ -10,6 +10,7 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'yaml';
 import { STATUS_CODE_LABELS } from '../../core/names.ts';
+import { valuesMatching } from '../../core/re2.ts';
 import { parsePromQL, selectors, type Selector } from '../../core/promql.ts';
 import { substituteVariables } from '../../dashboards/check.ts';
 
@@ -41,14 +42,8 @@ export const isBuiltinSeries = (name: string): boolean => BUILTIN.has(name) || n
 function jobsOf(matchers: Selector['matchers'], jobs: string[]): string[] | undefined {
   const m = matchers.find((x) => x.name === 'job' && (x.op === '=' || x.op === '=~'));
   if (!m) return undefined;
-  if (m.op === '=') return jobs.includes(m.value) ? [m.value] : undefined;
-  try {
-    const re = new RegExp(`^(?:${m.value})$`);
-    const hit = jobs.filter((j) => re.test(j));
-    return hit.length ? hit : undefined;
-  } catch {
-    return undefined;
-  }
+  const hit = valuesMatching(m, jobs, (j) => j);
+  return hit?.length ? hit : undefined;
 }
 
 function panelQueries(panels: Json[], out: { title: string; expr: string }[]): void {
