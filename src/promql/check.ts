@@ -550,7 +550,9 @@ export function typeCheck(expr: string, features: PromQLFeatures = {}): TypeChec
   if (parsed.errors.length) result = { errors: syntaxProblems(expr, parsed.errors, features) };
   else {
     const c = new Checker(expr, features);
-    const top = parsed.tree.topNode.firstChild;
+    // Comments are nodes of lezer's tree too; an expression may open with one (kube-prometheus's do).
+    let top = parsed.tree.topNode.firstChild;
+    while (top && top.name === 'LineComment') top = top.nextSibling;
     const ast = top ? c.expr(top) : undefined;
     result = ast ? { type: ast.type, ast, errors: c.errors } : { errors: [{ kind: 'syntax', from: 0, to: 0, message: 'no expression found in input' }] };
   }

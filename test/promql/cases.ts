@@ -17,6 +17,11 @@ const NEW_IN_3 = (what: string) => ({ ok: false, why: `${what} is new in Prometh
 const RULE_TYPE = { ok: true, why: 'promtool check rules only parses; Prometheus 3 loads the rule and fails every evaluation with "rule result is not a vector or scalar" (rules/manager.go)' };
 
 export const CASES: PromQLCase[] = [
+  // comments: kube-prometheus's expressions open with one
+  { expr: '# why this rule exists\nsum(up)', ok: true },
+  { expr: '# one\n# two\nup', ok: true },
+  { expr: 'topk(# how many\n3, up)', ok: true },
+  { expr: 'up\n# and\n+ up', ok: true },
   // value types and functions
   { expr: 'rate(http_requests_total[5m])', ok: true },
   { expr: 'rate(http_requests_total)', ok: false, error: 'expected type range vector in call to function "rate", got instant vector' },
