@@ -6,6 +6,7 @@ import { Diagnostics, type Diagnostic } from '../core/diagnostics.ts';
 import { checkDashboards } from '../dashboards/check.ts';
 import { amtoolRouteTests, alertShapes, checkAlertmanager, checkRouteTests, knownSeverities } from './alertmanager.ts';
 import { LintContext } from './context.ts';
+import { withExportersFromRules } from './exporters.ts';
 import { fromBundle, fromFiles } from './input.ts';
 import { liveSeriesFindings } from './live.ts';
 import { checkRules } from './rules.ts';
@@ -23,7 +24,8 @@ function dashboardFile(input: LintInput, d: Diagnostic): string | undefined {
 }
 
 /** Every in-process check. Deterministic order: by file, line, id. */
-export function lintInput(input: LintInput): Finding[] {
+export function lintInput(given: LintInput): Finding[] {
+  const input = withExportersFromRules(given);
   const c = new LintContext(input);
   const sevs = knownSeverities(input);
   checkRules(c, sevs);

@@ -326,12 +326,13 @@ export function parsePrometheusConfig(text: string, file: string, problems: Load
     const relabel = relabelTargets(j.relabel_configs);
     const metricRelabel = relabelTargets(j.metric_relabel_configs);
     const name = String(j.job_name ?? '');
-    const exporter = typeof j.exporter === 'string' ? j.exporter : inferExporter(name, targets, typeof j.metrics_path === 'string' ? j.metrics_path : '/metrics');
+    const given = typeof j.exporter === 'string' ? j.exporter : undefined;
+    const exporter = given ?? inferExporter(name, targets, typeof j.metrics_path === 'string' ? j.metrics_path : '/metrics');
     const line = isSeq(jobNodes) ? startLine(lc, jobNodes.items[i]) : undefined;
     return {
       name,
       scrapeIntervalMs: parseDuration(String(j.scrape_interval ?? '')) ?? scrapeIntervalMs,
-      ...(exporter ? { exporter } : {}),
+      ...(exporter ? { exporter, exporterFrom: given ? 'the config' : 'port and path' } : {}),
       targetLabels: [...new Set([...staticLabels, ...relabel.labels, ...metricRelabel.labels])],
       openLabels: relabel.open || metricRelabel.open || j.honor_labels === true || Array.isArray(j.file_sd_configs) || Array.isArray(j.http_sd_configs),
       file,

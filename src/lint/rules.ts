@@ -206,7 +206,7 @@ function checkSeries(c: LintContext, rule: LintRule, sel: SelectorInfo, from: nu
     if (pinned.some((j) => lookupMetric(name, j.exporter))) return;
     const other = lookupMetric(name);
     if (other) {
-      c.ruleFinding(rule, 'promql/series', 'warning', `${name}: a ${other.exporter} metric, but job ${pinned.map((j) => j.name).join(', ')} looks like ${[...new Set(pinned.map((j) => j.exporter))].join(', ')} (by port and path)`, 'check the job matcher, or that the job scrapes what you think (--prometheus URL checks against a server)', from);
+      c.ruleFinding(rule, 'promql/series', 'warning', `${name}: a ${other.exporter} metric, but job ${pinned.map((j) => j.name).join(', ')} looks like ${[...new Set(pinned.map((j) => j.exporter))].join(', ')} (by ${[...new Set(pinned.map((j) => j.exporterFrom ?? 'the stack'))].join(', ')})`, 'check the job matcher, or that the job scrapes what you think (--prometheus URL checks against a server)', from);
       return;
     }
     const names = pinned.flatMap((j) => exporters().get(j.exporter!)!.metrics.flatMap((m) => seriesNames(m.name, m.type)));

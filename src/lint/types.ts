@@ -80,6 +80,8 @@ export interface LintJob {
   scrapeIntervalMs: number;
   /** Catalog key of the exporter behind the job, given or inferred from ports and names. */
   exporter?: string;
+  /** How the exporter was told, for findings that rest on it ("by port and path"). */
+  exporterFrom?: string;
   /** Labels every target of the job carries (static config labels, relabel target labels). */
   targetLabels: string[];
   /** The job may attach labels obsgen cannot predict (labelmap, honor_labels, service discovery). */

@@ -24,7 +24,7 @@ const tmp = mkdtempSync(join(tmpdir(), 'obsgen-plain-'));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 
 describe('fixtures load in promtool', () => {
-  it.each(['k8s-real-metrics', 'offline-series', 'counter-guards', 'severity-custom', 'for-shapes', 'vmrange', 'window', 'multiline-quoted', 'disabled', 'shared-a'])('%s', (f) => {
+  it.each(['k8s-real-metrics', 'offline-series', 'counter-guards', 'severity-custom', 'for-shapes', 'vmrange', 'window', 'multiline-quoted', 'disabled', 'shared-a', 'sd-exporters'])('%s', (f) => {
     const r = spawnSync('promtool', ['check', 'rules', `${dir}/${f}.rules.yml`], { encoding: 'utf8' });
     expect(r.status, r.stderr + r.stdout).toBe(0);
   });
@@ -47,6 +47,12 @@ describe('promql/series (13.1)', () => {
     expect(inferExporter('kminion', ['k:8080'])).toBe('kminion');
     expect(inferExporter('other', ['k:8080'])).toBeUndefined();
     expect(inferExporter('cadvisor', ['n:10250'], '/metrics/cadvisor')).toBe('kubelet_cadvisor');
+  });
+
+  it("infers a service-discovery job's exporter from the metrics its rules read, not for a job of several exporters", () => {
+    const found = run('sd-exporters.rules.yml', `${dir}/sd.prometheus.yml`).filter((f) => f.id === 'promql/series');
+    expect(brief(found)).toEqual(['warning promql/series ConnectionsHigh']);
+    expect(found[0]!.message).toBe('mysql_global_status_threads_connected: a mysqld_exporter metric, but job node-exporter looks like node_exporter (by the metrics its rules read)');
   });
 });
 
