@@ -423,8 +423,13 @@ function checkAlert(c: LintContext, rule: LintRule, walked: Walked, parsed: bool
       }
     }
   }
-  // $labels.x the expression's result cannot carry: the same finding as the build's.
-  for (const gap of result ? templateLabelGaps(rule, result) : []) c.ruleFinding(rule, 'alerts/template-label', 'error', gap.message, gap.hint);
+  // $labels.x the expression's result cannot carry: the same finding as the build's. An error where
+  // an operation drops a label its input has; where no series it reads carries the label here, a
+  // warning: the setup may add it (a cluster label from relabeling or a global ruler's data).
+  for (const gap of result ? templateLabelGaps(rule, result) : []) {
+    const dropped = gap.isStatic || c.flow.readsLabel(rule.expr, gap.label);
+    c.ruleFinding(rule, 'alerts/template-label', dropped ? 'error' : 'warning', dropped ? gap.message : `${gap.message}: no series it reads carries ${gap.label} with this config and catalog`, gap.hint);
+  }
   // Severity.
   // Without an Alertmanager config a severity value cannot be judged: the routing decides what it means.
   const sev = rule.labels.severity;

@@ -502,6 +502,20 @@ export class LabelFlow<J extends FlowJob = FlowJob> {
     return out;
   }
 
+  /** Whether some series the expression reads can carry `label` (so an operation drops it when the result cannot). */
+  readsLabel(expr: string, label: string): boolean {
+    const p = parsePromQL(expr);
+    let found = false;
+    p.tree.iterate({
+      enter: (n) => {
+        if (found || n.name !== 'VectorSelector') return;
+        const set = this.selectorLabels(selectorInfo(expr, n.node));
+        found = set.open || set.labels.has(label);
+      },
+    });
+    return found;
+  }
+
   /** Labels an expression's result can carry; undefined when it does not parse. */
   exprLabels(expr: string): LabelSet | undefined {
     const p = parsePromQL(expr);

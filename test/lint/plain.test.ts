@@ -24,7 +24,7 @@ const tmp = mkdtempSync(join(tmpdir(), 'obsgen-plain-'));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 
 describe('fixtures load in promtool', () => {
-  it.each(['k8s-real-metrics', 'offline-series', 'counter-guards', 'severity-custom', 'for-shapes', 'vmrange', 'window', 'multiline-quoted', 'disabled', 'shared-a', 'sd-exporters'])('%s', (f) => {
+  it.each(['k8s-real-metrics', 'offline-series', 'counter-guards', 'severity-custom', 'for-shapes', 'vmrange', 'window', 'multiline-quoted', 'disabled', 'shared-a', 'sd-exporters', 'template-label-source'])('%s', (f) => {
     const r = spawnSync('promtool', ['check', 'rules', `${dir}/${f}.rules.yml`], { encoding: 'utf8' });
     expect(r.status, r.stderr + r.stdout).toBe(0);
   });
@@ -53,6 +53,14 @@ describe('promql/series (13.1)', () => {
     const found = run('sd-exporters.rules.yml', `${dir}/sd.prometheus.yml`).filter((f) => f.id === 'promql/series');
     expect(brief(found)).toEqual(['warning promql/series ConnectionsHigh']);
     expect(found[0]!.message).toBe('mysql_global_status_threads_connected: a mysqld_exporter metric, but job node-exporter looks like node_exporter (by the metrics its rules read)');
+  });
+});
+
+describe('alerts/template-label', () => {
+  it('is an error where an operation drops the label, a warning where no series read carries it', () => {
+    const found = run('template-label-source.rules.yml', `${dir}/sd.prometheus.yml`).filter((f) => f.id === 'alerts/template-label');
+    expect(brief(found)).toEqual(['error alerts/template-label JobDown', 'warning alerts/template-label TargetDown']);
+    expect(found[1]!.message).toContain('no series it reads carries cluster with this config and catalog');
   });
 });
 
