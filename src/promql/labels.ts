@@ -502,15 +502,23 @@ export class LabelFlow<J extends FlowJob = FlowJob> {
     return out;
   }
 
-  /** Whether some series the expression reads can carry `label` (so an operation drops it when the result cannot). */
+  /**
+   * Whether some series the expression reads is known to carry `label` (so an operation drops it
+   * when the result cannot). An open label set is no evidence: it may or may not hold the label.
+   * A scraped series (not a recorded one, whose name has a colon) surely has job and instance,
+   * and a catalog metric its catalog labels, config or not.
+   */
   readsLabel(expr: string, label: string): boolean {
     const p = parsePromQL(expr);
     let found = false;
     p.tree.iterate({
       enter: (n) => {
         if (found || n.name !== 'VectorSelector') return;
-        const set = this.selectorLabels(selectorInfo(expr, n.node));
-        found = set.open || set.labels.has(label);
+        const sel = selectorInfo(expr, n.node);
+        if (this.selectorLabels(sel).labels.has(label)) found = true;
+        else if (sel.metric && !sel.metric.includes(':') && !this.recorded.has(sel.metric) && sel.metric !== 'ALERTS' && sel.metric !== 'ALERTS_FOR_STATE') {
+          found = TARGET_LABELS.includes(label) || !!lookupMetric(sel.metric)?.labels.includes(label);
+        }
       },
     });
     return found;
