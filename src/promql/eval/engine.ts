@@ -11,7 +11,7 @@ import { re2Regexp } from '../../core/re2.ts';
 import { aggregate, aggregateK, countValues } from './aggregate.ts';
 import { scalarBinop, setBinop, vectorBinop, vectorScalarBinop } from './binary.ts';
 import { callFunction } from './calls.ts';
-import { compareLabels, dropMetricName, labelsKey, type Labels } from './labels.ts';
+import { compareLabels, dropMetricName, formatLabels, labelsKey, type Labels } from './labels.ts';
 import { upperBound, type Matcher, type SeriesStore, type StoredSeries } from './storage.ts';
 import { EvalError, UnsupportedError, type QueryValue, type RangeSeries, type Sample, type Value } from './values.ts';
 
@@ -37,6 +37,10 @@ export function parseExpr(expr: string, features: PromQLFeatures = DEFAULT_FEATU
 interface CompiledSelector {
   matchers: Matcher[];
   series: StoredSeries[];
+}
+
+function nativeHistogram(l: Labels): UnsupportedError {
+  return new UnsupportedError(`series ${formatLabels(l)} holds native histogram samples, which obsgen's engine does not evaluate`);
 }
 
 /** Go's timestamp.FromFloatSeconds. */
@@ -134,6 +138,7 @@ export class Evaluator {
       const st = s.ts[i]!;
       if (st <= ref - this.lookbackMs) continue;
       if (s.stale?.[i]) continue;
+      if (s.hist?.[i]) throw nativeHistogram(s.labels);
       out.push({ labels: s.labels, v: s.vs[i]!, t: st });
     }
     return out;
@@ -150,6 +155,7 @@ export class Evaluator {
       const lo = upperBound(s.ts, ref - rangeMs);
       const hi = upperBound(s.ts, ref);
       if (hi <= lo) continue;
+      if (s.hist) for (let i = lo; i < hi; i++) if (s.hist[i]) throw nativeHistogram(s.labels);
       let ts = s.ts.slice(lo, hi);
       let vs = s.vs.slice(lo, hi);
       if (s.stale) {

@@ -103,23 +103,13 @@ export function goQuote(s: string): string {
   return `${out}"`;
 }
 
-const LEGACY_NAME = /^[a-zA-Z_:][a-zA-Z0-9_:]*$/;
 const LEGACY_LABEL = /^[a-zA-Z_][a-zA-Z0-9_]*$/;
 
-/** labels.String(): `name{a="b", c="d"}`; names outside the legacy charset are quoted. */
+/** labels.String() of Prometheus 3: `{__name__="x", a="b"}`, names outside the legacy charset quoted. */
 export function formatLabels(l: Labels): string {
-  const name = l.__name__;
-  const parts: string[] = [];
-  let prefix = '';
-  if (name !== undefined) {
-    if (LEGACY_NAME.test(name)) prefix = name;
-    else parts.push(goQuote(name));
-  }
-  for (const n of namesOf(l)) {
-    if (n === '__name__') continue;
-    parts.push(`${LEGACY_LABEL.test(n) ? n : goQuote(n)}=${goQuote(l[n]!)}`);
-  }
-  return `${prefix}{${parts.join(', ')}}`;
+  return `{${namesOf(l)
+    .map((n) => `${LEGACY_LABEL.test(n) ? n : goQuote(n)}=${goQuote(l[n]!)}`)
+    .join(', ')}}`;
 }
 
 /** strconv.FormatFloat(f, 'f', -1, 64): the shortest digits, never an exponent. */

@@ -415,6 +415,23 @@ function runEval(store: SeriesStore, c: EvalCase): string | undefined {
   return undefined;
 }
 
+/** Stands for a native histogram sample in a load line. */
+const HISTOGRAM: SeriesValue = { value: NaN };
+
+/**
+ * The positions of a load line mixing `{{...}}` histograms with floats: each histogram item
+ * (with `xN` / `+{{...}}xN` repetition) becomes HISTOGRAM placeholders, other items expand as usual.
+ */
+function histogramValues(rest: string): SeriesValue[] {
+  const out: SeriesValue[] = [];
+  const re = /\{\{[^}]*\}\}(?:[+-]\{\{[^}]*\}\})?(?:x(\d+))?|(\S+)/g;
+  for (let m = re.exec(rest); m; m = re.exec(rest)) {
+    if (m[2] !== undefined) out.push(...expandSeriesValues(m[2]));
+    else for (let i = 0; i <= Number(m[1] ?? 0); i++) out.push(HISTOGRAM);
+  }
+  return out;
+}
+
 /** Metric names a failed (native histogram) load line defined: evals that read them are unsupported. */
 function mentions(expr: string, names: Set<string>): boolean {
   for (const n of names) if (new RegExp(`(^|[^a-zA-Z0-9_:])${n.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}($|[^a-zA-Z0-9_:])`).test(expr)) return true;
@@ -454,11 +471,7 @@ export function runPromqlTest(text: string): FileResult {
         try {
           const p = parseSeriesLabels(def);
           const labels = makeLabels(p.labels);
-          if (p.rest.includes('{{')) {
-            if (labels.__name__) histogramNames.add(labels.__name__);
-            continue;
-          }
-          defs.set(labelsKey(labels), { labels, vals: expandSeriesValues(p.rest) });
+          defs.set(labelsKey(labels), { labels, vals: p.rest.includes('{{') ? histogramValues(p.rest) : expandSeriesValues(p.rest) });
           if (m[1] && labels.__name__) histogramNames.add(labels.__name__.replace(/_(bucket|sum|count)$/, ''));
         } catch (e) {
           if (!(e instanceof NotationError)) throw e;
@@ -467,7 +480,8 @@ export function runPromqlTest(text: string): FileResult {
       }
       for (const { labels, vals } of defs.values()) {
         vals.forEach((v, k) => {
-          if (v !== null) store.append(labels, k * gap, 'stale' in v ? STALE : v.value);
+          if (v === HISTOGRAM) store.appendHistogram(labels, k * gap);
+          else if (v !== null) store.append(labels, k * gap, 'stale' in v ? STALE : v.value);
         });
       }
       continue;

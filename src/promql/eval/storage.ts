@@ -16,6 +16,8 @@ export interface StoredSeries {
   readonly vs: number[];
   /** stale[i]: sample i is a staleness marker (vs[i] is NaN then). Undefined while there is none. */
   stale?: boolean[];
+  /** hist[i]: sample i was a native histogram, which the engine does not evaluate (reading it fails). */
+  hist?: boolean[];
 }
 
 export interface Matcher {
@@ -54,6 +56,7 @@ export class SeriesStore {
       s.ts.push(tMs);
       s.vs.push(v);
       if (stale || s.stale) (s.stale ??= new Array<boolean>(n).fill(false)).push(stale);
+      s.hist?.push(false);
       return;
     }
     let i = upperBound(s.ts, tMs);
@@ -61,11 +64,24 @@ export class SeriesStore {
       i--;
       s.vs[i] = v;
       if (stale || s.stale) (s.stale ??= new Array<boolean>(n).fill(false))[i] = stale;
+      if (s.hist) s.hist[i] = false;
       return;
     }
     s.ts.splice(i, 0, tMs);
     s.vs.splice(i, 0, v);
     if (stale || s.stale) (s.stale ??= new Array<boolean>(n).fill(false)).splice(i, 0, stale);
+    s.hist?.splice(i, 0, false);
+  }
+
+  /**
+   * Records a native histogram sample (promqltest `{{...}}`) as a placeholder: the engine stores
+   * only floats, so a query that reads it fails with an UnsupportedError instead of a wrong answer.
+   */
+  appendHistogram(labels: Record<string, string>, tMs: number): void {
+    const s = this.series(labels);
+    this.append(labels, tMs, NaN);
+    const i = upperBound(s.ts, tMs) - 1;
+    (s.hist ??= new Array<boolean>(s.ts.length).fill(false))[i] = true;
   }
 
   /** The series with exactly these labels, created empty when new. */
