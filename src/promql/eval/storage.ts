@@ -1,7 +1,7 @@
 /**
  * The in-memory series store the evaluator reads: per series, time-sorted sample arrays (and
- * which samples are staleness markers), indexed by metric name, so a selector with a name reads
- * only that name's series and a lookup at a time is a binary search.
+ * which samples are staleness markers), indexed by label value (postings), so a selector reads
+ * only the series its most selective `=` matcher allows and a lookup at a time is a binary search.
  */
 import { matcherMatches } from '../../core/re2.ts';
 import { compareLabels, labelsKey, makeLabels, type Labels } from './labels.ts';
@@ -40,15 +40,22 @@ export function upperBound(ts: readonly number[], t: number): number {
 
 export class SeriesStore {
   private readonly byKey = new Map<string, StoredSeries>();
-  private readonly byName = new Map<string, StoredSeries[]>();
   private readonly all: StoredSeries[] = [];
+  /** label name -> value -> series: the first `=` matcher picks the candidates. */
+  private readonly postings = new Map<string, Map<string, StoredSeries[]>>();
+  /** The series of a labels object the caller appended with before (promqltest and rule outputs reuse them). */
+  private readonly byObject = new WeakMap<object, StoredSeries>();
   /** Changes whenever a series is added, so cached selections know to recompute. */
   private version = 0;
   private readonly selections = new Map<string, { version: number; series: StoredSeries[] }>();
 
   /** Appends one sample; out-of-order samples are inserted in place, a sample at an existing time replaces it. */
   append(labels: Record<string, string>, tMs: number, value: number | { stale: true }): void {
-    const s = this.series(labels);
+    let s = this.byObject.get(labels);
+    if (!s) {
+      s = this.series(labels);
+      if (Object.isFrozen(labels)) this.byObject.set(labels, s);
+    }
     const stale = typeof value !== 'number';
     const v = stale ? NaN : value;
     const n = s.ts.length;
@@ -93,10 +100,13 @@ export class SeriesStore {
       s = { labels: l, ts: [], vs: [] };
       this.byKey.set(key, s);
       this.all.push(s);
-      const name = l.__name__ ?? '';
-      let list = this.byName.get(name);
-      if (!list) this.byName.set(name, (list = []));
-      list.push(s);
+      for (const [k, v] of Object.entries(l)) {
+        let byValue = this.postings.get(k);
+        if (!byValue) this.postings.set(k, (byValue = new Map()));
+        let ps = byValue.get(v);
+        if (!ps) byValue.set(v, (ps = []));
+        ps.push(s);
+      }
       this.version++;
     }
     return s;
@@ -105,8 +115,8 @@ export class SeriesStore {
   /** Removes every series (promqltest `clear`). */
   clear(): void {
     this.byKey.clear();
-    this.byName.clear();
     this.all.length = 0;
+    this.postings.clear();
     this.selections.clear();
     this.version++;
   }
@@ -136,8 +146,13 @@ export class SeriesStore {
   }
 
   private match(matchers: readonly Matcher[]): StoredSeries[] {
-    const byName = matchers.find((m) => m.name === '__name__' && m.op === '=');
-    const candidates = byName ? (this.byName.get(byName.value) ?? []) : this.all;
+    // The smallest postings list of an `=` matcher with a non-empty value bounds the candidates.
+    let candidates: StoredSeries[] = this.all;
+    for (const m of matchers) {
+      if (m.op !== '=' || m.value === '') continue;
+      const list = this.postings.get(m.name)?.get(m.value) ?? [];
+      if (list.length < candidates.length) candidates = list;
+    }
     const out = candidates.filter((s) => matchers.every((m) => matcherMatches(m, s.labels[m.name] ?? '') === true));
     return out.sort((a, b) => compareLabels(a.labels, b.labels));
   }
