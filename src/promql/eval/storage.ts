@@ -56,6 +56,11 @@ export class SeriesStore {
       s = this.series(labels);
       if (Object.isFrozen(labels)) this.byObject.set(labels, s);
     }
+    this.appendTo(s, tMs, value);
+  }
+
+  /** append() to a series already looked up with series(): no label set to read again. */
+  appendTo(s: StoredSeries, tMs: number, value: number | { stale: true }): void {
     const stale = typeof value !== 'number';
     const v = stale ? NaN : value;
     const n = s.ts.length;
