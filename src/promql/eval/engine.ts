@@ -53,6 +53,8 @@ export class Evaluator {
   readonly noStepSubqueryMs: number;
   private readonly selectors = new Map<Expr, CompiledSelector>();
   private readonly subqueryCache = new Map<Expr, Map<number, Sample[]>>();
+  /** Per range-vector function call: output label set -> the input series that produced it, over the whole query. */
+  private readonly matrixOutputs = new Map<Expr, Map<string, string>>();
 
   constructor(
     readonly store: SeriesStore,
@@ -257,6 +259,21 @@ export class Evaluator {
     const vec = this.vector(e.expr, t);
     if (e.op === 'topk' || e.op === 'bottomk' || e.op === 'limitk' || e.op === 'limit_ratio') return aggregateK(spec, vec, param);
     return aggregate(spec, vec, param);
+  }
+
+  /**
+   * A range-vector function's output series over the whole query (engine.go checks the output
+   * matrix, not each step): two input series that end up with the same labels fail the query
+   * even when they never have a value at the same step.
+   */
+  checkMatrixOutput(call: Expr, input: Labels, output: Labels): void {
+    let outputs = this.matrixOutputs.get(call);
+    if (!outputs) this.matrixOutputs.set(call, (outputs = new Map()));
+    const k = labelsKey(output);
+    const from = labelsKey(input);
+    const seen = outputs.get(k);
+    if (seen === undefined) outputs.set(k, from);
+    else if (seen !== from) throw new EvalError('vector cannot contain metrics with the same labelset');
   }
 
   vector(e: Expr, t: number): Sample[] {

@@ -247,3 +247,14 @@ describe('queries', () => {
     expect(() => instantQuery(store({}), 'rate(x)', 0)).toThrow(EvalError);
   });
 });
+
+describe('range queries over range-vector functions', () => {
+  it('fail when two input series map to the same output labels, even at different steps (the output matrix is checked)', () => {
+    const s = store({ 'a{x="1"}': [1, 2, 3, null, null, null, null, null, null, null], 'b{x="1"}': [null, null, null, null, null, null, null, 4, 5, 6] });
+    // Instant queries at one time see one series: fine.
+    expect(vec(s, 'max_over_time({x="1"}[2m])', m(2))).toEqual({ '{"x":"1"}': 3 });
+    expect(() => rangeQuery(s, 'max_over_time({x="1"}[2m])', 0, m(9), m(1))).toThrow('vector cannot contain metrics with the same labelset');
+    // last_over_time keeps the name: no collision.
+    expect(rangeQuery(s, 'last_over_time({x="1"}[2m])', 0, m(9), m(1)).type).toBe('matrix');
+  });
+});
