@@ -3,7 +3,7 @@
  * (and a command's own start) does not pay for every other command's dependencies.
  */
 import { parseArgs } from './args.ts';
-import { IMPORT_HELP, INIT_HELP, LINT_HELP, PREVIEW_HELP, STACK_HELP } from './help.ts';
+import { IMPORT_HELP, INIT_HELP, LINT_HELP, PREVIEW_HELP, PROMQL_TEST_HELP, STACK_HELP } from './help.ts';
 
 const HELP = `obsgen: observability as code
 
@@ -16,7 +16,7 @@ Usage:
   obsgen test [--stack NAME]... [--out DIR]
       Run the generated promtool unit tests and Alertmanager route tests of built bundles
       (default: the stacks in stacks/; with only --out, every bundle DIR holds).
-${INIT_HELP}${LINT_HELP}${PREVIEW_HELP}${IMPORT_HELP}${STACK_HELP}
+${INIT_HELP}${LINT_HELP}${PROMQL_TEST_HELP}${PREVIEW_HELP}${IMPORT_HELP}${STACK_HELP}
   obsgen --help
 
 Options:
@@ -50,6 +50,8 @@ export async function main(argv: string[]): Promise<number> {
       return (await import('./preview.ts')).cmdPreview(args);
     case 'import':
       return (await import('./import.ts')).cmdImport(args);
+    case 'promql-test':
+      return (await import('./promqltest.ts')).cmdPromqlTest(args);
     default:
       console.error(`error: unknown command ${cmd}\n\n${HELP}`);
       return 1;
