@@ -218,7 +218,7 @@ describe('determinism and the single-server layout', () => {
 
   it('keeps prometheus/prometheus.yml and the plain service names without HA props', () => {
     const props = haProps();
-    const f = filesOf(defineStack({ ...props, prometheus: { externalLabels: { env: 'test' } }, alerting: { ...(props.alerting as Obj), peers: 1 } }));
+    const f = filesOf(defineStack({ ...props, prometheus: { externalLabels: { env: 'test' } }, alerting: { ...(props.alerting as Obj), peers: 1 } } as never));
     const c = yamlOf(f, 'prometheus/prometheus.yml');
     expect(c.remote_write).toBeUndefined();
     expect(c.alerting).toEqual({ alertmanagers: [{ static_configs: [{ targets: ['alertmanager:9093'] }] }] });

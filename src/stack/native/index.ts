@@ -621,6 +621,8 @@ function finishUnits(plan: Plan): void {
       u.argv = [u.argv[0]!, '--port', String(u.port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', dataDir, '--daemonize', 'no'];
     } else {
       const svcArgs = u.service ? translateFlags(plan, u, u.service, u.argv[0]!) : [];
+      // VictoriaMetrics hides points younger than 30s from queries; test timing shortens that with the scrape interval.
+      if (u.kind === 'victoriametrics' && plan.timing?.scrapeInterval) svcArgs.push(`-search.latencyOffset=${plan.timing.scrapeInterval}`);
       u.argv = [u.argv[0]!, ...svcArgs, ...nb!.listenArgs!(u.port)];
       if (u.kind === 'postgres-exporter') {
         u.env = { DATA_SOURCE_NAME: pg ? `postgresql://postgres@127.0.0.1:${pg.port}/postgres?sslmode=disable` : 'postgresql://postgres@127.0.0.1:1/postgres?sslmode=disable' };
@@ -865,7 +867,8 @@ export async function reloadStack(stateDir: string, options: StartOptions = {}):
   renameSync(next, current);
   rmSync(old, { recursive: true, force: true });
   const reloaded: string[] = [];
-  for (const p of state.processes.filter((x) => x.kind === 'alertmanager' || x.kind === 'prometheus')) {
+  // A replica or peer that is down (an HA stack survives that) is left out; the rest reload.
+  for (const p of state.processes.filter((x) => (x.kind === 'alertmanager' || x.kind === 'prometheus') && isAlive(x.pid, x.startTime))) {
     const r = await fetch(`http://127.0.0.1:${p.port}/-/reload`, { method: 'POST', signal: AbortSignal.timeout(30_000) });
     if (!r.ok) return { ok: false, refused: `${p.name} /-/reload: HTTP ${r.status} ${await r.text()}`, reloaded };
     reloaded.push(p.name);
