@@ -29,8 +29,9 @@ export const IMAGES = {
   // 13.2.3 (2026-09-29): newest 13.2 patch seen; 13.2.0 carried the fix for CVE-2026-17183.
   grafana: 'grafana/grafana:13.2.3',
   // The long-term store and rule evaluator of HA/sharded stacks (docs/ha.md); one release for both.
-  victoriametrics: 'victoriametrics/victoria-metrics:v1.110.0',
-  vmalert: 'victoriametrics/vmalert:v1.110.0',
+  // 1.136.1 (2026-03-02): the v1.136.x LTS line (supported at least 12 months); fixes mTLS expiry checks (#10393).
+  victoriametrics: 'victoriametrics/victoria-metrics:v1.136.1',
+  vmalert: 'victoriametrics/vmalert:v1.136.1',
 } as const;
 
 /** `alerting:` of a stack: routing plus the Alertmanager cluster size. */
