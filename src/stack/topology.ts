@@ -12,7 +12,7 @@
  */
 import { z } from 'zod';
 import { duration, filePath, labelName } from '../core/schema.ts';
-import { BuildError, Diagnostics, joinPath } from '../core/diagnostics.ts';
+import { joinPath, type Diagnostics } from '../core/diagnostics.ts';
 
 /** Query keys that carry credentials when they sit in a URL. */
 const SECRET_QUERY_KEYS = /^(access_?token|api_?key|apikey|auth|password|passwd|secret|token|x-api-key)$/i;
@@ -278,12 +278,4 @@ export function resolveTopology(input: TopologyInput, diag: Diagnostics): Topolo
     ruleEvaluation,
     ruleEvaluators: ruleEvaluation === 'vmalert' ? Array.from({ length: replicas }, (_, r) => (replicas === 1 ? 'vmalert' : `vmalert-${r}`)) : [],
   };
-}
-
-/** The topology of a single Prometheus and a single Alertmanager (what a stack without HA props gets). */
-export function singleTopology(): Topology {
-  const diag = new Diagnostics('');
-  const t = resolveTopology({ replicas: 1, shards: 1, replicaLabel: 'prometheus_replica', shardLabel: 'prometheus_shard', remoteWrite: [], externalLabels: {}, peers: 1, peerTimeout: '15s' }, diag);
-  if (diag.hasErrors()) throw new BuildError(diag.items);
-  return t;
 }
