@@ -2,7 +2,10 @@
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
+import { rmSync } from 'node:fs';
 import { bundleFiles } from '../../src/emit/files.ts';
+import { buildStack } from '../../src/stack/build.ts';
+import { tempDir } from '../helpers.ts';
 import { trySynth, synth } from '../../src/stack/synth.ts';
 import { defineStack } from '../../src/index.ts';
 import { haProps, haStack, NODE_TARGETS, shardedStack } from './stacks.ts';
@@ -206,6 +209,23 @@ describe('bad props', () => {
     expect(paths).toEqual(['prometheus.remoteWrite[0].bearerTokenFile', 'prometheus.remoteWrite[0].queue.minShards']);
     const errors2 = errorsOf({ externalLabels: { prometheus_replica: 'x' }, remoteWrite: [{ url: 'https://a.example.com/w' }, { url: 'https://a.example.com/w', name: 'other' }] });
     expect(errors2.map((e) => e.path).sort()).toEqual(['prometheus.remoteWrite[1]', 'prometheus.replicaLabel']);
+  });
+});
+
+describe('the real tools', () => {
+  it('accept both HA bundles: promtool per server config, vmalert -dryRun, amtool, docker-compose', () => {
+    const out = tempDir('obsgen-ha-');
+    try {
+      for (const stack of [haStack(), shardedStack()]) {
+        const o = buildStack(stack, out);
+        expect(o.ok, JSON.stringify(o.verify?.ran.filter((r) => !r.ok))).toBe(true);
+        const tools = o.verify!.ran.map((r) => r.tool);
+        expect(tools.filter((t) => t.startsWith('promtool check config '))).toHaveLength(stack.props.name === 'ha-pair' ? 2 : 3);
+        expect(tools).toEqual(expect.arrayContaining(['vmalert -dryRun', 'amtool check-config', 'docker-compose config']));
+      }
+    } finally {
+      rmSync(out, { recursive: true, force: true });
+    }
   });
 });
 
