@@ -13,6 +13,9 @@ declare -A need=(
   [docker-compose]=docker-compose
   [prometheus-node-exporter]=prometheus-node-exporter
   [prometheus-blackbox-exporter]=prometheus-blackbox-exporter
+  # HA / scale-out (docs/ha.md): the long-term store, and vmalert for sharded stacks' rules and `vmalert -dryRun`.
+  [victoria-metrics]=victoria-metrics
+  [vmalert]=victoria-metrics
 )
 
 missing=()

@@ -70,8 +70,13 @@ async function up(args: Args, stack: string): Promise<number> {
   for (const u of h.unresolved) console.log(unresolvedTargetMessage(u));
   for (const n of h.notes) console.log(`note: ${n}`);
   console.log(`${stack}: up, ${h.processes.length} processes; state, pids and logs in ${h.stateDir}`);
-  if (h.urls.prometheus) console.log(`  prometheus    ${h.urls.prometheus}`);
-  if (h.urls.alertmanager) console.log(`  alertmanager  ${h.urls.alertmanager}`);
+  // An HA layout (docs/ha.md) has several servers of a kind: list each by its compose name.
+  const servers = h.processes.filter((p) => p.kind === 'prometheus' || p.kind === 'alertmanager' || p.kind === 'victoriametrics' || p.kind === 'vmalert');
+  if (servers.length > 2) for (const p of servers) console.log(`  ${p.name.padEnd(16)} http://127.0.0.1:${p.port}`);
+  else {
+    if (h.urls.prometheus) console.log(`  prometheus    ${h.urls.prometheus}`);
+    if (h.urls.alertmanager) console.log(`  alertmanager  ${h.urls.alertmanager}`);
+  }
   const sink = h.processes.find((p) => p.name === 'webhook-sink');
   if (sink) console.log(`  webhook sink  http://127.0.0.1:${sink.port}/received`);
   console.log(`Stop with: obsgen stack down ${stack}${flag(args, 'state') ? ` --state ${flag(args, 'state')}` : ''}`);

@@ -9,6 +9,7 @@ import type { Bundle } from '../stack/bundle.ts';
 import { urlPath } from '../stack/links.ts';
 import { IMAGES } from '../stack/schema.ts';
 import { renderHbs } from './templates.ts';
+import { composeAlertmanagers, composePrometheusServers, composeStoreServices, hostPorts } from './topology.ts';
 import { GENERATED, toYaml } from './yaml.ts';
 
 const SECRET_DIR = '/run/secrets/';
@@ -33,6 +34,7 @@ function secretNames(refs: { file: string }[]): string[] {
 
 export interface ComposeInput {
   bundle: Bundle;
+  /** Every Prometheus server's config (one per replica and shard). */
   prometheusConfig: unknown;
   alertmanagerConfig: unknown;
   diag?: Diagnostics;
@@ -44,6 +46,10 @@ export function composeFile({ bundle, prometheusConfig, alertmanagerConfig }: Co
   const extra = [...bundle.composeServices].sort((a, b) => a.name.localeCompare(b.name));
   const extraSecrets = extra.flatMap((s) => s.secrets ?? []);
   const all = [...new Set(['grafana_admin_password', ...prometheusSecrets, ...alertmanagerSecrets, ...extraSecrets])].sort();
+  const ports = hostPorts(bundle);
+  const prometheusServers = composePrometheusServers(bundle, ports.prometheus);
+  const alertmanagers = composeAlertmanagers(bundle, ports.alertmanager);
+  const { store, evaluators } = composeStoreServices(bundle);
   const content = renderHbs('docker-compose.yml.hbs', {
     generated: GENERATED,
     stack: bundle.stack,
@@ -58,6 +64,12 @@ export function composeFile({ bundle, prometheusConfig, alertmanagerConfig }: Co
     prometheusSecrets,
     alertmanagerSecrets,
     alertmanagerZoneinfo: needsZoneinfo(bundle),
+    prometheusServers,
+    alertmanagers,
+    grafanaDependsOn: prometheusServers[0]!.name,
+    store,
+    evaluators,
+    volumes: [...prometheusServers.map((p) => p.volume), ...alertmanagers.map((a) => a.volume), 'grafana-data', ...(store ? [store.volume] : [])],
     extraServices: extra.map((s) => ({
       name: s.name,
       image: s.image,

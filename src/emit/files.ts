@@ -7,6 +7,7 @@ import { dashboardFiles, dashboardProvidersFile, datasourcesFile } from './grafa
 import { prometheusConfig, RULES_DIR, ruleFileName, ruleFileYaml } from './prometheus.ts';
 import { alertmanagerYaml } from '../alertmanager/build.ts';
 import { GENERATED, toYaml } from './yaml.ts';
+import { serverConfigs } from './topology.ts';
 import { runbookFiles } from './runbooks.ts';
 import { guestScenarios, recordProducers, testFile } from './tests.ts';
 
@@ -20,8 +21,9 @@ export interface BundleFiles {
 
 export function bundleFiles(bundle: Bundle): BundleFiles {
   const files = new Map<string, string>();
-  const promConfig = prometheusConfig(bundle);
-  files.set('prometheus/prometheus.yml', toYaml(promConfig, GENERATED));
+  // One config per Prometheus server (prometheus/prometheus.yml when there is one server).
+  const serverConfigsByPath = serverConfigs(prometheusConfig(bundle), bundle);
+  for (const [p, c] of serverConfigsByPath) files.set(p, toYaml(c, GENERATED));
   let testCases = 0;
   const producers = recordProducers(bundle.ruleGroups);
   const guests = guestScenarios(bundle.ruleGroups);
@@ -41,7 +43,7 @@ export function bundleFiles(bundle: Bundle): BundleFiles {
   for (const [p, c] of dashboardFiles(bundle)) files.set(p, c);
   const runbooks = runbookFiles(bundle);
   for (const [p, c] of runbooks) files.set(p, c);
-  const compose = composeFile({ bundle, prometheusConfig: promConfig, alertmanagerConfig: amConfig });
+  const compose = composeFile({ bundle, prometheusConfig: [...serverConfigsByPath.values()], alertmanagerConfig: amConfig });
   files.set('docker-compose.yml', compose.content);
   for (const [p, c] of composeServiceFiles(bundle)) files.set(p, c);
   files.set('secrets/README.md', secretsReadme(compose.secrets));

@@ -4,7 +4,20 @@ import { GENERATED, sortKeys, toYaml } from './yaml.ts';
 
 export const DASHBOARDS_MOUNT = '/var/lib/grafana/dashboards';
 
+/**
+ * Where Grafana queries: the long-term store when the stack has one (it holds every shard and
+ * replica), else the first Prometheus server; its Alertmanager: the first peer.
+ */
+function queryUrls(bundle: Bundle): { prometheus: string; alertmanager: string } {
+  const t = bundle.topology;
+  return {
+    prometheus: t.longTermStore ? t.longTermStore.queryUrl : `http://${t.servers[0]!.name}:9090`,
+    alertmanager: `http://${t.alertmanagers[0]!}:9093`,
+  };
+}
+
 export function datasourcesFile(bundle: Bundle): string {
+  const urls = queryUrls(bundle);
   return toYaml(
     {
       apiVersion: 1,
@@ -14,7 +27,7 @@ export function datasourcesFile(bundle: Bundle): string {
           type: 'prometheus',
           uid: bundle.grafana.datasourceUid,
           access: 'proxy',
-          url: 'http://prometheus:9090',
+          url: urls.prometheus,
           isDefault: true,
           editable: false,
           jsonData: { httpMethod: 'POST', timeInterval: bundle.globals.scrapeInterval, prometheusType: 'Prometheus' },
@@ -24,7 +37,7 @@ export function datasourcesFile(bundle: Bundle): string {
           type: 'alertmanager',
           uid: 'alertmanager',
           access: 'proxy',
-          url: 'http://alertmanager:9093',
+          url: urls.alertmanager,
           editable: false,
           jsonData: { implementation: 'prometheus', handleGrafanaManagedAlerts: false },
         },

@@ -3,7 +3,22 @@ import type { AlertRule, RuleGroup } from '../core/model.ts';
 import { scrapeConfigYaml } from '../scrape/jobs.ts';
 import { composeCanScrape } from '../scrape/reach.ts';
 import type { Bundle } from '../stack/bundle.ts';
+import { existsSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
 import { GENERATED, toYaml } from './yaml.ts';
+
+/**
+ * The Prometheus configs of a built bundle, file names under prometheus/: prometheus.yml, or
+ * one per server of an HA layout (prometheus-0.yml, prometheus-s1-0.yml; docs/ha.md).
+ */
+export function prometheusConfigFiles(bundleDir: string): string[] {
+  const dir = join(bundleDir, 'prometheus');
+  if (existsSync(join(dir, 'prometheus.yml'))) return ['prometheus.yml'];
+  if (!existsSync(dir)) return [];
+  return readdirSync(dir)
+    .filter((f) => /^prometheus-[\w-]+\.yml$/.test(f))
+    .sort((a, b) => a.localeCompare(b, 'en', { numeric: true }));
+}
 
 export const RULES_DIR = 'prometheus/rules';
 

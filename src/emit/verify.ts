@@ -8,6 +8,7 @@ import { readdirSync, readFileSync, writeFileSync, existsSync, mkdirSync } from 
 import { join, resolve } from 'node:path';
 import { parse } from 'yaml';
 import { toYaml } from './yaml.ts';
+import { prometheusConfigFiles } from './prometheus.ts';
 
 export interface ToolRun {
   tool: string;
@@ -38,8 +39,8 @@ function run(cmd: string, args: string[], cwd: string): { ok: boolean; output: s
  * those jobs. promtool also wants every credentials file to exist: the copy points the
  * compose secrets (/run/secrets/<name>) at empty stand-ins, removed after the check.
  */
-function promtoolConfigPath(dir: string): { path: string; skipped: string[]; standIns: string[] } {
-  const path = join(dir, 'prometheus/prometheus.yml');
+function promtoolConfigPath(dir: string, file = 'prometheus.yml'): { path: string; skipped: string[]; standIns: string[] } {
+  const path = join(dir, 'prometheus', file);
   const config = parse(readFileSync(path, 'utf8')) as { scrape_configs?: Record<string, unknown>[] };
   const k8s = (config.scrape_configs ?? []).filter((j) => 'kubernetes_sd_configs' in j).map((j) => String(j.job_name));
   config.scrape_configs = (config.scrape_configs ?? []).filter((j) => !('kubernetes_sd_configs' in j));
@@ -60,8 +61,9 @@ function promtoolConfigPath(dir: string): { path: string; skipped: string[]; sta
     }
   };
   secrets(config.scrape_configs);
+  secrets((config as { remote_write?: unknown }).remote_write);
   if (k8s.length === 0 && standIns.length === 0) return { path, skipped: [], standIns };
-  const copy = join(dir, 'prometheus/.promtool-check.yml');
+  const copy = join(dir, `prometheus/.promtool-check-${file}`);
   writeFileSync(copy, toYaml(config));
   return { path: copy, skipped: k8s, standIns: standIns.length ? [standInDir] : [] };
 }
@@ -93,16 +95,20 @@ export function verifyBundle(bundleDir: string, options: { compose?: boolean } =
   const ran: ToolRun[] = [];
   const missing: string[] = [];
   if (hasTool('promtool')) {
-    const { path, skipped, standIns } = promtoolConfigPath(dir);
-    const r = run('promtool', ['check', 'config', '--lint=none', path], join(dir, 'prometheus'));
-    ran.push({
-      tool: 'promtool check config',
-      ...r,
-      ...(skipped.length ? { note: `jobs ${skipped.join(', ')} use kubernetes_sd_configs, which Debian's promtool lacks: obsgen's own schema checked them` } : {}),
-    });
-    if (path.endsWith('.promtool-check.yml')) {
-      // The copy must not land in the bundle.
-      spawnSync('rm', ['-rf', path, ...standIns]);
+    // One config per Prometheus server in an HA layout (docs/ha.md).
+    const configs = prometheusConfigFiles(dir);
+    for (const file of configs) {
+      const { path, skipped, standIns } = promtoolConfigPath(dir, file);
+      const r = run('promtool', ['check', 'config', '--lint=none', path], join(dir, 'prometheus'));
+      ran.push({
+        tool: configs.length > 1 ? `promtool check config ${file}` : 'promtool check config',
+        ...r,
+        ...(skipped.length ? { note: `jobs ${skipped.join(', ')} use kubernetes_sd_configs, which Debian's promtool lacks: obsgen's own schema checked them` } : {}),
+      });
+      if (path.includes('.promtool-check-')) {
+        // The copy must not land in the bundle.
+        spawnSync('rm', ['-rf', path, ...standIns]);
+      }
     }
     const rulesDir = join(dir, 'prometheus/rules');
     const ruleFiles = existsSync(rulesDir) ? readdirSync(rulesDir).filter((f) => f.endsWith('.yml')).sort() : [];
@@ -110,6 +116,15 @@ export function verifyBundle(bundleDir: string, options: { compose?: boolean } =
       ran.push({ tool: 'promtool check rules', ...run('promtool', ['check', 'rules', '--lint=duplicate-rules', '--lint-fatal', ...ruleFiles], rulesDir) });
     }
   } else missing.push('promtool');
+  // The same rule files on vmalert (the evaluator of sharded stacks, and of users who run their rules there).
+  const ruleDir = join(dir, 'prometheus/rules');
+  const vmalertRules = existsSync(ruleDir) ? readdirSync(ruleDir).filter((f) => f.endsWith('.rules.yml')).sort() : [];
+  if (vmalertRules.length) {
+    if (hasTool('vmalert')) {
+      const r = run('vmalert', ['-dryRun', '-loggerLevel=ERROR', ...vmalertRules.map((f) => `-rule=${f}`)], ruleDir);
+      ran.push({ tool: 'vmalert -dryRun', ok: r.ok, output: r.output });
+    } else if (existsSync(join(dir, 'docker-compose.yml')) && readFileSync(join(dir, 'docker-compose.yml'), 'utf8').includes('victoriametrics/vmalert')) missing.push('vmalert');
+  }
   if (hasTool('amtool')) {
     const { path, swapped } = amtoolConfigPath(dir);
     ran.push({

@@ -7,6 +7,7 @@ import type { ResolvedRoute, RouteExpectation } from '../alertmanager/build.ts';
 import type { InhibitionCase } from '../alertmanager/inhibit.ts';
 import type { StackConfig } from './schema.ts';
 import type { ResolvedLinks } from './links.ts';
+import type { Topology } from './topology.ts';
 
 export interface Bundle {
   stack: string;
@@ -26,5 +27,7 @@ export interface Bundle {
   grafana: StackConfig['grafana'];
   compose: StackConfig['compose'];
   links: ResolvedLinks;
+  /** Replicas, shards, remote_write, Alertmanager peers: what every target renders (docs/ha.md). */
+  topology: Topology;
   warnings: Diagnostic[];
 }

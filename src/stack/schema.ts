@@ -8,6 +8,7 @@ import { customAlertSchema, recordingGroupSchema } from '../alerts/custom.ts';
 import { scrapeJobSchema } from '../scrape/schema.ts';
 import { userDashboardSchema } from '../dashboards/user.ts';
 import { linksSchema } from './links.ts';
+import { alertingTopologyProps, prometheusTopologyProps } from './topology.ts';
 
 const component = z.custom<Component>(isComponent, {
   message: 'is not a service or mixin',
@@ -27,7 +28,14 @@ export const IMAGES = {
   alertmanager: 'prom/alertmanager:v0.34.1',
   // 13.2.3 (2026-09-29): newest 13.2 patch seen; 13.2.0 carried the fix for CVE-2026-17183.
   grafana: 'grafana/grafana:13.2.3',
+  // The long-term store and rule evaluator of HA/sharded stacks (docs/ha.md); one release for both.
+  // 1.136.1 (2026-03-02): the v1.136.x LTS line (supported at least 12 months); fixes mTLS expiry checks (#10393).
+  victoriametrics: 'victoriametrics/victoria-metrics:v1.136.1',
+  vmalert: 'victoriametrics/vmalert:v1.136.1',
 } as const;
+
+/** `alerting:` of a stack: routing plus the Alertmanager cluster size. */
+export const stackAlertingSchema = alertingSchema.extend(alertingTopologyProps);
 
 export const stackSchema = z
   .object({
@@ -48,9 +56,11 @@ export const stackSchema = z
         retention: duration.default('15d'),
         /** Scrape Prometheus and Alertmanager themselves. @default true */
         selfMonitoring: z.boolean().default(true),
+        /** High availability and scale-out (docs/ha.md): replicas, shards, remoteWrite, longTermStore. */
+        ...prometheusTopologyProps,
       })
       .strict()
-      .default({ scrapeInterval: '15s', evaluationInterval: '15s', externalLabels: {}, retention: '15d', selfMonitoring: true }),
+      .default({ scrapeInterval: '15s', evaluationInterval: '15s', externalLabels: {}, retention: '15d', selfMonitoring: true, replicas: 1, shards: 1, replicaLabel: 'prometheus_replica', shardLabel: 'prometheus_shard', remoteWrite: [] }),
     services: z.array(component).default([]),
     mixins: z.array(component).default([]),
     /** SLOs of any service: `slo({...})`, or `...openslo('file.yaml')`. @default [] */
@@ -62,7 +72,7 @@ export const stackSchema = z
     dashboards: z.array(userDashboardSchema).default([]),
     /** uids of generated dashboards to leave out (the overview is `<stack>-overview`). @default [] */
     dropDashboards: z.array(z.string()).default([]),
-    alerting: alertingSchema.default({ receivers: {}, groupBy: ['alertname', 'service', 'severity'], groupWait: '30s', groupInterval: '5m', repeatInterval: '4h', routes: [], inhibitRules: [], defaultInhibitRules: true, timeIntervals: {} }),
+    alerting: stackAlertingSchema.default({ receivers: {}, groupBy: ['alertname', 'service', 'severity'], groupWait: '30s', groupInterval: '5m', repeatInterval: '4h', routes: [], inhibitRules: [], defaultInhibitRules: true, timeIntervals: {}, peers: 1, peerTimeout: '15s' }),
     grafana: z
       .object({
         /** uid of the provisioned Prometheus datasource; dashboards reference it. @default 'prometheus' */

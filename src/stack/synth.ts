@@ -3,7 +3,6 @@
  * PromQL and templates) and reports every error at once, each with its path.
  */
 import { isComponent, type BuildContext, type Component } from '../core/component.ts';
-import { alertingSchema } from '../alertmanager/schema.ts';
 import { inhibitionExpectations } from '../alertmanager/inhibit.ts';
 import { BuildError, Diagnostics, joinPath } from '../core/diagnostics.ts';
 import { mergeContributions, type AlertRule, type Contribution, type Rule, type ScrapeJob } from '../core/model.ts';
@@ -19,7 +18,8 @@ import type { Bundle } from './bundle.ts';
 import { checkBundle } from './check.ts';
 import { alertLabels, bundleLabelFlow } from './labelflow.ts';
 import { isStack, type Stack } from './define.ts';
-import { stackSchema } from './schema.ts';
+import { stackAlertingSchema, stackSchema } from './schema.ts';
+import { resolveTopology, VM_PORT, VMALERT_PORT } from './topology.ts';
 import { assembleDashboards } from '../dashboards/user.ts';
 import { absoluteLink, resolveLinks, warnLocalLinks } from './links.ts';
 
@@ -51,6 +51,7 @@ export function trySynth(stack: Stack | unknown): SynthResult {
   }
 
   const links = resolveLinks(config.links, config.compose.ports);
+  const topology = resolveTopology({ ...config.prometheus, ...config.alerting }, diag);
   const globals = {
     name: config.name,
     scrapeInterval: config.prometheus.scrapeInterval,
@@ -171,6 +172,7 @@ export function trySynth(stack: Stack | unknown): SynthResult {
     grafana: config.grafana,
     compose: config.compose,
     links,
+    topology,
     warnings: [],
   };
   if (config.prometheus.selfMonitoring) addSelfMonitoring(bundle);
@@ -217,7 +219,7 @@ function reportPartsOfInvalidStack(props: unknown, diag: Diagnostics): void {
       if (isComponent(c)) validate(c.schema, c.props, diag, joinPath('', key, i));
     });
   }
-  const alerting = alertingSchema.safeParse(raw.alerting ?? { receivers: {} });
+  const alerting = stackAlertingSchema.safeParse(raw.alerting ?? { receivers: {} });
   if (alerting.success) checkAlerting(alerting.data, userInhibitRules(alerting.data, 'alerting'), diag, 'alerting');
 }
 
@@ -240,7 +242,17 @@ const SELF_MONITORING_JOBS: ScrapeJob[] = [
 
 function addSelfMonitoring(bundle: Bundle): void {
   const names = new Set(bundle.scrapeJobs.map((j) => j.name));
+  const t = bundle.topology;
+  // An HA layout names every server: each one scrapes all of them (or its shard's share).
+  const targets: Record<string, string[]> = {
+    prometheus: t.servers.length > 1 ? t.servers.map((s) => `${s.name}:9090`) : ['localhost:9090'],
+    alertmanager: t.alertmanagers.map((a) => `${a}:9093`),
+  };
   SELF_MONITORING_JOBS.forEach((j, i) => {
-    if (!names.has(j.name)) bundle.scrapeJobs.splice(i, 0, { ...j, staticConfigs: j.staticConfigs!.map((c) => ({ ...c, targets: [...c.targets] })) });
+    if (!names.has(j.name)) bundle.scrapeJobs.splice(i, 0, { ...j, staticConfigs: [{ targets: targets[j.name]! }] });
   });
+  const more: ScrapeJob[] = [];
+  if (t.longTermStore) more.push({ name: t.longTermStore.service, staticConfigs: [{ targets: [`${t.longTermStore.service}:${VM_PORT}`] }], source: 'prometheus.longTermStore' });
+  if (t.ruleEvaluators.length) more.push({ name: 'vmalert', staticConfigs: [{ targets: t.ruleEvaluators.map((v) => `${v}:${VMALERT_PORT}`) }], source: 'prometheus.shards' });
+  for (const j of more) if (!names.has(j.name)) bundle.scrapeJobs.push(j);
 }

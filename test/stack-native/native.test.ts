@@ -160,3 +160,25 @@ describe('runtime rewrites', () => {
     });
   });
 });
+
+describe('HA layouts in the runtime copy (docs/ha.md)', () => {
+  it('points remote_write at a store the runner started, and reports one it did not', () => {
+    const source = {
+      global: { scrape_interval: '15s' },
+      remote_write: [{ url: 'http://victoriametrics:8428/api/v1/write', name: 'victoriametrics' }, { url: 'https://mimir.example.com/api/v1/push', basic_auth: { username: 'u', password_file: '/run/secrets/mimir' } }],
+      scrape_configs: [],
+    };
+    const r = rewritePrometheusConfig(source, { addresses: new Map([['victoriametrics:8428', '127.0.0.1:41000']]), timing: {}, fileRef: (f) => f.replace('/run/secrets/', '/state/secrets/') });
+    expect(r.config.remote_write).toEqual([
+      { url: 'http://127.0.0.1:41000/api/v1/write', name: 'victoriametrics' },
+      { url: 'https://mimir.example.com/api/v1/push', basic_auth: { username: 'u', password_file: '/state/secrets/mimir' } },
+    ]);
+    expect(r.unresolved).toEqual([{ job: 'remote_write', target: 'https://mimir.example.com/api/v1/push' }]);
+    expect(source.remote_write[0]!.url).toBe('http://victoriametrics:8428/api/v1/write');
+  });
+
+  it('knows the VictoriaMetrics images', () => {
+    expect(kindOfImage('victoriametrics/victoria-metrics:v1.136.1')).toBe('victoriametrics');
+    expect(kindOfImage('victoriametrics/vmalert:v1.136.1')).toBe('vmalert');
+  });
+});

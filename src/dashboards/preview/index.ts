@@ -6,6 +6,7 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 
 import { join } from 'node:path';
 import { parse } from 'yaml';
 import { durationMs } from '../../core/duration.ts';
+import { prometheusConfigFiles } from '../../emit/prometheus.ts';
 import { findChromium, screenshot } from './chromium.ts';
 import { pngStats, type PngStats } from './png.ts';
 import { interpolate, relativeRangeSeconds, runQuery, type QueryResult, type TimeRange, type VariableValues } from './query.ts';
@@ -70,7 +71,7 @@ export function listBundleDashboards(bundleDir: string): { uid: string; folder: 
 
 function bundleScrapeInterval(bundleDir: string): string {
   try {
-    const prom = parse(readFileSync(join(bundleDir, 'prometheus', 'prometheus.yml'), 'utf8')) as { global?: { scrape_interval?: string } };
+    const prom = parse(readFileSync(join(bundleDir, 'prometheus', prometheusConfigFiles(bundleDir)[0] ?? 'prometheus.yml'), 'utf8')) as { global?: { scrape_interval?: string } };
     return prom.global?.scrape_interval ?? '1m';
   } catch {
     return '1m';

@@ -14,7 +14,9 @@ export type NativeKind =
   | 'redis-exporter'
   | 'blackbox-exporter'
   | 'postgres'
-  | 'redis';
+  | 'redis'
+  | 'victoriametrics'
+  | 'vmalert';
 
 export interface NativeBinary {
   kind: NativeKind;
@@ -38,6 +40,8 @@ export interface NativeBinary {
   stopSignal?: NodeJS.Signals;
   /** Why it is skipped, when it has no Debian binary. */
   skipReason?: string;
+  /** The argument that lists every flag (Go's flag package: `-help`; kingpin: `--help-long`). @default '--help-long' */
+  helpArg?: string;
 }
 
 export const NATIVE: Record<NativeKind, NativeBinary> = {
@@ -119,6 +123,28 @@ export const NATIVE: Record<NativeKind, NativeBinary> = {
     hosts: [],
     containerPort: 5432,
     stopSignal: 'SIGINT',
+  },
+  victoriametrics: {
+    kind: 'victoriametrics',
+    debianPackage: 'victoria-metrics',
+    binary: 'victoria-metrics',
+    images: ['victoriametrics/victoria-metrics'],
+    hosts: [/^victoriametrics$/],
+    containerPort: 8428,
+    listenArgs: (p) => [`-httpListenAddr=127.0.0.1:${p}`],
+    readyPath: '/health',
+    helpArg: '-help',
+  },
+  vmalert: {
+    kind: 'vmalert',
+    debianPackage: 'victoria-metrics',
+    binary: 'vmalert',
+    images: ['victoriametrics/vmalert'],
+    hosts: [/^vmalert(-\d+)?$/],
+    containerPort: 8880,
+    listenArgs: (p) => [`-httpListenAddr=127.0.0.1:${p}`],
+    readyPath: '/health',
+    helpArg: '-help',
   },
   redis: {
     kind: 'redis',

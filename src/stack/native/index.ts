@@ -16,9 +16,10 @@ import { parse, stringify } from 'yaml';
 import { kindOfImage, kindOfTarget, NATIVE, type NativeKind } from './catalog.ts';
 import { parseCompose, type ComposeFile, type ComposeService } from './compose.ts';
 import { freePorts, tcpOpen } from './ports.ts';
+import { CLUSTER_PORT } from '../topology.ts';
 import { bundleReads, statusCodeLabel, type BundleReads } from './reads.ts';
 import { isAlive, killNow, spawnManaged, stopProcess, type StopResult } from './process.ts';
-import { rewriteAlertmanagerConfig, rewritePrometheusConfig, rewriteRuleFile, type TimingOverrides } from './rewrite.ts';
+import { isUrlTarget, rewriteAlertmanagerConfig, rewritePrometheusConfig, rewriteRuleFile, rewriteUrl, type TimingOverrides } from './rewrite.ts';
 
 export { freePort, freePorts } from './ports.ts';
 export type { TimingOverrides } from './rewrite.ts';
@@ -143,14 +144,15 @@ function binaryFor(kind: NativeKind): string | undefined {
 
 const helpCache = new Map<string, string>();
 /** Flags a kingpin binary accepts (from --help-long): the Debian versions are older than the images. */
-function supportsFlag(binary: string, flagName: string): boolean {
+function supportsFlag(binary: string, flagName: string, helpArg = '--help-long'): boolean {
   let help = helpCache.get(binary);
   if (help === undefined) {
-    const r = spawnSync(binary, ['--help-long'], { encoding: 'utf8', timeout: 10_000 });
+    const r = spawnSync(binary, [helpArg], { encoding: 'utf8', timeout: 10_000 });
     help = `${r.stdout ?? ''}${r.stderr ?? ''}`;
     helpCache.set(binary, help);
   }
-  return help.includes(`--${flagName}`) || !help.trim();
+  // Go's flag package (VictoriaMetrics) lists `-name`; kingpin (Prometheus) `--name`.
+  return help.includes(helpArg === '-help' ? `-${flagName} ` : `--${flagName}`) || !help.trim();
 }
 
 function systemUser(name: string): { uid: number; gid: number } | undefined {
@@ -182,6 +184,8 @@ interface Unit {
   order: number;
   prepare?: () => void;
   service?: ComposeService;
+  /** Gossip port of an Alertmanager that is a peer of a cluster (its compose command lists --cluster.peer). */
+  clusterPort?: number;
 }
 
 interface Plan {
@@ -194,6 +198,7 @@ interface Plan {
   notes: string[];
   addresses: Map<string, string>;
   cleanup: string[];
+  timing?: TimingOverrides;
 }
 
 function stackNameOf(bundleDir: string): string {
@@ -256,7 +261,9 @@ function secretPath(plan: Plan, file: string): string {
 /** Translate the compose command of a Prometheus-family service to the native binary. */
 function translateFlags(plan: Plan, unit: Unit, svc: ComposeService, binary: string): string[] {
   const out: string[] = [];
-  const own = new Set(['web.listen-address', 'cluster.listen-address', 'cluster.advertise-address', 'cluster.peer']);
+  const own = new Set(['web.listen-address', 'cluster.listen-address', 'cluster.advertise-address', 'cluster.peer', 'httpListenAddr']);
+  const helpArg = unit.kind === 'command' ? undefined : NATIVE[unit.kind].helpArg;
+  const timing = plan.timing ?? {};
   for (const a of svc.command) {
     const m = /^--?([^=]+)(?:=(.*))?$/.exec(a);
     if (!m) {
@@ -265,13 +272,20 @@ function translateFlags(plan: Plan, unit: Unit, svc: ComposeService, binary: str
     }
     const [, name, value] = m as unknown as [string, string, string | undefined];
     if (own.has(name)) continue;
-    if (!supportsFlag(binary, name)) {
+    if (!supportsFlag(binary, name, helpArg)) {
       plan.notes.push(`${unit.name}: dropped ${a}: the Debian ${basename(binary)} does not know --${name}`);
       continue;
     }
-    if (value !== undefined && value.startsWith('/')) {
+    const dash = a.startsWith('--') ? '--' : '-';
+    // Test timing reaches the VictoriaMetrics processes as it reaches Prometheus's configs.
+    if (name === 'evaluationInterval' && timing.evaluationInterval) out.push(`${dash}${name}=${timing.evaluationInterval}`);
+    else if (name === 'dedup.minScrapeInterval' && timing.scrapeInterval) out.push(`${dash}${name}=${timing.scrapeInterval}`);
+    else if (value !== undefined && value.startsWith('/')) {
       const hp = hostPath(plan, svc, value);
-      out.push(hp ? `--${name}=${hp}` : a);
+      out.push(hp ? `${dash}${name}=${hp}` : a);
+    } else if (value !== undefined && isUrlTarget(value)) {
+      // A service's URL (vmalert's datasource and notifiers) -> the process standing behind it.
+      out.push(`${dash}${name}=${rewriteUrl(value, plan.addresses) ?? value}`);
     } else out.push(a);
   }
   return out;
@@ -293,7 +307,7 @@ async function makePlan(bundleDir: string, options: StartOptions): Promise<Plan>
   const stack = stackNameOf(bundleDir);
   const stateDir = resolve(options.stateDir ?? defaultStateDir(stack));
   const compose = parseCompose(readFileSync(composePath, 'utf8'));
-  const plan: Plan = { stack, bundleDir, stateDir, compose, units: [], skipped: [], notes: [], addresses: new Map(), cleanup: [] };
+  const plan: Plan = { stack, bundleDir, stateDir, compose, units: [], skipped: [], notes: [], addresses: new Map(), cleanup: [], timing: timingOf(options) };
   const withCmd = new Map(Object.entries(options.with ?? {}));
   const usedWith = new Set<string>();
   const leaveOut = new Set(options.leaveOut ?? []);
@@ -337,14 +351,16 @@ async function makePlan(bundleDir: string, options: StartOptions): Promise<Plan>
     const ports = svc.containerPorts.length ? svc.containerPorts : [nb.containerPort];
     const serves = ports.map((p) => `${svc.name}:${p}`);
     if (kind === 'prometheus') serves.push(...ports.flatMap((p) => [`localhost:${p}`, `127.0.0.1:${p}`]));
+    const clustered = kind === 'alertmanager' && svc.command.some((a) => a.startsWith('--cluster.peer='));
     plan.units.push({
       name: uniqueName(svc.name),
       kind,
       port: 0,
       argv: [bin],
       serves,
-      order: kind === 'prometheus' ? 3 : kind === 'alertmanager' ? 2 : kind === 'postgres' || kind === 'redis' ? 0 : 1,
+      order: kind === 'prometheus' || kind === 'vmalert' ? 3 : kind === 'alertmanager' ? 2 : kind === 'postgres' || kind === 'redis' ? 0 : 1,
       service: svc,
+      ...(clustered ? { clusterPort: 0 } : {}),
       ...(nb.readyPath ? { readyPath: nb.readyPath } : {}),
       ...(nb.stopSignal ? { stopSignal: nb.stopSignal } : {}),
     });
@@ -410,9 +426,12 @@ async function makePlan(bundleDir: string, options: StartOptions): Promise<Plan>
 
   // 5. Ports.
   const need = plan.units.filter((u) => !u.port);
-  const ports = await freePorts(need.length);
+  const gossip = plan.units.filter((u) => u.clusterPort === 0);
+  const ports = await freePorts(need.length + gossip.length);
   need.forEach((u, i) => (u.port = ports[i]!));
+  gossip.forEach((u, i) => (u.clusterPort = ports[need.length + i]!));
   for (const u of plan.units) for (const s of u.serves) plan.addresses.set(s, `127.0.0.1:${u.port}`);
+  for (const u of gossip) plan.addresses.set(`${u.name}:${CLUSTER_PORT}`, `127.0.0.1:${u.clusterPort}`);
   return plan;
 }
 
@@ -432,9 +451,14 @@ function promConfigFile(plan: Plan, prom: Unit): string {
 interface Rendered {
   unresolved: StackState['unresolved'];
   notes: string[];
-  /** Files to validate before use: prometheus config, alertmanager config. */
-  prometheusConfig?: string;
+  /** Files to validate before use: every Prometheus server's config, the Alertmanager config. */
+  prometheusConfigs: string[];
   alertmanagerConfig?: string;
+}
+
+function timingOf(options: TimingOverrides): TimingOverrides {
+  const keys = ['scrapeInterval', 'evaluationInterval', 'maxFor', 'groupWait', 'groupInterval', 'repeatInterval'] as const;
+  return Object.fromEntries(keys.filter((k) => options[k]).map((k) => [k, options[k]])) as TimingOverrides;
 }
 
 function globFiles(dir: string, pattern: string): string[] {
@@ -450,34 +474,54 @@ function globFiles(dir: string, pattern: string): string[] {
 
 /** Copy the bundle's bind-mounted folders into root/ and rewrite the configs in the copy. */
 function renderRuntime(plan: Plan, root: string, options: StartOptions): Rendered {
-  const rendered: Rendered = { unresolved: [], notes: [] };
+  const rendered: Rendered = { unresolved: [], notes: [], prometheusConfigs: [] };
   const ports = new Map(plan.units.map((u) => [u.name, u.port]));
-  const timing: TimingOverrides = {
-    ...(options.scrapeInterval ? { scrapeInterval: options.scrapeInterval } : {}),
-    ...(options.evaluationInterval ? { evaluationInterval: options.evaluationInterval } : {}),
-    ...(options.maxFor ? { maxFor: options.maxFor } : {}),
-    ...(options.groupWait ? { groupWait: options.groupWait } : {}),
-    ...(options.groupInterval ? { groupInterval: options.groupInterval } : {}),
-    ...(options.repeatInterval ? { repeatInterval: options.repeatInterval } : {}),
-  };
+  const timing = timingOf(options);
   const toRuntime = (p: string) => join(root, relative(plan.stateDir, p).replace(/^runtime\/?/, ''));
+  // Copy every mount first: services sharing a folder (replicas, vmalert reading the rules) see one rewritten copy.
   for (const u of plan.units) {
-    const svc = u.service;
-    if (!svc || u.kind === 'command') continue;
-    for (const m of svc.mounts) {
+    if (!u.service || u.kind === 'command') continue;
+    for (const m of u.service.mounts) {
       if (!m.bind) {
         mkdirSync(join(plan.stateDir, 'volumes', m.source), { recursive: true });
         continue;
       }
       const src = resolve(plan.bundleDir, m.source);
       const dst = join(root, relative(plan.bundleDir, src));
-      if (existsSync(src)) cpSync(src, dst, { recursive: true });
+      if (existsSync(src) && !existsSync(dst)) cpSync(src, dst, { recursive: true });
+    }
+  }
+  const rewrittenRules = new Set<string>();
+  const rewrittenConfigs = new Set<string>();
+  const rewriteRules = (files: string[]) => {
+    for (const rf of files) {
+      if (rewrittenRules.has(rf)) continue;
+      rewrittenRules.add(rf);
+      const rr = rewriteRuleFile((parse(readFileSync(rf, 'utf8')) ?? {}) as Record<string, unknown>, timing);
+      for (const c of rr.cappedFor) rendered.notes.push(`runtime copy: alert ${c.alert} for: ${c.from} -> ${c.to} (maxFor)`);
+      writeFileSync(rf, stringify(rr.doc, { lineWidth: 0 }));
+    }
+  };
+  for (const u of plan.units) {
+    const svc = u.service;
+    if (!svc || u.kind === 'command') continue;
+    if (u.kind === 'vmalert') {
+      // Its -rule globs, in the runtime copy: the same timing as Prometheus's rule files.
+      for (const a of svc.command) {
+        const m = /^--?rule=(.+)$/.exec(a);
+        const hp = m ? hostPath(plan, svc, m[1]!) : undefined;
+        if (hp) rewriteRules(globFiles(dirname(toRuntime(hp)), basename(hp)));
+      }
+      continue;
     }
     const cmd = svc.command.length ? svc.command : defaultCommand(u.kind as NativeKind);
     const cfg = flagValue(cmd, 'config.file');
     const hp = cfg ? hostPath(plan, svc, cfg) : undefined;
     if (!hp) continue;
     const file = toRuntime(hp);
+    // Peers of one Alertmanager cluster share their config file: rewrite it once.
+    if (rewrittenConfigs.has(file)) continue;
+    rewrittenConfigs.add(file);
     const fileRef = (f: string) => (f.startsWith('/') ? (hostPath(plan, svc, f) ?? f) : f);
     if (u.kind === 'prometheus') {
       const doc = (parse(readFileSync(file, 'utf8')) ?? {}) as Record<string, unknown>;
@@ -485,14 +529,8 @@ function renderRuntime(plan: Plan, root: string, options: StartOptions): Rendere
       rendered.unresolved.push(...r.unresolved);
       for (const d of r.droppedJobs) rendered.notes.push(`job ${d.job} left out of the runtime config: ${d.reason}`);
       writeFileSync(file, stringify(r.config, { lineWidth: 0 }));
-      rendered.prometheusConfig = file;
-      for (const pattern of (r.config.rule_files as string[] | undefined) ?? []) {
-        for (const rf of globFiles(dirname(file), pattern)) {
-          const rr = rewriteRuleFile((parse(readFileSync(rf, 'utf8')) ?? {}) as Record<string, unknown>, timing);
-          for (const c of rr.cappedFor) rendered.notes.push(`runtime copy: alert ${c.alert} for: ${c.from} -> ${c.to} (maxFor)`);
-          writeFileSync(rf, stringify(rr.doc, { lineWidth: 0 }));
-        }
-      }
+      rendered.prometheusConfigs.push(file);
+      for (const pattern of (r.config.rule_files as string[] | undefined) ?? []) rewriteRules(globFiles(dirname(file), pattern));
     } else if (u.kind === 'alertmanager') {
       const doc = (parse(readFileSync(file, 'utf8')) ?? {}) as Record<string, unknown>;
       const webhookUrl = options.webhookUrl ? fillPorts(options.webhookUrl, ports) : undefined;
@@ -506,8 +544,8 @@ function renderRuntime(plan: Plan, root: string, options: StartOptions): Rendere
 }
 
 function checkRuntime(r: Rendered): string | undefined {
-  if (r.prometheusConfig && which('promtool')) {
-    const p = spawnSync('promtool', ['check', 'config', '--lint=none', r.prometheusConfig], { encoding: 'utf8', timeout: 60_000 });
+  for (const config of which('promtool') ? r.prometheusConfigs : []) {
+    const p = spawnSync('promtool', ['check', 'config', '--lint=none', config], { encoding: 'utf8', timeout: 60_000 });
     if (p.status !== 0) return `promtool check config: ${p.stdout}${p.stderr}`;
   }
   if (r.alertmanagerConfig && which('amtool')) {
@@ -551,7 +589,7 @@ function finishUnits(plan: Plan): void {
     } else if (u.kind === 'prometheus' || u.kind === 'alertmanager') {
       const svc = u.service!;
       const base = svc.command.length ? svc.command : defaultCommand(u.kind);
-      u.argv = [u.argv[0]!, ...translateFlags(plan, u, { ...svc, command: base }, u.argv[0]!), ...nb!.listenArgs!(u.port)];
+      u.argv = [u.argv[0]!, ...translateFlags(plan, u, { ...svc, command: base }, u.argv[0]!), ...(u.clusterPort ? clusterArgs(plan, u) : nb!.listenArgs!(u.port))];
     } else if (u.kind === 'postgres') {
       const bin = u.argv[0]!;
       const root = process.getuid?.() === 0;
@@ -583,6 +621,8 @@ function finishUnits(plan: Plan): void {
       u.argv = [u.argv[0]!, '--port', String(u.port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', dataDir, '--daemonize', 'no'];
     } else {
       const svcArgs = u.service ? translateFlags(plan, u, u.service, u.argv[0]!) : [];
+      // VictoriaMetrics hides points younger than 30s from queries; test timing shortens that with the scrape interval.
+      if (u.kind === 'victoriametrics' && plan.timing?.scrapeInterval) svcArgs.push(`-search.latencyOffset=${plan.timing.scrapeInterval}`);
       u.argv = [u.argv[0]!, ...svcArgs, ...nb!.listenArgs!(u.port)];
       if (u.kind === 'postgres-exporter') {
         u.env = { DATA_SOURCE_NAME: pg ? `postgresql://postgres@127.0.0.1:${pg.port}/postgres?sslmode=disable` : 'postgresql://postgres@127.0.0.1:1/postgres?sslmode=disable' };
@@ -590,6 +630,19 @@ function finishUnits(plan: Plan): void {
       if (u.kind === 'redis-exporter') u.env = { REDIS_ADDR: redis ? `redis://127.0.0.1:${redis.port}` : 'redis://127.0.0.1:1' };
     }
   }
+}
+
+/** An Alertmanager peer on loopback: its gossip port, and its peers' (from the compose --cluster.peer flags). */
+function clusterArgs(plan: Plan, u: Unit): string[] {
+  const peers = u.service!.command
+    .filter((a) => a.startsWith('--cluster.peer='))
+    .map((a) => a.slice('--cluster.peer='.length))
+    .map((peer) => {
+      const hit = plan.addresses.get(peer);
+      if (!hit) throw new StackError(`${u.name}: cluster peer ${peer} is not an Alertmanager started here`);
+      return `--cluster.peer=${hit}`;
+    });
+  return [`--web.listen-address=127.0.0.1:${u.port}`, `--cluster.listen-address=127.0.0.1:${u.clusterPort}`, `--cluster.advertise-address=127.0.0.1:${u.clusterPort}`, ...peers];
 }
 
 async function waitReady(u: RunningProcess, timeoutMs: number): Promise<string | undefined> {
@@ -664,8 +717,9 @@ export async function startStack(bundleDir: string, options: StartOptions = {}):
     startedAt: new Date().toISOString(),
     processes: [],
     skipped: plan.skipped,
-    unresolved: rendered.unresolved.filter((u) => !plan.skipped.some((s) => s.name === u.target)),
-    notes: [...plan.notes, ...rendered.notes],
+    // Replicas and shards list the same targets: each unresolved one once.
+    unresolved: [...new Map(rendered.unresolved.filter((u) => !plan.skipped.some((s) => s.name === u.target)).map((u) => [`${u.job} ${u.target}`, u])).values()],
+    notes: [...new Set([...plan.notes, ...rendered.notes])],
     urls: {},
     addresses: Object.fromEntries(plan.addresses),
     options: {
@@ -813,9 +867,15 @@ export async function reloadStack(stateDir: string, options: StartOptions = {}):
   renameSync(next, current);
   rmSync(old, { recursive: true, force: true });
   const reloaded: string[] = [];
-  for (const p of state.processes.filter((x) => x.kind === 'alertmanager' || x.kind === 'prometheus')) {
+  // A replica or peer that is down (an HA stack survives that) is left out; the rest reload.
+  for (const p of state.processes.filter((x) => (x.kind === 'alertmanager' || x.kind === 'prometheus') && isAlive(x.pid, x.startTime))) {
     const r = await fetch(`http://127.0.0.1:${p.port}/-/reload`, { method: 'POST', signal: AbortSignal.timeout(30_000) });
     if (!r.ok) return { ok: false, refused: `${p.name} /-/reload: HTTP ${r.status} ${await r.text()}`, reloaded };
+    reloaded.push(p.name);
+  }
+  // vmalert re-reads its rule files on SIGHUP.
+  for (const p of state.processes.filter((x) => x.kind === 'vmalert' && isAlive(x.pid, x.startTime))) {
+    process.kill(p.pid, 'SIGHUP');
     reloaded.push(p.name);
   }
   return { ok: true, reloaded };

@@ -13,6 +13,7 @@ import { STATUS_CODE_LABELS } from '../../core/names.ts';
 import { valuesMatching } from '../../core/re2.ts';
 import { parsePromQL, selectors, type Selector } from '../../core/promql.ts';
 import { substituteVariables } from '../../dashboards/check.ts';
+import { prometheusConfigFiles } from '../../emit/prometheus.ts';
 
 /** One selector of one rule or panel. */
 export interface Read {
@@ -55,7 +56,9 @@ function panelQueries(panels: Json[], out: { title: string; expr: string }[]): v
 
 /** Every selector the bundle's rules and dashboards read, with the jobs each selects. */
 export function bundleReads(bundleDir: string): BundleReads {
-  const prom = (parse(readFileSync(join(bundleDir, 'prometheus/prometheus.yml'), 'utf8')) ?? {}) as Json;
+  // Every server of an HA layout scrapes the same jobs (a shard keeps its share by relabelling).
+  const first = prometheusConfigFiles(bundleDir)[0] ?? 'prometheus.yml';
+  const prom = (parse(readFileSync(join(bundleDir, 'prometheus', first), 'utf8')) ?? {}) as Json;
   const configs = (prom.scrape_configs as Json[] | undefined) ?? [];
   const jobs = configs.map((j) => String(j.job_name));
   const targets = new Map(configs.map((j) => [String(j.job_name), ((j.static_configs as Json[] | undefined) ?? []).flatMap((c) => (c.targets as string[] | undefined) ?? [])]));

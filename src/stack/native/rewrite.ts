@@ -56,6 +56,10 @@ const DEFAULT_PORTS: Record<string, string> = { 'http:': '80', 'https:': '443' }
  * A probe target is a URL the blackbox exporter fetches, not a process to start: when its
  * host:port is a started process, the URL points there; otherwise it is probed as written.
  */
+export function rewriteUrl(target: string, addresses: Map<string, string>): string | undefined {
+  return rewriteUrlTarget(target, addresses);
+}
+
 function rewriteUrlTarget(target: string, addresses: Map<string, string>): string | undefined {
   let url: URL;
   try {
@@ -143,6 +147,15 @@ export function rewritePrometheusConfig(source: Obj, input: PrometheusRewriteInp
   if (alerting && Array.isArray(alerting.alertmanagers)) {
     for (const am of alerting.alertmanagers) {
       if (isObj(am)) rewriteStaticTargets(am.static_configs, input.addresses, (target) => unresolved.push({ job: 'alerting.alertmanagers', target }));
+    }
+  }
+  // remote_write to a store the runner started (the long-term store of docs/ha.md); others stay as written.
+  if (Array.isArray(config.remote_write)) {
+    for (const rw of config.remote_write) {
+      if (!isObj(rw) || typeof rw.url !== 'string') continue;
+      const hit = rewriteUrlTarget(rw.url, input.addresses);
+      if (hit === undefined) unresolved.push({ job: 'remote_write', target: rw.url });
+      else rw.url = hit;
     }
   }
   mapFileRefs(config, input.fileRef);
