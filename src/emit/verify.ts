@@ -8,6 +8,7 @@ import { readdirSync, readFileSync, writeFileSync, existsSync, mkdirSync } from 
 import { join, resolve } from 'node:path';
 import { parse } from 'yaml';
 import { toYaml } from './yaml.ts';
+import { verifyKubernetesAlertmanager, verifyKubernetesRules } from './kubernetes/verify.ts';
 
 export interface ToolRun {
   tool: string;
@@ -92,25 +93,31 @@ export function verifyBundle(bundleDir: string, options: { compose?: boolean } =
   const dir = resolve(bundleDir);
   const ran: ToolRun[] = [];
   const missing: string[] = [];
+  // A bundle without the compose target has no prometheus.yml, grafana provisioning or compose file.
+  const compose = existsSync(join(dir, 'docker-compose.yml'));
   if (hasTool('promtool')) {
-    const { path, skipped, standIns } = promtoolConfigPath(dir);
-    const r = run('promtool', ['check', 'config', '--lint=none', path], join(dir, 'prometheus'));
-    ran.push({
-      tool: 'promtool check config',
-      ...r,
-      ...(skipped.length ? { note: `jobs ${skipped.join(', ')} use kubernetes_sd_configs, which Debian's promtool lacks: obsgen's own schema checked them` } : {}),
-    });
-    if (path.endsWith('.promtool-check.yml')) {
-      // The copy must not land in the bundle.
-      spawnSync('rm', ['-rf', path, ...standIns]);
+    if (existsSync(join(dir, 'prometheus/prometheus.yml'))) {
+      const { path, skipped, standIns } = promtoolConfigPath(dir);
+      const r = run('promtool', ['check', 'config', '--lint=none', path], join(dir, 'prometheus'));
+      ran.push({
+        tool: 'promtool check config',
+        ...r,
+        ...(skipped.length ? { note: `jobs ${skipped.join(', ')} use kubernetes_sd_configs, which Debian's promtool lacks: obsgen's own schema checked them` } : {}),
+      });
+      if (path.endsWith('.promtool-check.yml')) {
+        // The copy must not land in the bundle.
+        spawnSync('rm', ['-rf', path, ...standIns]);
+      }
     }
     const rulesDir = join(dir, 'prometheus/rules');
     const ruleFiles = existsSync(rulesDir) ? readdirSync(rulesDir).filter((f) => f.endsWith('.yml')).sort() : [];
     if (ruleFiles.length) {
       ran.push({ tool: 'promtool check rules', ...run('promtool', ['check', 'rules', '--lint=duplicate-rules', '--lint-fatal', ...ruleFiles], rulesDir) });
     }
+    ran.push(...verifyKubernetesRules(dir, run));
   } else missing.push('promtool');
   if (hasTool('amtool')) {
+    ran.push(...verifyKubernetesAlertmanager(dir, run));
     const { path, swapped } = amtoolConfigPath(dir);
     ran.push({
       tool: 'amtool check-config',
@@ -130,7 +137,7 @@ export function verifyBundle(bundleDir: string, options: { compose?: boolean } =
       for (const f of blackboxConfigs) ran.push({ tool: `blackbox_exporter --config.check ${f}`, ...run('prometheus-blackbox-exporter', [`--config.file=${f}`, '--config.check'], dir) });
     } else missing.push('prometheus-blackbox-exporter');
   }
-  if (options.compose !== false) {
+  if (options.compose !== false && compose) {
     if (hasTool('docker-compose')) {
       // compose resolves secret files at config time: give it empty stand-ins, removed after.
       const secretsDir = join(dir, 'secrets');

@@ -7,6 +7,8 @@ import type { ResolvedRoute, RouteExpectation } from '../alertmanager/build.ts';
 import type { InhibitionCase } from '../alertmanager/inhibit.ts';
 import type { StackConfig } from './schema.ts';
 import type { ResolvedLinks } from './links.ts';
+import type { BuildTarget } from './targets.ts';
+import type { KubernetesBundle } from '../emit/kubernetes/index.ts';
 
 export interface Bundle {
   stack: string;
@@ -26,5 +28,9 @@ export interface Bundle {
   grafana: StackConfig['grafana'];
   compose: StackConfig['compose'];
   links: ResolvedLinks;
+  /** What the build emits (stack prop `targets`, or its default). */
+  targets: BuildTarget[];
+  /** The prometheus-operator objects, when `kubernetes` is a target. */
+  kubernetes?: KubernetesBundle;
   warnings: Diagnostic[];
 }
