@@ -8,6 +8,7 @@ import { readdirSync, readFileSync, writeFileSync, existsSync, mkdirSync } from 
 import { join, resolve } from 'node:path';
 import { parse } from 'yaml';
 import { toYaml } from './yaml.ts';
+import { standInUrlFiles } from './amtoolcompat.ts';
 import { verifyKubernetesAlertmanager, verifyKubernetesRules } from './kubernetes/verify.ts';
 
 export interface ToolRun {
@@ -73,16 +74,8 @@ function promtoolConfigPath(dir: string): { path: string; skipped: string[]; sta
  */
 function amtoolConfigPath(dir: string): { path: string; swapped: string[] } {
   const path = join(dir, 'alertmanager/alertmanager.yml');
-  const config = parse(readFileSync(path, 'utf8')) as { receivers?: { name?: string; webhook_configs?: Record<string, unknown>[] }[] };
-  const swapped: string[] = [];
-  for (const r of config.receivers ?? []) {
-    for (const w of r.webhook_configs ?? []) {
-      if (typeof w.url_file !== 'string') continue;
-      delete w.url_file;
-      w.url = 'http://127.0.0.1/url-file-stand-in';
-      swapped.push(String(r.name));
-    }
-  }
+  const config = parse(readFileSync(path, 'utf8')) as Parameters<typeof standInUrlFiles>[0];
+  const swapped = standInUrlFiles(config);
   if (swapped.length === 0) return { path, swapped };
   const copy = join(dir, 'alertmanager/.amtool-check.yml');
   writeFileSync(copy, toYaml(config));

@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse } from 'yaml';
 import { toYaml } from '../yaml.ts';
+import { standInUrlFiles } from '../amtoolcompat.ts';
 import { KUBERNETES_DIR } from './index.ts';
 
 type Run = (cmd: string, args: string[], cwd: string) => { ok: boolean; output: string };
@@ -53,7 +54,9 @@ export function verifyKubernetesAlertmanager(dir: string, run: Run): ToolRun[] {
   const secrets = objectsOfKind(dir, 'Secret').filter((s) => typeof (s.object.stringData as Record<string, unknown> | undefined)?.['alertmanager.yaml'] === 'string');
   return secrets.map((s) =>
     withTemp((tmp) => {
-      writeFileSync(join(tmp, 'alertmanager.yaml'), (s.object.stringData as Record<string, string>)['alertmanager.yaml']!);
+      const config = parse((s.object.stringData as Record<string, string>)['alertmanager.yaml']!) as Parameters<typeof standInUrlFiles>[0];
+      standInUrlFiles(config);
+      writeFileSync(join(tmp, 'alertmanager.yaml'), toYaml(config));
       return { tool: `amtool check-config (${s.file})`, ...run('amtool', ['check-config', 'alertmanager.yaml'], tmp) };
     }),
   );
