@@ -4,6 +4,7 @@
  */
 export { defineStack, type Stack } from './stack/define.ts';
 export type { StackProps } from './stack/schema.ts';
+export type { BuildTarget, KubernetesTargetConfig } from './stack/targets.ts';
 export { synth, trySynth } from './stack/synth.ts';
 export type { Bundle } from './stack/bundle.ts';
 export { bundleFiles } from './emit/files.ts';

@@ -80,7 +80,7 @@ export async function cmdBuild(args: Args): Promise<number> {
     if (r.ok) {
       const c = r.counts!;
       console.log(
-        `${r.stack}: wrote ${r.outDir} in ${ms} ms: ${c.scrapeJobs} scrape jobs, ${c.ruleGroups} rule groups, ${c.recordingRules} recording rules, ${c.alerts} alerts, ${c.ruleTests} rule tests, ${c.dashboards} dashboards`,
+        `${r.stack}: wrote ${r.outDir} in ${ms} ms: ${c.scrapeJobs} scrape jobs, ${c.ruleGroups} rule groups, ${c.recordingRules} recording rules, ${c.alerts} alerts, ${c.ruleTests} rule tests, ${c.dashboards} dashboards${c.kubernetesObjects !== undefined ? `, ${c.kubernetesObjects} Kubernetes objects` : ''}`,
       );
     } else {
       const n = r.diagnostics.filter((d) => d.severity === 'error').length;

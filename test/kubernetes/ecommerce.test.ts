@@ -54,6 +54,7 @@ describe('ecommerce-k8s kubernetes target', () => {
   it('scrapes backend-api pods with a PodMonitor in production, every 15s, job label kept', () => {
     const pm = named('PodMonitor', 'ecommerce-k8s-backend-api');
     expect(pm.spec.namespaceSelector).toEqual({ matchNames: ['production'] });
+    expect(pm.spec.selector).toEqual({ matchLabels: { app: 'backend-api' } });
     const ep = pm.spec.podMetricsEndpoints[0];
     expect(ep.interval).toBe('15s');
     expect(ep.scrapeTimeout).toBe('10s');
@@ -64,7 +65,10 @@ describe('ecommerce-k8s kubernetes target', () => {
   });
 
   it('scrapes the annotated pods with a PodMonitor keeping the prometheus.io/scrape filter', () => {
-    const ep = named('PodMonitor', 'ecommerce-k8s-kubernetes-pods').spec.podMetricsEndpoints[0];
+    const pm = named('PodMonitor', 'ecommerce-k8s-kubernetes-pods');
+    expect(pm.spec.selector).toEqual({});
+    expect(pm.spec.namespaceSelector).toEqual({ matchNames: ['production'] });
+    const ep = pm.spec.podMetricsEndpoints[0];
     expect(ep.relabelings[0]).toEqual({ action: 'keep', regex: 'true', sourceLabels: ['__meta_kubernetes_pod_annotation_prometheus_io_scrape'] });
     expect(lastRelabel(ep).replacement).toBe('kubernetes-pods');
   });
