@@ -4,6 +4,7 @@ import { join, resolve } from 'node:path';
 import { formatDiagnostic } from '../core/diagnostics.ts';
 import { isTempName } from '../emit/write.ts';
 import { buildStack } from '../stack/build.ts';
+import { preloadKubernetesModels } from '../emit/kubernetes/validate.ts';
 import { stackFiles, stackNameOfFile, loadStack } from '../stack/load.ts';
 import { flag, flagList, type Args } from './args.ts';
 import { watchLauncher } from './launcher.ts';
@@ -61,6 +62,7 @@ export async function cmdBuild(args: Args): Promise<number> {
       failed++;
       continue;
     }
+    await preloadKubernetesModels();
     const t0 = performance.now();
     const r = buildStack(stack, out, { verify: !args.flags.has('no-verify'), stopReason: () => launcher.stopReason() });
     if (r.stopped) {

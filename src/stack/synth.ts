@@ -202,6 +202,11 @@ export function trySynth(stack: Stack | unknown): SynthResult {
   }
   // The same model as operator objects; only for a stack that is sound so far (errors there would echo).
   if (targets.includes('kubernetes') && !diag.hasErrors()) bundle.kubernetes = buildKubernetes(bundle, config.kubernetes, diag);
+  if (!targets.includes('kubernetes') && (stack.props as { kubernetes?: unknown }).kubernetes !== undefined) {
+    diag.warn('kubernetes', 'kubernetes-unused', `the kubernetes props do nothing: the stack's targets are ${JSON.stringify(targets)}`, {
+      hint: "add 'kubernetes' to targets (targets: ['compose', 'kubernetes']) to get the prometheus-operator objects, or drop the kubernetes props",
+    });
+  }
   bundle.warnings = diag.warnings;
   return diag.hasErrors() ? { diagnostics: diag } : { bundle, diagnostics: diag };
 }

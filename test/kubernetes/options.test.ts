@@ -4,6 +4,7 @@
  * AlertmanagerConfig cannot carry, credentials that never become values, and schema errors
  * that name the object and the field.
  */
+import { spawnSync } from 'node:child_process';
 import { mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -187,5 +188,24 @@ describe('secrets and validation', () => {
     expect(diag.errors.map((d) => ({ path: d.path, code: d.code, message: d.message, value: d.value }))).toEqual([
       { path: 'services[0]', code: 'kubernetes-schema', message: expect.stringMatching(/^kubernetes\/servicemonitor-shop-api\.yaml: ServiceMonitor shop-api: spec\.endpoints\[0\]\.interval must match pattern/), value: '15 seconds' },
     ]);
+  });
+});
+
+describe('stack runner', () => {
+  it('obsgen stack up on a Kubernetes-only bundle says to add the compose target', () => {
+    const out = tempDir('obsgen-k8s-up-');
+    expect(buildStack(stack({ targets: ['kubernetes'] }), out, { verify: false }).ok).toBe(true);
+    const bin = join(import.meta.dirname, '../../bin/obsgen.js');
+    const r = spawnSync('node', [bin, 'stack', 'up', 'shop', '--out', out, '--state', tempDir('obsgen-k8s-up-state-')], { encoding: 'utf8', timeout: 60_000 });
+    expect(r.status).toBe(1);
+    expect(r.stderr).toContain("was built for Kubernetes only; add 'compose' to the stack's targets");
+  }, 60_000);
+});
+
+describe('kubernetes props without the target', () => {
+  it('warn that they do nothing, with the fix', () => {
+    const plain = defineStack({ name: 'plain', services: [httpService({ name: 'api', targets: ['api:8000'] })], alerting, kubernetes: { namespace: 'obs' } });
+    const w = trySynth(plain).diagnostics.warnings.filter((d) => d.code === 'kubernetes-unused');
+    expect(w.map((d) => ({ path: d.path, message: d.message }))).toEqual([{ path: 'kubernetes', message: 'the kubernetes props do nothing: the stack\'s targets are ["compose"]' }]);
   });
 });

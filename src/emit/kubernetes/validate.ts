@@ -3,9 +3,9 @@
  * Secret), with the maintained models of @kubernetes-models: an object the API server would
  * refuse fails the build here, naming the object, the field path and the stack prop it comes from.
  */
-import { PodMonitor, Probe, PrometheusRule, ServiceMonitor } from '@kubernetes-models/prometheus-operator/monitoring.coreos.com/v1';
-import { AlertmanagerConfig, ScrapeConfig } from '@kubernetes-models/prometheus-operator/monitoring.coreos.com/v1alpha1';
-import { ConfigMap, Secret } from 'kubernetes-models/v1';
+import { existsSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { join } from 'node:path';
 import type { Diagnostics } from '../../core/diagnostics.ts';
 import type { KubeObject } from './common.ts';
 
@@ -14,16 +14,56 @@ interface Validatable {
 }
 type ModelClass = new (data: never) => Validatable;
 
-const MODELS: Record<string, ModelClass> = {
-  'monitoring.coreos.com/v1 PrometheusRule': PrometheusRule as unknown as ModelClass,
-  'monitoring.coreos.com/v1 ServiceMonitor': ServiceMonitor as unknown as ModelClass,
-  'monitoring.coreos.com/v1 PodMonitor': PodMonitor as unknown as ModelClass,
-  'monitoring.coreos.com/v1 Probe': Probe as unknown as ModelClass,
-  'monitoring.coreos.com/v1alpha1 ScrapeConfig': ScrapeConfig as unknown as ModelClass,
-  'monitoring.coreos.com/v1alpha1 AlertmanagerConfig': AlertmanagerConfig as unknown as ModelClass,
-  'v1 ConfigMap': ConfigMap as unknown as ModelClass,
-  'v1 Secret': Secret as unknown as ModelClass,
-};
+type Module = Record<string, ModelClass>;
+
+function table(v1: Module, v1alpha1: Module, core: Module): Record<string, ModelClass> {
+  return {
+    'monitoring.coreos.com/v1 PrometheusRule': v1.PrometheusRule!,
+    'monitoring.coreos.com/v1 ServiceMonitor': v1.ServiceMonitor!,
+    'monitoring.coreos.com/v1 PodMonitor': v1.PodMonitor!,
+    'monitoring.coreos.com/v1 Probe': v1.Probe!,
+    'monitoring.coreos.com/v1alpha1 ScrapeConfig': v1alpha1.ScrapeConfig!,
+    'monitoring.coreos.com/v1alpha1 AlertmanagerConfig': v1alpha1.AlertmanagerConfig!,
+    'v1 ConfigMap': core.ConfigMap!,
+    'v1 Secret': core.Secret!,
+  };
+}
+
+/**
+ * The models ship as ES modules whose package exports only an `import` condition, while a
+ * CommonJS stack file loads obsgen through require: a static import would make loading obsgen
+ * fail there. The CLI imports them before it builds (preloadKubernetesModels); other callers
+ * (tests, the API under Node 20.19+, which requires ES modules) get them by file path on first use.
+ */
+let models: Record<string, ModelClass> | undefined;
+
+export async function preloadKubernetesModels(): Promise<void> {
+  if (models) return;
+  const [v1, v1alpha1, core] = await Promise.all([
+    import('@kubernetes-models/prometheus-operator/monitoring.coreos.com/v1'),
+    import('@kubernetes-models/prometheus-operator/monitoring.coreos.com/v1alpha1'),
+    import('kubernetes-models/v1'),
+  ]);
+  models = table(v1 as unknown as Module, v1alpha1 as unknown as Module, core as unknown as Module);
+}
+
+function loadModels(): Record<string, ModelClass> {
+  if (models) return models;
+  const req = createRequire(import.meta.url);
+  const load = (pkg: string, file: string): Module => {
+    for (const dir of req.resolve.paths(pkg) ?? []) {
+      const p = join(dir, pkg, file);
+      if (existsSync(p)) return req(p) as Module;
+    }
+    throw new Error(`cannot find ${pkg}/${file}: run npm install`);
+  };
+  models = table(
+    load('@kubernetes-models/prometheus-operator', 'monitoring.coreos.com/v1/index.js'),
+    load('@kubernetes-models/prometheus-operator', 'monitoring.coreos.com/v1alpha1/index.js'),
+    load('kubernetes-models', 'v1/index.js'),
+  );
+  return models;
+}
 
 interface SchemaError {
   instancePath?: string;
@@ -49,7 +89,7 @@ function valueAt(obj: unknown, instancePath: string): unknown {
 /** The schema problems of one object, as `field.path: message` lines. */
 export function schemaProblems(o: Record<string, unknown>): { path: string; message: string; value: unknown }[] {
   const key = `${String(o.apiVersion)} ${String(o.kind)}`;
-  const Model = MODELS[key];
+  const Model = loadModels()[key];
   if (!Model) return [{ path: 'kind', message: `${key} is not an object obsgen validates`, value: o.kind }];
   try {
     new Model(o as never).validate();
