@@ -246,10 +246,12 @@ function withTierOf(part: Contribution, kind: string): Contribution {
   return part;
 }
 
-/** Prometheus and Alertmanager scraping themselves, first in prometheus.yml unless the stack has jobs of those names. */
-// Under prometheus-operator: the governing Services it creates for every Prometheus and
-// Alertmanager (labelled operated-prometheus / operated-alertmanager), by container port
-// number, whose name differs across operator versions.
+/**
+ * Prometheus and Alertmanager scraping themselves, first in prometheus.yml unless the stack has jobs of those names.
+ * Under prometheus-operator: the governing Services it creates for every Prometheus and
+ * Alertmanager (labelled operated-prometheus / operated-alertmanager), by container port
+ * number, whose name differs across operator versions.
+ */
 const SELF_MONITORING_JOBS: ScrapeJob[] = [
   {
     name: 'prometheus',
