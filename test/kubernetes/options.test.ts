@@ -209,3 +209,25 @@ describe('kubernetes props without the target', () => {
     expect(w.map((d) => ({ path: d.path, message: d.message }))).toEqual([{ path: 'kubernetes', message: 'the kubernetes props do nothing: the stack\'s targets are ["compose"]' }]);
   });
 });
+
+describe('model loading', () => {
+  it('validates under a require hook that cannot load the ES-module models (tsx, CommonJS), in a child process', () => {
+    const dir = tempDir('obsgen-k8s-cjs-');
+    const script = join(dir, 'check.cts');
+    const src = join(import.meta.dirname, '../../src/emit/kubernetes/validate.ts');
+    writeFileSync(
+      script,
+      `const { schemaProblems } = require(${JSON.stringify(src)});
+const bad = { apiVersion: 'monitoring.coreos.com/v1', kind: 'ServiceMonitor', metadata: { name: 'a' }, spec: { selector: {}, endpoints: [{ interval: '15 seconds' }] } };
+const good = { ...bad, spec: { selector: {}, endpoints: [{ interval: '15s' }] } };
+process.stdout.write(JSON.stringify([schemaProblems(bad), schemaProblems(good)]));
+`,
+    );
+    const tsx = join(import.meta.dirname, '../../node_modules/tsx/dist/cli.mjs');
+    const r = spawnSync(process.execPath, [tsx, script], { encoding: 'utf8', timeout: 120_000 });
+    expect(r.stderr).toBe('');
+    const [bad, good] = JSON.parse(r.stdout);
+    expect(bad).toEqual([{ path: 'spec.endpoints[0].interval', message: expect.stringMatching(/^must match pattern/), value: '15 seconds' }]);
+    expect(good).toEqual([]);
+  }, 120_000);
+});
