@@ -167,6 +167,18 @@ describe('ecommerce-k8s kubernetes target', () => {
     expect(kz.resources).toEqual([...kz.resources].sort());
   });
 
+  it('renders with kustomize (kubectl kustomize): every object, in the monitoring namespace', () => {
+    const out = tempDir('obsgen-k8s-kustomize-');
+    expect(buildStack(stack, out, { verify: false }).ok).toBe(true);
+    const r = spawnSync('kubectl', ['kustomize', join(out, 'ecommerce-k8s/kubernetes')], { encoding: 'utf8', timeout: 60_000 });
+    expect(r.stderr).toBe('');
+    expect(r.status).toBe(0);
+    const rendered = r.stdout.split(/^---$/m).map((d) => parse(d) as Obj);
+    expect(rendered.length).toBe(objects.length);
+    expect(rendered.map((o) => `${o.kind}/${o.metadata.name}`).sort()).toEqual(objects.map((o) => `${o.kind}/${o.metadata.name}`).sort());
+    for (const o of rendered) expect(o.metadata.namespace).toBe('monitoring');
+  }, 60_000);
+
   it('writes every object with sorted keys', () => {
     const sorted = (v: unknown): boolean => {
       if (Array.isArray(v)) return v.every(sorted);
