@@ -4,9 +4,11 @@
  */
 export { defineStack, type Stack } from './stack/define.ts';
 export type { StackProps } from './stack/schema.ts';
+export type { BuildTarget, KubernetesTargetConfig } from './stack/targets.ts';
 export { synth, trySynth } from './stack/synth.ts';
 export type { Bundle } from './stack/bundle.ts';
 export { bundleFiles } from './emit/files.ts';
+export { preloadKubernetesModels } from './emit/kubernetes/validate.ts';
 export { buildStack } from './stack/build.ts';
 export { httpService, type HttpServiceProps } from './mixins/http.ts';
 export type { ScrapeJobProps, RelabelProps } from './scrape/schema.ts';

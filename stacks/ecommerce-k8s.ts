@@ -24,6 +24,11 @@
  * so the token needs get on nodes/proxy and services/proxy. Set API_SERVER to the endpoint
  * of `aws eks describe-cluster --name ecommerce-production`. Links use the seed's domain
  * (example.com: api.example.com in its Ingress).
+ *
+ * Most EKS teams run kube-prometheus-stack instead: the kubernetes target writes
+ * out/ecommerce-k8s/kubernetes/ for it (docs/kubernetes.md): the pod jobs as PodMonitors
+ * (backend-api's selecting its pods by label), cAdvisor and kube-state-metrics as
+ * ServiceMonitors, the RDS and ElastiCache exporters as ScrapeConfigs.
  */
 import { dashboard, defineStack, httpService, kubernetes, kubernetesPodsJob, postgres, redis, row, stat, targets, timeseries } from 'obsgen';
 
@@ -40,6 +45,8 @@ export default defineStack({
   name: 'ecommerce-k8s',
   description: 'E-commerce backend on Kubernetes (EKS), PostgreSQL (RDS), Redis (ElastiCache)',
   prometheus: { scrapeInterval: '15s', evaluationInterval: '15s', externalLabels: { cluster: 'ecommerce-production' } },
+  targets: ['compose', 'kubernetes'],
+  kubernetes: { namespace: 'monitoring', ruleLabels: { release: 'kube-prometheus-stack' }, monitorLabels: { release: 'kube-prometheus-stack' } },
   links: {
     grafanaUrl: 'https://grafana.example.com',
     runbookBaseUrl: 'https://ops.example.com/runbooks',
@@ -51,6 +58,8 @@ export default defineStack({
       name: 'backend-api',
       scrape: {
         kubernetesSd: { role: 'pod', namespaces: ['production'], ...cluster },
+        // Under prometheus-operator: a PodMonitor selecting the app's pods by label (namespaces from kubernetesSd).
+        kubernetes: { kind: 'PodMonitor', selector: { app: 'backend-api' } },
         relabel: [
           { sourceLabels: ['__meta_kubernetes_pod_label_app'], action: 'keep', regex: 'backend-api' },
           ...podsJob.relabel!.filter((r) => r.action !== 'keep'),

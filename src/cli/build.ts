@@ -4,6 +4,7 @@ import { join, resolve } from 'node:path';
 import { formatDiagnostic } from '../core/diagnostics.ts';
 import { isTempName } from '../emit/write.ts';
 import { buildStack } from '../stack/build.ts';
+import { preloadKubernetesModels } from '../emit/kubernetes/validate.ts';
 import { stackFiles, stackNameOfFile, loadStack } from '../stack/load.ts';
 import { flag, flagList, type Args } from './args.ts';
 import { watchLauncher } from './launcher.ts';
@@ -61,6 +62,7 @@ export async function cmdBuild(args: Args): Promise<number> {
       failed++;
       continue;
     }
+    await preloadKubernetesModels();
     const t0 = performance.now();
     const r = buildStack(stack, out, { verify: !args.flags.has('no-verify'), stopReason: () => launcher.stopReason() });
     if (r.stopped) {
@@ -80,7 +82,7 @@ export async function cmdBuild(args: Args): Promise<number> {
     if (r.ok) {
       const c = r.counts!;
       console.log(
-        `${r.stack}: wrote ${r.outDir} in ${ms} ms: ${c.scrapeJobs} scrape jobs, ${c.ruleGroups} rule groups, ${c.recordingRules} recording rules, ${c.alerts} alerts, ${c.ruleTests} rule tests, ${c.dashboards} dashboards`,
+        `${r.stack}: wrote ${r.outDir} in ${ms} ms: ${c.scrapeJobs} scrape jobs, ${c.ruleGroups} rule groups, ${c.recordingRules} recording rules, ${c.alerts} alerts, ${c.ruleTests} rule tests, ${c.dashboards} dashboards${c.kubernetesObjects !== undefined ? `, ${c.kubernetesObjects} Kubernetes objects` : ''}`,
       );
     } else {
       const n = r.diagnostics.filter((d) => d.severity === 'error').length;

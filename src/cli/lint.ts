@@ -18,7 +18,8 @@ export async function lintStackFiles(files: string[], options: { amtool: boolean
   const all: Finding[] = [];
   const pending: Promise<Finding[]>[] = [];
   // Stack mode only: plain rule files lint without loading synth and every mixin.
-  const [{ loadStack }, { trySynth }] = await Promise.all([import('../stack/load.ts'), import('../stack/synth.ts')]);
+  const [{ loadStack }, { trySynth }, { preloadKubernetesModels }] = await Promise.all([import('../stack/load.ts'), import('../stack/synth.ts'), import('../emit/kubernetes/validate.ts')]);
+  await preloadKubernetesModels();
   for (const file of files) {
     const stack = await loadStack(file);
     if ('error' in stack) {

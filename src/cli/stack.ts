@@ -37,7 +37,8 @@ function stateDirOf(args: Args, stack: string): string {
 async function up(args: Args, stack: string): Promise<number> {
   const bundle = resolve(flag(args, 'out') ?? 'out', stack);
   if (!existsSync(join(bundle, 'docker-compose.yml'))) {
-    console.error(`error: no bundle in ${bundle}; run obsgen build --stack ${stack} first`);
+    if (existsSync(join(bundle, 'kubernetes'))) console.error(`error: ${bundle} was built for Kubernetes only; add 'compose' to the stack's targets (targets: ['compose', 'kubernetes']) and rebuild to run it here`);
+    else console.error(`error: no bundle in ${bundle}; run obsgen build --stack ${stack} first`);
     return 1;
   }
   const withCmd = new Map([...pairs(args, 'with'), ...pairs(args, 'app')]);

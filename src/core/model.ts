@@ -173,8 +173,37 @@ export interface KubernetesSdConfig {
   kubeconfigFile?: string;
 }
 
+/**
+ * How a Prometheus run by prometheus-operator inside the cluster scrapes a job: a
+ * ServiceMonitor (a Service's endpoints) or a PodMonitor (pods), in-cluster discovery.
+ * Set where the in-cluster form differs from what the job's kubernetesSd implies (the
+ * kubernetes mixin: kubelet cAdvisor through the kubelet Service, not the API server proxy).
+ */
+export interface KubernetesScrape {
+  kind: 'ServiceMonitor' | 'PodMonitor';
+  /** Namespaces of the Services or pods; 'any' for all. Absent: the monitor's own namespace (the operator's default). */
+  namespaces?: string[] | 'any';
+  /** matchLabels of the Services or pods. @default {} (all) */
+  selector?: Record<string, string>;
+  /** Name of the Service or container port. Absent: every port. */
+  port?: string;
+  /** The pods' port number, where the Service port has no name. */
+  targetPort?: number;
+  path?: string;
+  scheme?: 'http' | 'https';
+  /** Relabelings in Kubernetes discovery terms; replace the job's own in this form. */
+  relabel?: RelabelConfig[];
+  honorLabels?: boolean;
+  /** Authenticate with the Prometheus pod's own service account token and CA (kubelet). */
+  serviceAccountAuth?: boolean;
+  /** Skip verifying the target's serving certificate (kubelets often serve self-signed ones). */
+  insecureSkipVerify?: boolean;
+}
+
 export interface ScrapeJob {
   name: string;
+  /** The in-cluster (prometheus-operator) form, when it is not the one kubernetesSd implies. */
+  kubernetes?: KubernetesScrape;
   scrapeInterval?: string;
   scrapeTimeout?: string;
   metricsPath?: string;

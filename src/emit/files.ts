@@ -8,6 +8,7 @@ import { prometheusConfig, RULES_DIR, ruleFileName, ruleFileYaml } from './prome
 import { alertmanagerYaml } from '../alertmanager/build.ts';
 import { GENERATED, toYaml } from './yaml.ts';
 import { serverConfigs } from './topology.ts';
+import { kubernetesFiles } from './kubernetes/index.ts';
 import { runbookFiles } from './runbooks.ts';
 import { guestScenarios, recordProducers, testFile } from './tests.ts';
 
@@ -21,9 +22,12 @@ export interface BundleFiles {
 
 export function bundleFiles(bundle: Bundle): BundleFiles {
   const files = new Map<string, string>();
-  // One config per Prometheus server (prometheus/prometheus.yml when there is one server).
+  // Rules, their tests, runbooks and the Alertmanager config (route tests run on it) are every
+  // target's; the rest is compose's. One config per Prometheus server (prometheus/prometheus.yml
+  // when there is one server).
+  const compose = bundle.targets.includes('compose');
   const serverConfigsByPath = serverConfigs(prometheusConfig(bundle), bundle);
-  for (const [p, c] of serverConfigsByPath) files.set(p, toYaml(c, GENERATED));
+  if (compose) for (const [p, c] of serverConfigsByPath) files.set(p, toYaml(c, GENERATED));
   let testCases = 0;
   const producers = recordProducers(bundle.ruleGroups);
   const guests = guestScenarios(bundle.ruleGroups);
@@ -38,15 +42,18 @@ export function bundleFiles(bundle: Bundle): BundleFiles {
   const amConfig = alertmanagerYaml(bundle.alerting, bundle.inhibitRules);
   files.set('alertmanager/alertmanager.yml', toYaml(amConfig, GENERATED));
   files.set('alertmanager/routes.test.json', routeTestsFile(bundle));
-  files.set('grafana/provisioning/datasources/datasources.yml', datasourcesFile(bundle));
-  files.set('grafana/provisioning/dashboards/dashboards.yml', dashboardProvidersFile());
-  for (const [p, c] of dashboardFiles(bundle)) files.set(p, c);
   const runbooks = runbookFiles(bundle);
   for (const [p, c] of runbooks) files.set(p, c);
-  const compose = composeFile({ bundle, prometheusConfig: [...serverConfigsByPath.values()], alertmanagerConfig: amConfig });
-  files.set('docker-compose.yml', compose.content);
-  for (const [p, c] of composeServiceFiles(bundle)) files.set(p, c);
-  files.set('secrets/README.md', secretsReadme(compose.secrets));
+  if (compose) {
+    files.set('grafana/provisioning/datasources/datasources.yml', datasourcesFile(bundle));
+    files.set('grafana/provisioning/dashboards/dashboards.yml', dashboardProvidersFile());
+    for (const [p, c] of dashboardFiles(bundle)) files.set(p, c);
+    const composed = composeFile({ bundle, prometheusConfig: [...serverConfigsByPath.values()], alertmanagerConfig: amConfig });
+    files.set('docker-compose.yml', composed.content);
+    for (const [p, c] of composeServiceFiles(bundle)) files.set(p, c);
+    files.set('secrets/README.md', secretsReadme(composed.secrets));
+  }
+  if (bundle.kubernetes) for (const [p, c] of kubernetesFiles(bundle.kubernetes, bundle.stack)) files.set(p, c);
 
   const rules = bundle.ruleGroups.flatMap((g) => g.rules);
   const counts = {
@@ -58,6 +65,7 @@ export function bundleFiles(bundle: Bundle): BundleFiles {
     routeTests: bundle.routeTests.length,
     dashboards: bundle.dashboards.length,
     runbooks: runbooks.size,
+    ...(bundle.kubernetes ? { kubernetesObjects: bundle.kubernetes.objects.length } : {}),
   };
   const sortedPaths = [...files.keys()].sort();
   const manifest = {

@@ -9,6 +9,8 @@ import { join, resolve } from 'node:path';
 import { parse } from 'yaml';
 import { toYaml } from './yaml.ts';
 import { prometheusConfigFiles } from './prometheus.ts';
+import { standInUrlFiles } from './amtoolcompat.ts';
+import { verifyKubernetesAlertmanager, verifyKubernetesRules } from './kubernetes/verify.ts';
 
 export interface ToolRun {
   tool: string;
@@ -74,16 +76,8 @@ function promtoolConfigPath(dir: string, file = 'prometheus.yml'): { path: strin
  */
 function amtoolConfigPath(dir: string): { path: string; swapped: string[] } {
   const path = join(dir, 'alertmanager/alertmanager.yml');
-  const config = parse(readFileSync(path, 'utf8')) as { receivers?: { name?: string; webhook_configs?: Record<string, unknown>[] }[] };
-  const swapped: string[] = [];
-  for (const r of config.receivers ?? []) {
-    for (const w of r.webhook_configs ?? []) {
-      if (typeof w.url_file !== 'string') continue;
-      delete w.url_file;
-      w.url = 'http://127.0.0.1/url-file-stand-in';
-      swapped.push(String(r.name));
-    }
-  }
+  const config = parse(readFileSync(path, 'utf8')) as Parameters<typeof standInUrlFiles>[0];
+  const swapped = standInUrlFiles(config);
   if (swapped.length === 0) return { path, swapped };
   const copy = join(dir, 'alertmanager/.amtool-check.yml');
   writeFileSync(copy, toYaml(config));
@@ -94,6 +88,8 @@ export function verifyBundle(bundleDir: string, options: { compose?: boolean } =
   const dir = resolve(bundleDir);
   const ran: ToolRun[] = [];
   const missing: string[] = [];
+  // A bundle without the compose target has no prometheus.yml, grafana provisioning or compose file.
+  const compose = existsSync(join(dir, 'docker-compose.yml'));
   if (hasTool('promtool')) {
     // One config per Prometheus server in an HA layout (docs/ha.md).
     const configs = prometheusConfigFiles(dir);
@@ -115,6 +111,7 @@ export function verifyBundle(bundleDir: string, options: { compose?: boolean } =
     if (ruleFiles.length) {
       ran.push({ tool: 'promtool check rules', ...run('promtool', ['check', 'rules', '--lint=duplicate-rules', '--lint-fatal', ...ruleFiles], rulesDir) });
     }
+    ran.push(...verifyKubernetesRules(dir, run));
   } else missing.push('promtool');
   // The same rule files on vmalert (the evaluator of sharded stacks, and of users who run their rules there).
   const ruleDir = join(dir, 'prometheus/rules');
@@ -126,6 +123,7 @@ export function verifyBundle(bundleDir: string, options: { compose?: boolean } =
     } else if (existsSync(join(dir, 'docker-compose.yml')) && readFileSync(join(dir, 'docker-compose.yml'), 'utf8').includes('victoriametrics/vmalert')) missing.push('vmalert');
   }
   if (hasTool('amtool')) {
+    ran.push(...verifyKubernetesAlertmanager(dir, run));
     const { path, swapped } = amtoolConfigPath(dir);
     ran.push({
       tool: 'amtool check-config',
@@ -145,7 +143,7 @@ export function verifyBundle(bundleDir: string, options: { compose?: boolean } =
       for (const f of blackboxConfigs) ran.push({ tool: `blackbox_exporter --config.check ${f}`, ...run('prometheus-blackbox-exporter', [`--config.file=${f}`, '--config.check'], dir) });
     } else missing.push('prometheus-blackbox-exporter');
   }
-  if (options.compose !== false) {
+  if (options.compose !== false && compose) {
     if (hasTool('docker-compose')) {
       // compose resolves secret files at config time: give it empty stand-ins, removed after.
       const secretsDir = join(dir, 'secrets');

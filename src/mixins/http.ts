@@ -108,7 +108,7 @@ export const httpService = defineComponent('httpService', httpServiceSchema, (pr
   const jobName = props.job ?? props.name;
   const path = ctx.path;
   if (props.ownJob) {
-    if (!props.targets && !props.scrape?.fileSd && !props.scrape?.kubernetesSd) {
+    if (!props.targets && !props.scrape?.fileSd && !props.scrape?.kubernetesSd && !props.scrape?.kubernetes) {
       ctx.diag.error(`${path}.targets`, 'no-targets', `service ${props.name} has no targets`, {
         hint: 'give targets: ["host:port"], scrape: { fileSd } / { kubernetesSd }, or ownJob: false with job: <existing job>',
       });

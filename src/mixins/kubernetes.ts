@@ -6,7 +6,7 @@
  */
 import { z } from 'zod';
 import { defineComponent, type Component } from '../core/component.ts';
-import { emptyContribution } from '../core/model.ts';
+import { emptyContribution, type KubernetesScrape } from '../core/model.ts';
 import { dashboardUid } from '../core/names.ts';
 import { duration, target } from '../core/schema.ts';
 import { cpuVsLimitAlert, crashLoopingAlert, memoryVsLimitAlert, oomKilledAlert, podNotReadyAlert, replicasMismatchAlert, type KubeTarget } from '../alerts/kubernetes.ts';
@@ -93,12 +93,12 @@ export const kubernetes: (props: KubernetesProps) => Component<KubernetesConfig>
     if (ksm.service && api?.apiServer) {
       const [ns, rest] = ksm.service.split('/') as [string, string];
       const [svc, port] = rest.split(':') as [string, string];
-      out.scrapeJobs.push(
-        toScrapeJob(
-          { name: ksm.job, ...viaApiServer(api), targets: [apiHost(api.apiServer)], metricsPath: `/api/v1/namespaces/${ns}/services/${svc}:${port}/proxy/metrics`, scrapeInterval: ksm.scrapeInterval, exporter: 'kube_state_metrics' },
-          `${ctx.path}.kubeStateMetrics`,
-        ),
+      const job = toScrapeJob(
+        { name: ksm.job, ...viaApiServer(api), targets: [apiHost(api.apiServer)], metricsPath: `/api/v1/namespaces/${ns}/services/${svc}:${port}/proxy/metrics`, scrapeInterval: ksm.scrapeInterval, exporter: 'kube_state_metrics' },
+        `${ctx.path}.kubeStateMetrics`,
       );
+      job.kubernetes = kubeStateMetricsMonitor(ns, svc, port);
+      out.scrapeJobs.push(job);
     } else out.scrapeJobs.push(toScrapeJob({ name: ksm.job, targets: ksm.targets, scrapeInterval: ksm.scrapeInterval, exporter: 'kube_state_metrics' }, `${ctx.path}.kubeStateMetrics`));
   }
   if (cad.ownJob) {
@@ -124,7 +124,9 @@ export const kubernetes: (props: KubernetesProps) => Component<KubernetesConfig>
           tls: { caFile: `${SA}/ca.crt` },
           relabel: [{ action: 'labelmap', regex: '__meta_kubernetes_node_label_(.+)' }],
         };
-    out.scrapeJobs.push(toScrapeJob({ ...job, scrapeInterval: cad.scrapeInterval, exporter: 'kubelet_cadvisor' }, `${ctx.path}.cadvisor`));
+    const built = toScrapeJob({ ...job, scrapeInterval: cad.scrapeInterval, exporter: 'kubelet_cadvisor' }, `${ctx.path}.cadvisor`);
+    built.kubernetes = KUBELET_CADVISOR_MONITOR;
+    out.scrapeJobs.push(built);
   }
   const uid = dashboardUid(ctx.stack.name, 'kubernetes', props.component);
   let panelIds: Map<string, number> | undefined;
@@ -150,6 +152,37 @@ export const kubernetes: (props: KubernetesProps) => Component<KubernetesConfig>
   if (rules.length) out.ruleGroups.push({ name: props.component, rules, source: p });
   return out;
 });
+
+/**
+ * cAdvisor under prometheus-operator: the kubelet Service the operator maintains in
+ * kube-system (`--kubelet-service`, on by default in kube-prometheus-stack), as kube-prometheus
+ * scrapes it: https-metrics port, the Prometheus pod's service account, the kubelet's
+ * self-signed serving certificate accepted, and the kubelet's namespace/pod/container labels kept.
+ */
+const KUBELET_CADVISOR_MONITOR: KubernetesScrape = {
+  kind: 'ServiceMonitor',
+  namespaces: ['kube-system'],
+  selector: { 'app.kubernetes.io/name': 'kubelet' },
+  port: 'https-metrics',
+  path: '/metrics/cadvisor',
+  scheme: 'https',
+  serviceAccountAuth: true,
+  insecureSkipVerify: true,
+  honorLabels: true,
+  relabel: [{ sourceLabels: ['__metrics_path__'], targetLabel: 'metrics_path', action: 'replace' }],
+};
+
+/** kube-state-metrics under prometheus-operator: its Service by name, its own namespace/pod labels kept. */
+function kubeStateMetricsMonitor(namespace: string, service: string, port: string): KubernetesScrape {
+  return {
+    kind: 'ServiceMonitor',
+    namespaces: [namespace],
+    // A number in `service` is the port the pods serve on; a name, the Service's port name.
+    ...(/^\d+$/.test(port) ? { targetPort: Number(port) } : { port }),
+    honorLabels: true,
+    relabel: [{ sourceLabels: ['__meta_kubernetes_service_name'], action: 'keep', regex: service }],
+  };
+}
 
 /** `https://api.example.com` -> `api.example.com:443`: the scrape address of the API server. */
 function apiHost(apiServer: string): string {

@@ -14,6 +14,10 @@ export function toScrapeJob(props: ScrapeJobProps, source: string): ScrapeJob {
   if (props.targets) job.staticConfigs = [{ targets: [...props.targets], ...(props.labels ? { labels: props.labels } : {}) }];
   if (props.fileSd) job.fileSdConfigs = [{ files: props.fileSd.files, ...(props.fileSd.refreshInterval ? { refreshInterval: props.fileSd.refreshInterval } : {}) }];
   if (props.kubernetesSd) job.kubernetesSdConfigs = [props.kubernetesSd];
+  if (props.kubernetes) {
+    const { relabel, namespaces, ...rest } = props.kubernetes;
+    job.kubernetes = { ...rest, namespaces: namespaces ?? props.kubernetesSd?.namespaces ?? 'any', ...(relabel ? { relabel: relabel as RelabelConfig[] } : {}) };
+  }
   if (props.relabel) job.relabelConfigs = props.relabel as RelabelConfig[];
   if (props.metricRelabel) job.metricRelabelConfigs = props.metricRelabel as RelabelConfig[];
   if (props.basicAuth) job.basicAuth = props.basicAuth;

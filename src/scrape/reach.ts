@@ -9,7 +9,9 @@ import type { AlertRule, RuleGroup, ScrapeJob } from '../core/model.ts';
 import { inClusterDiscovery } from './jobs.ts';
 
 export function composeCanScrape(job: ScrapeJob): boolean {
-  return !inClusterDiscovery(job);
+  // A job given only in its prometheus-operator form (`kubernetes`) has nothing compose can discover.
+  const discoverable = job.staticConfigs || job.fileSdConfigs || job.kubernetesSdConfigs;
+  return Boolean(discoverable) && !inClusterDiscovery(job);
 }
 
 /** Alerts whose expression names the job (`job="x"`, or `x` in a `job=~` alternation). */
@@ -25,7 +27,7 @@ export function warnJobsComposeLeavesOut(jobs: ScrapeJob[], groups: RuleGroup[],
   for (const job of jobs) {
     if (composeCanScrape(job)) continue;
     const alerts = alertsReading(job.name, groups);
-    diag.warn(job.source, 'compose-in-cluster-job', `scrape job ${JSON.stringify(job.name)} uses in-cluster Kubernetes discovery, which finds nothing outside the cluster: the compose bundle leaves it out of prometheus.yml${alerts.length ? `, so ${alerts.join(', ')} cannot see its series there (nor the rules built on its series)` : ''}`, {
+    diag.warn(job.source, 'compose-in-cluster-job', `scrape job ${JSON.stringify(job.name)} uses in-cluster Kubernetes discovery${job.kubernetesSdConfigs ? '' : ' (its prometheus-operator form only)'}, which finds nothing outside the cluster: the compose bundle leaves it out of prometheus.yml${alerts.length ? `, so ${alerts.join(', ')} cannot see its series there (nor the rules built on its series)` : ''}`, {
       hint: "give kubernetesSd: { apiServer: 'https://<api server>', bearerTokenFile: '/run/secrets/<token>', tls: { caFile: '/run/secrets/<ca>' } } (or kubeconfigFile) so compose's Prometheus can discover it",
     });
   }

@@ -81,6 +81,30 @@ const kubernetesSdSchema = kubernetesApiSchema
     }
   });
 
+/** A Kubernetes object name (DNS-1123 label): namespaces, port names. */
+const k8sName = z.string().regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/, 'is not a Kubernetes name (lowercase letters, digits and -)').max(63);
+
+/**
+ * The job's form under prometheus-operator (the `kubernetes` target), when it is not the one
+ * its kubernetesSd implies (role pod: a PodMonitor; endpoints: a ServiceMonitor; both selecting
+ * every pod or Service of the namespaces, filtered by the job's relabel rules).
+ */
+export const kubernetesScrapeSchema = z
+  .object({
+    kind: z.enum(['ServiceMonitor', 'PodMonitor']),
+    /** Namespaces of the Services or pods. @default kubernetesSd.namespaces, else every namespace */
+    namespaces: z.array(k8sName).min(1).optional(),
+    /** matchLabels of the Services or pods. @default {} (all) */
+    selector: z.record(z.string().regex(/^([a-z0-9.-]+\/)?[A-Za-z0-9][-A-Za-z0-9_.]{0,62}$/, 'is not a Kubernetes label key'), z.string().max(63)).optional(),
+    /** Name of the Service port or container port to scrape. @default every port */
+    port: z.string().regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/, 'is not a port name').max(15).optional(),
+    /** @default the job's metricsPath */
+    path: z.string().startsWith('/').optional(),
+    /** Relabel rules in Kubernetes discovery terms, instead of the job's own. @default the job's relabel */
+    relabel: z.array(relabelSchema).optional(),
+  })
+  .strict();
+
 export const scrapeJobShape = z
   .object({
     /** job_name; unique in the stack. */
@@ -97,6 +121,8 @@ export const scrapeJobShape = z
      * running in the cluster can do: the compose bundle leaves such a job out, with a warning.
      */
     kubernetesSd: kubernetesSdSchema.optional(),
+    /** The job under prometheus-operator, when its kubernetesSd does not say it (see docs/kubernetes.md). */
+    kubernetes: kubernetesScrapeSchema.optional(),
     /** @default the stack's prometheus.scrapeInterval */
     scrapeInterval: duration.optional(),
     /** @default min(10s, scrapeInterval) */
@@ -121,9 +147,9 @@ export const scrapeJobShape = z
   .strict();
 
 export const scrapeJobSchema = scrapeJobShape.superRefine((job, ctx) => {
-    const kinds = [job.targets, job.fileSd, job.kubernetesSd].filter((x) => x !== undefined).length;
+    const kinds = [job.targets, job.fileSd, job.kubernetesSd, job.kubernetes].filter((x) => x !== undefined).length;
     if (kinds === 0) {
-      ctx.addIssue({ code: 'custom', path: ['targets'], input: undefined, message: 'the job has no targets', params: { hint: 'give targets: ["host:port"], fileSd: { files: [...] } or kubernetesSd: { role: "pod" }' } });
+      ctx.addIssue({ code: 'custom', path: ['targets'], input: undefined, message: 'the job has no targets', params: { hint: 'give targets: ["host:port"], fileSd: { files: [...] }, kubernetesSd: { role: "pod" } or kubernetes: { kind: "ServiceMonitor", selector: {...} }' } });
     }
     if (job.labels && !job.targets) {
       ctx.addIssue({ code: 'custom', path: ['labels'], input: job.labels, message: 'labels apply to static targets only', params: { hint: 'use relabel rules to add labels to discovered targets' } });

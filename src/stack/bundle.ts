@@ -8,6 +8,8 @@ import type { InhibitionCase } from '../alertmanager/inhibit.ts';
 import type { StackConfig } from './schema.ts';
 import type { ResolvedLinks } from './links.ts';
 import type { Topology } from './topology.ts';
+import type { BuildTarget } from './targets.ts';
+import type { KubernetesBundle } from '../emit/kubernetes/index.ts';
 
 export interface Bundle {
   stack: string;
@@ -29,5 +31,9 @@ export interface Bundle {
   links: ResolvedLinks;
   /** Replicas, shards, remote_write, Alertmanager peers: what every target renders (docs/ha.md). */
   topology: Topology;
+  /** What the build emits (stack prop `targets`, or its default). */
+  targets: BuildTarget[];
+  /** The prometheus-operator objects, when `kubernetes` is a target. */
+  kubernetes?: KubernetesBundle;
   warnings: Diagnostic[];
 }

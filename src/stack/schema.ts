@@ -9,6 +9,7 @@ import { scrapeJobSchema } from '../scrape/schema.ts';
 import { userDashboardSchema } from '../dashboards/user.ts';
 import { linksSchema } from './links.ts';
 import { alertingTopologyProps, prometheusTopologyProps } from './topology.ts';
+import { BUILD_TARGETS, kubernetesTargetSchema } from './targets.ts';
 
 const component = z.custom<Component>(isComponent, {
   message: 'is not a service or mixin',
@@ -84,6 +85,22 @@ export const stackSchema = z
       })
       .strict()
       .default({ datasourceUid: 'prometheus', datasourceName: 'Prometheus', adminUser: 'admin' }),
+    /**
+     * What the build emits: `compose` (docker-compose.yml and its configs) and/or `kubernetes`
+     * (prometheus-operator objects under kubernetes/, see docs/kubernetes.md).
+     * @default ['compose', 'kubernetes'] when a scrape job uses Kubernetes discovery, else ['compose']
+     */
+    targets: z
+      .array(z.enum(BUILD_TARGETS))
+      .superRefine((t, ctx) => {
+        if (t.length === 0) ctx.addIssue({ code: 'custom', path: [], input: t, message: 'names no build target', params: { hint: "give targets: ['compose'], ['kubernetes'] or both, or leave targets out for the default" } });
+        t.forEach((x, i) => {
+          if (t.indexOf(x) !== i) ctx.addIssue({ code: 'custom', path: [i], input: x, message: `names ${JSON.stringify(x)} twice`, params: { hint: 'list each target once' } });
+        });
+      })
+      .optional(),
+    /** The prometheus-operator objects of the kubernetes target (docs/kubernetes.md). */
+    kubernetes: kubernetesTargetSchema,
     /** Absolute base URLs users reach the stack at (see src/stack/links.ts). @default localhost on the compose ports, with a warning */
     links: linksSchema,
     compose: z

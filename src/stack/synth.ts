@@ -20,6 +20,8 @@ import { alertLabels, bundleLabelFlow } from './labelflow.ts';
 import { isStack, type Stack } from './define.ts';
 import { stackAlertingSchema, stackSchema } from './schema.ts';
 import { resolveTopology, VM_PORT, VMALERT_PORT } from './topology.ts';
+import { defaultTargets } from './targets.ts';
+import { buildKubernetes } from '../emit/kubernetes/index.ts';
 import { assembleDashboards } from '../dashboards/user.ts';
 import { absoluteLink, resolveLinks, warnLocalLinks } from './links.ts';
 
@@ -114,6 +116,8 @@ export function trySynth(stack: Stack | unknown): SynthResult {
   const merged = mergeContributions(parts);
   merged.ruleGroups = mergeSloReads(merged.ruleGroups);
   merged.scrapeJobs.push(...config.scrapeJobs.map((j, i) => toScrapeJob(j, joinPath('', 'scrapeJobs', i))));
+  // Before self-monitoring, whose jobs have an in-cluster form in every stack.
+  const targets = config.targets ?? defaultTargets(merged.scrapeJobs);
   merged.ruleGroups.push(...recordingGroups(config.recordingRules, 'recordingRules'));
   const customByGroup = new Map<string, Rule[]>();
   config.alerts.forEach((a, i) => {
@@ -173,6 +177,7 @@ export function trySynth(stack: Stack | unknown): SynthResult {
     compose: config.compose,
     links,
     topology,
+    targets,
     warnings: [],
   };
   if (config.prometheus.selfMonitoring) addSelfMonitoring(bundle);
@@ -192,9 +197,18 @@ export function trySynth(stack: Stack | unknown): SynthResult {
   bundle.inhibitionTests = inhibitionExpectations(inhibitRules, alertSets);
   checkBundle(bundle, diag, { flow, alerts: alertSets });
   if (incomplete) diag.dropWholeStackFindings();
-  warnJobsComposeLeavesOut(bundle.scrapeJobs, bundle.ruleGroups, diag);
   warnLocalLinks(links, diag);
-  bundle.composeServices.push(...provideExporters(bundle.scrapeJobs, bundle.composeServices, diag));
+  if (targets.includes('compose')) {
+    warnJobsComposeLeavesOut(bundle.scrapeJobs, bundle.ruleGroups, diag);
+    bundle.composeServices.push(...provideExporters(bundle.scrapeJobs, bundle.composeServices, diag));
+  }
+  // The same model as operator objects; only for a stack that is sound so far (errors there would echo).
+  if (targets.includes('kubernetes') && !diag.hasErrors()) bundle.kubernetes = buildKubernetes(bundle, config.kubernetes, diag);
+  if (!targets.includes('kubernetes') && (stack.props as { kubernetes?: unknown }).kubernetes !== undefined) {
+    diag.warn('kubernetes', 'kubernetes-unused', `the kubernetes props do nothing: the stack's targets are ${JSON.stringify(targets)}`, {
+      hint: "add 'kubernetes' to targets (targets: ['compose', 'kubernetes']) to get the prometheus-operator objects, or drop the kubernetes props",
+    });
+  }
   bundle.warnings = diag.warnings;
   return diag.hasErrors() ? { diagnostics: diag } : { bundle, diagnostics: diag };
 }
@@ -234,10 +248,25 @@ function withTierOf(part: Contribution, kind: string): Contribution {
   return part;
 }
 
-/** Prometheus and Alertmanager scraping themselves, first in prometheus.yml unless the stack has jobs of those names. */
+/**
+ * Prometheus and Alertmanager scraping themselves, first in prometheus.yml unless the stack has jobs of those names.
+ * Under prometheus-operator: the governing Services it creates for every Prometheus and
+ * Alertmanager (labelled operated-prometheus / operated-alertmanager), by container port
+ * number, whose name differs across operator versions.
+ */
 const SELF_MONITORING_JOBS: ScrapeJob[] = [
-  { name: 'prometheus', staticConfigs: [{ targets: ['localhost:9090'] }], source: 'prometheus.selfMonitoring' },
-  { name: 'alertmanager', staticConfigs: [{ targets: ['alertmanager:9093'] }], source: 'prometheus.selfMonitoring' },
+  {
+    name: 'prometheus',
+    staticConfigs: [{ targets: ['localhost:9090'] }],
+    kubernetes: { kind: 'ServiceMonitor', selector: { 'operated-prometheus': 'true' }, targetPort: 9090 },
+    source: 'prometheus.selfMonitoring',
+  },
+  {
+    name: 'alertmanager',
+    staticConfigs: [{ targets: ['alertmanager:9093'] }],
+    kubernetes: { kind: 'ServiceMonitor', selector: { 'operated-alertmanager': 'true' }, targetPort: 9093 },
+    source: 'prometheus.selfMonitoring',
+  },
 ];
 
 function addSelfMonitoring(bundle: Bundle): void {
