@@ -4,6 +4,7 @@
  * labels and annotations. Errors are the ones rulefmt reports, one per problem, all at once.
  */
 import { readFileSync } from 'node:fs';
+import { checkGoTemplate } from '../core/gotemplate.ts';
 import { typeCheck } from '../promql/index.ts';
 import { goQuote, parseModelDuration } from './format.ts';
 import { decodeStrict, type Struct } from './yamlstrict.ts';
@@ -101,6 +102,15 @@ export function loadRuleFile(path: string): { groups: GroupDef[]; errors: string
       }
       for (const k of Object.keys(labels).sort()) if (!LABEL_NAME.test(k) || k === '__name__') ruleErrors.push(`invalid label name: ${k}`);
       for (const k of Object.keys(annotations).sort()) if (!LABEL_NAME.test(k)) ruleErrors.push(`invalid annotation name: ${k}`);
+      // Templates must parse (rulefmt testTemplateParsing): syntax, known functions, declared variables.
+      if (alert) {
+        for (const [what, m] of [['label', labels], ['annotation', annotations]] as const) {
+          for (const k of Object.keys(m).sort()) {
+            const p = checkGoTemplate(m[k]!).problems[0];
+            if (p) ruleErrors.push(`${what} ${goQuote(k)}: template: __alert_${alert}: ${p.message}`);
+          }
+        }
+      }
       for (const e of ruleErrors) errors.push(`${where}: ${e}`);
       rules.push({ kind: record ? 'record' : 'alert', name: ruleName, expr, forMs, keepFiringForMs, labels, annotations });
     });
