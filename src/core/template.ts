@@ -581,8 +581,8 @@ export function renderTemplate(src: string, data: TemplateData): string {
     if (data.serverURL === undefined) throw new TemplateError('runtime error: invalid memory address or nil pointer dereference', 0);
     return new URL(data.serverURL);
   };
-  const funcs: Record<string, (...args: Value[]) => Value> = {
-    ...FUNCS,
+  // The functions that read this data; the rest are shared (FUNCS), not copied per render.
+  const own: Record<string, (...args: Value[]) => Value> = {
     query: (q) => runQuery(String(q)),
     first: (v) => {
       if (!(v instanceof QueryVector)) throw new TemplateError('first expects a query result (query "...")', 0);
@@ -663,7 +663,7 @@ export function renderTemplate(src: string, data: TemplateData): string {
         return evalPipeline(arg.pipeline);
       case 'ident': {
         if (arg.name === 'true' || arg.name === 'false') return arg.name === 'true';
-        const fn = funcs[arg.name];
+        const fn = own[arg.name] ?? FUNCS[arg.name];
         if (!fn) throw new TemplateError(`function "${arg.name}" is not supported by obsgen's renderer`, 0);
         return fn();
       }
@@ -675,7 +675,7 @@ export function renderTemplate(src: string, data: TemplateData): string {
     for (const cmd of pipeline) {
       const head = cmd[0]!;
       if (head.kind === 'ident' && head.name !== 'true' && head.name !== 'false') {
-        const fn = funcs[head.name];
+        const fn = own[head.name] ?? FUNCS[head.name];
         if (!fn) throw new TemplateError(`function "${head.name}" is not supported by obsgen's renderer`, 0);
         const args = cmd.slice(1).map(evalArg);
         if (!first) args.push(prev);
@@ -749,7 +749,18 @@ export function renderTemplate(src: string, data: TemplateData): string {
     }
     return out;
   };
-  return render(parseTemplateTree(src));
+  return render(parsedTree(src));
+}
+
+/** Parsed templates by text: a rule's annotations are rendered for every alert at every evaluation. */
+const TREES = new Map<string, TreeNode[]>();
+function parsedTree(src: string): TreeNode[] {
+  let t = TREES.get(src);
+  if (!t) {
+    if (TREES.size >= 10_000) TREES.clear();
+    TREES.set(src, (t = parseTemplateTree(src)));
+  }
+  return t;
 }
 
 /** Throws a TemplateError if the text does not parse. */

@@ -13,7 +13,10 @@ export type AlertState = 'inactive' | 'pending' | 'firing';
 
 export interface Alert {
   labels: Labels;
-  annotations: Labels;
+  /** The rendered annotations (rendered when first read: see AlertingRuleState.eval). */
+  readonly annotations: Labels;
+  /** Renders the annotations of the latest evaluation that returned this alert. */
+  renderAnnotations: () => Labels;
   state: AlertState;
   value: number;
   activeAtMs: number;
@@ -36,10 +39,36 @@ export function labelsKey(ls: Labels): string {
     .join('\u0001');
 }
 
+function frozen(annotations: Labels): () => Labels {
+  return () => annotations;
+}
+
+function newAlert(labels: Labels, renderAnnotations: () => Labels, value: number, tMs: number): Alert {
+  let cache: { fn: () => Labels; annotations: Labels } | undefined;
+  return {
+    labels,
+    renderAnnotations,
+    get annotations(): Labels {
+      if (cache?.fn !== this.renderAnnotations) cache = { fn: this.renderAnnotations, annotations: this.renderAnnotations() };
+      return cache.annotations;
+    },
+    state: 'pending',
+    value,
+    activeAtMs: tMs,
+    firedAtMs: 0,
+    resolvedAtMs: 0,
+    keepFiringSinceMs: 0,
+  };
+}
+
 export class AlertingRuleState {
   readonly active = new Map<string, Alert>();
+  /** Whether an annotation template can read the store (query) or the clock (now): then it renders at once. */
+  private readonly queries: boolean;
 
-  constructor(readonly rule: RuleDef) {}
+  constructor(readonly rule: RuleDef) {
+    this.queries = Object.values(rule.annotations).some((t) => /\b(query|now)\b/.test(t));
+  }
 
   /**
    * One evaluation at tMs over the query's result `res`: updates the alerts and returns the
@@ -59,17 +88,23 @@ export class AlertingRuleState {
         else lb[k] = x;
       }
       lb.alertname = r.name;
-      const annotations: Labels = {};
-      for (const [k, v] of Object.entries(r.annotations)) annotations[k] = expand(v, smpl);
+      // Annotations are only read when a test compares alerts: a template that does not query
+      // depends on nothing but this sample, so it is rendered then; one that queries reads the
+      // store as it is now, so it is rendered now.
+      const render = (): Labels => {
+        const annotations: Labels = {};
+        for (const k of Object.keys(r.annotations)) annotations[k] = expand(r.annotations[k]!, smpl);
+        return annotations;
+      };
       const h = labelsKey(lb);
       if (fresh.has(h)) throw new Error('vector contains metrics with the same labelset after applying alert labels');
-      fresh.set(h, { labels: lb, annotations, state: 'pending', value: smpl.value, activeAtMs: tMs, firedAtMs: 0, resolvedAtMs: 0, keepFiringSinceMs: 0 });
+      fresh.set(h, newAlert(lb, this.queries ? frozen(render()) : render, smpl.value, tMs));
     }
     for (const [h, a] of fresh) {
       const old = this.active.get(h);
       if (old && old.state !== 'inactive') {
         old.value = a.value;
-        old.annotations = a.annotations;
+        old.renderAnnotations = a.renderAnnotations;
         continue;
       }
       this.active.set(h, a);
@@ -111,8 +146,11 @@ export class AlertingRuleState {
 
   /** ALERTS / ALERTS_FOR_STATE: the rule's (unexpanded) labels, overridden by the alert's. */
   private sample(a: Alert, metric: string, value: number, withState: boolean): Sample {
-    const labels: Labels = { ...this.rule.labels, ...a.labels, __name__: metric, alertname: this.rule.name };
-    for (const k of Object.keys(labels)) if (labels[k] === '') delete labels[k];
+    const labels: Labels = {};
+    for (const k in this.rule.labels) if (this.rule.labels[k] !== '') labels[k] = this.rule.labels[k]!;
+    for (const k in a.labels) labels[k] = a.labels[k]!;
+    labels.__name__ = metric;
+    labels.alertname = this.rule.name;
     if (withState) labels.alertstate = a.state;
     return { labels, value };
   }

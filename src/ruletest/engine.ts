@@ -4,11 +4,25 @@
  * instant query with promtool's settings (5m lookback; subqueries without a step use the
  * evaluation interval), and promtool's expanding notation for input series.
  */
-import { instantQuery } from '../promql/eval/engine.ts';
+import type { Expr } from '../promql/ast.ts';
+import { instantQuery, parseExpr } from '../promql/eval/engine.ts';
 import { expandSeriesValues, parseSeriesLabels } from '../promql/eval/notation.ts';
 import { SeriesStore, STALE as STORE_STALE } from '../promql/eval/storage.ts';
 import { STALE, type EngineFactory, type ExpandedSeries, type QueryResult, type RuleEngine } from './evaluator.ts';
 import type { Labels } from './format.ts';
+
+/** Parsed expressions by text: every rule's expression is evaluated at every step of every test. */
+const PARSED = new Map<string, Expr>();
+function parsed(expr: string): Expr {
+  let e = PARSED.get(expr);
+  if (!e) {
+    // Stable functions only, as promtool runs without --enable-feature.
+    e = parseExpr(expr, {});
+    if (PARSED.size >= 10_000) PARSED.clear();
+    PARSED.set(expr, e);
+  }
+  return e;
+}
 
 class StoreEngine implements RuleEngine {
   private readonly store = new SeriesStore();
@@ -32,7 +46,7 @@ class StoreEngine implements RuleEngine {
   }
 
   query(expr: string, tMs: number): QueryResult {
-    const r = instantQuery(this.store, expr, tMs, { noStepSubqueryIntervalMs: this.subqueryStepMs, features: {} });
+    const r = instantQuery(this.store, parsed(expr), tMs, { noStepSubqueryIntervalMs: this.subqueryStepMs, features: {} });
     if (r.type === 'vector') return { type: 'vector', samples: r.samples };
     if (r.type === 'scalar') return { type: 'scalar', value: r.value };
     if (r.type === 'string') return { type: 'string', value: r.value };
