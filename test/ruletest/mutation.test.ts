@@ -1,0 +1,70 @@
+/**
+ * Mutation check: generated tests of a seed stack, with an expected value, an expected label or an
+ * alert expression changed, fail under obsgen's engine exactly as under promtool 2.42 (same exit
+ * code, same stdout and stderr); unchanged, both pass with the same output.
+ */
+import { cpSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { buildStack } from '../../src/stack/build.ts';
+import { loadStack } from '../../src/stack/load.ts';
+import { viaEngine, viaPromtool, testFilesOf } from '../../scripts/ruletest-differential.ts';
+import { tempDir } from '../helpers.ts';
+
+let bundle: string;
+
+beforeAll(async () => {
+  const out = tempDir('obsgen-mutation-');
+  const stack = await loadStack('stacks/financial-api.ts');
+  if ('error' in stack) throw new Error(stack.error);
+  const r = buildStack(stack, out, { verify: false });
+  expect(r.ok).toBe(true);
+  bundle = join(out, 'financial-api');
+}, 120_000);
+
+/** A copy of the bundle with `edit` applied to one file; returns the copy's test file. */
+function mutate(file: string, testFile: string, edit: (text: string) => string): string {
+  const copy = tempDir('obsgen-mutant-');
+  cpSync(bundle, copy, { recursive: true });
+  const path = join(copy, file);
+  const before = readFileSync(path, 'utf8');
+  const after = edit(before);
+  expect(after).not.toBe(before);
+  writeFileSync(path, after);
+  return join(copy, 'prometheus/tests', testFile);
+}
+
+function sameAsPromtool(testFile: string, expectedCode: number): string {
+  const p = viaPromtool(testFile);
+  const e = viaEngine(testFile);
+  expect(p.code).toBe(expectedCode);
+  expect(e.code).toBe(p.code);
+  expect(e.stdout).toBe(p.stdout);
+  expect(e.stderr).toBe(p.stderr);
+  return e.stderr;
+}
+
+describe('generated tests under obsgen\'s engine and promtool', () => {
+  it('every generated test file of the stack passes under both, with the same output', () => {
+    const files = testFilesOf([bundle]);
+    expect(files.length).toBeGreaterThan(3);
+    for (const f of files) sameAsPromtool(f, 0);
+  }, 300_000);
+
+  it('a changed expected value (promql_expr_test) fails the same way', () => {
+    const t = mutate('prometheus/tests/slo-financial-api-availability.test.yml', 'slo-financial-api-availability.test.yml', (s) => s.replace(/(labels: "\{\}"\n\s+value: )1\n/, '$12\n'));
+    expect(sameAsPromtool(t, 1)).toContain('        exp: {} 2E+00\n        got: {} 1E+00');
+  }, 120_000);
+
+  it('a changed expected label (exp_labels) fails the same way', () => {
+    const t = mutate('prometheus/tests/financial-api.test.yml', 'financial-api.test.yml', (s) => s.replace('severity: critical', 'severity: warning'));
+    expect(sameAsPromtool(t, 1)).toContain('severity="warning"');
+  }, 120_000);
+
+  it('a changed alert expression fails the same way: a raised threshold goes quiet, a lowered one fires with its rendered annotations', () => {
+    const raised = mutate('prometheus/rules/financial-api.rules.yml', 'financial-api.test.yml', (s) => s.replace('\n          > 0.05\n', '\n          > 0.2\n'));
+    expect(sameAsPromtool(raised, 1)).toContain('got:[]');
+    const lowered = mutate('prometheus/rules/financial-api.rules.yml', 'financial-api.test.yml', (s) => s.replace('\n          > 0.05\n', '\n          > 0.01\n'));
+    expect(sameAsPromtool(lowered, 1)).toMatch(/description="2% of requests to financial-api/);
+  }, 120_000);
+});
