@@ -3,6 +3,12 @@
  * nothing else of obsgen, so it starts about as fast as node itself.
  */
 
+export const PROMQL_TEST_HELP = `  obsgen promql-test FILE...
+      Run files in Prometheus's promqltest format (load / eval instant / eval range / expect ...)
+      on obsgen's in-process PromQL engine; ends with \`N passed, N failed\` (exit 1 on failures;
+      cases the engine does not support, such as native histograms, count as failed).
+`;
+
 export const IMPORT_HELP = `  obsgen import openslo FILE
       Print the slo({...}) TypeScript for the SLOs of an OpenSLO v1 file; what does not map is
       listed as comments (exit 1 if an SLO could not be imported).

@@ -3,7 +3,7 @@
  * (and a command's own start) does not pay for every other command's dependencies.
  */
 import { parseArgs } from './args.ts';
-import { IMPORT_HELP, INIT_HELP, LINT_HELP, PREVIEW_HELP, STACK_HELP, TEST_RULES_HELP } from './help.ts';
+import { IMPORT_HELP, INIT_HELP, LINT_HELP, PREVIEW_HELP, PROMQL_TEST_HELP, STACK_HELP, TEST_RULES_HELP } from './help.ts';
 
 const HELP = `obsgen: observability as code
 
@@ -18,7 +18,7 @@ Usage:
       (default: the stacks in stacks/; with only --out, every bundle DIR holds). Rule tests run on
       obsgen's in-process PromQL engine (Prometheus 3 semantics); --engine promtool runs the binary.
       Route tests use amtool, or obsgen's route walk when amtool is not on PATH.
-${TEST_RULES_HELP}${INIT_HELP}${LINT_HELP}${PREVIEW_HELP}${IMPORT_HELP}${STACK_HELP}
+${TEST_RULES_HELP}${INIT_HELP}${LINT_HELP}${PROMQL_TEST_HELP}${PREVIEW_HELP}${IMPORT_HELP}${STACK_HELP}
   obsgen --help
 
 Options:
@@ -54,6 +54,8 @@ export async function main(argv: string[]): Promise<number> {
       return (await import('./preview.ts')).cmdPreview(args);
     case 'import':
       return (await import('./import.ts')).cmdImport(args);
+    case 'promql-test':
+      return (await import('./promqltest.ts')).cmdPromqlTest(args);
     default:
       console.error(`error: unknown command ${cmd}\n\n${HELP}`);
       return 1;

@@ -27,6 +27,10 @@ const POSIX: Record<string, string> = {
   xdigit: '0-9A-Fa-f',
 };
 
+const isLetter = (c: string) => c.toLowerCase() !== c.toUpperCase();
+const isUpper = (c: string) => c === c.toUpperCase();
+const swapCase = (c: string) => (isUpper(c) ? c.toLowerCase() : c.toUpperCase());
+
 type Translation = { source: string; flags: string } | { invalid: string } | { unsupported: string };
 
 /**
@@ -45,6 +49,10 @@ function translate(pattern: string, exact: boolean): Translation {
   }
   let out = '';
   let inClass = false;
+  // Case folding scoped to a group, `(?i:...)` or `(?i)` mid-pattern: JavaScript (Node 20) has no
+  // scoped flags, so folded letters are written as both cases ([pP], a-zA-Z in classes).
+  let fold = false;
+  const foldStack: boolean[] = [];
   for (let i = 0; i < src.length; i++) {
     const c = src[i]!;
     const next = src[i + 1];
@@ -88,6 +96,16 @@ function translate(pattern: string, exact: boolean): Translation {
         continue;
       }
       if (c === ']') inClass = false;
+      else if (fold && isLetter(c)) {
+        const end = src[i + 2];
+        if (next === '-' && end !== undefined && isLetter(end) && isUpper(c) === isUpper(end)) {
+          out += `${c}-${end}${swapCase(c)}-${swapCase(end)}`;
+          i += 2;
+          continue;
+        }
+        out += c + swapCase(c);
+        continue;
+      }
       out += c;
       continue;
     }
@@ -105,26 +123,39 @@ function translate(pattern: string, exact: boolean): Translation {
       if (rest.startsWith('>')) return { invalid: 'uses an atomic group (?>...), which RE2 does not support' };
       if (rest.startsWith(':')) {
         out += '(?:';
+        foldStack.push(fold);
         i += 2;
         continue;
       }
       const named = /^P?<([A-Za-z_]\w*)>/.exec(rest);
       if (named) {
         out += `(?<${named[1]}>`;
+        foldStack.push(fold);
         i += 1 + named[0].length;
         continue;
       }
       const inline = /^([imsU]*)(?:-([imsU]*))?([:)])/.exec(rest);
       if (inline && (inline[1] || inline[2] !== undefined)) {
-        // `(?s:` changes nothing where `.` already matches newlines (Prometheus); other inner flags can't be scoped in JavaScript.
-        const onlyS = inline[1] === 's' && inline[2] === undefined && inline[3] === ':';
-        if (exact && !onlyS) return { unsupported: `uses the flag group (?${inline[0]} inside the pattern, which obsgen cannot evaluate (put flags such as (?i) at the start)` };
-        for (const f of inline[1] ?? '') if (f === 'i' || f === 's') flags.add(f);
-        out += inline[3] === ':' ? '(?:' : '';
+        const [on, off = ''] = [inline[1] ?? '', inline[2]];
+        // `s` changes nothing where `.` already matches newlines (Prometheus); `i` is folded by hand; `m` and `U` can't be scoped.
+        if (exact && /[mU]/.test(on + off)) return { unsupported: `uses the flag group (?${inline[0]} inside the pattern, which obsgen cannot evaluate (put flags such as (?m) at the start)` };
+        if (!exact) for (const f of on) if (f === 's') flags.add(f);
+        if (inline[3] === ':') {
+          out += '(?:';
+          foldStack.push(fold);
+        }
+        if (on.includes('i')) fold = true;
+        if (off.includes('i')) fold = false;
         i += 1 + inline[0].length;
         continue;
       }
       return { invalid: `has an invalid or unsupported group (?${rest.slice(0, 3)}` };
+    }
+    if (c === '(') foldStack.push(fold);
+    else if (c === ')') fold = foldStack.pop() ?? false;
+    else if (fold && isLetter(c)) {
+      out += `[${c}${swapCase(c)}]`;
+      continue;
     }
     if (c === '{') {
       const rep = /^\{(\d+)(?:,(\d*))?\}/.exec(src.slice(i));

@@ -72,10 +72,18 @@ describe('RE2 label regexes', () => {
     expect(matcherMatches({ name: 'a', op: '=~', value: '(?P<code>5)..' }, '503')).toBe(true);
   });
 
+  it('scopes (?i:...) and a mid-pattern (?i) to their group, as RE2 does', () => {
+    expect(matcherMatches({ name: 'a', op: '=~', value: 'a(?i:b)c' }, 'aBc')).toBe(true);
+    expect(matcherMatches({ name: 'a', op: '=~', value: 'a(?i:b)c' }, 'aBC')).toBe(false);
+    expect(matcherMatches({ name: 'a', op: '=~', value: '.*((?i)tion)' }, 'producTION')).toBe(true);
+    expect(matcherMatches({ name: 'a', op: '=~', value: '(?i:[a-c]+)x' }, 'aBcx')).toBe(true);
+    expect(matcherMatches({ name: 'a', op: '=~', value: '(?i:[a-c]+)x' }, 'aBcX')).toBe(false);
+  });
+
   it('says why a pattern cannot be evaluated', () => {
     expect(re2Regexp('(?=a)')).toMatch(/lookaround/);
     expect(re2Regexp('\\pL')).toMatch(/Unicode class/);
-    expect(re2Regexp('a(?i:b)')).toMatch(/flag group/);
+    expect(re2Regexp('a(?m:b)')).toMatch(/flag group/);
     expect(re2Regexp('(')).toMatch(/not a valid regex/);
   });
 

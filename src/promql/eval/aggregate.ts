@@ -4,7 +4,7 @@
  * incremental mean on overflow, Welford variance, and topk/bottomk/limitk through a port of Go's
  * container/heap so ties pick the same series as Prometheus.
  */
-import { keepLabels, deleteLabels, formatFloatF, namesOf, withLabels, type Labels, EMPTY_LABELS } from './labels.ts';
+import { keepLabels, deleteLabels, formatFloatF, memo, namesOf, withLabels, type Labels, EMPTY_LABELS } from './labels.ts';
 import { kahanInc, quantile } from './quantile.ts';
 import { EvalError, type Sample } from './values.ts';
 import { ratioSampleOffset } from './hash.ts';
@@ -15,7 +15,16 @@ export interface AggregateSpec {
   without: boolean;
 }
 
-function groupKey(l: Labels, grouping: readonly string[], without: boolean): string {
+/** The memo spec of a grouping (built once per aggregation, not per sample). */
+function specOf(grouping: readonly string[], without: boolean): string {
+  return `${without ? 'w' : 'b'}${grouping.join('\xff')}`;
+}
+
+function groupKey(l: Labels, grouping: readonly string[], without: boolean, spec: string): string {
+  return memo(l, `\x01${spec}`, () => computeGroupKey(l, grouping, without));
+}
+
+function computeGroupKey(l: Labels, grouping: readonly string[], without: boolean): string {
   let k = '';
   if (without) {
     for (const n of namesOf(l)) if (n !== '__name__' && !grouping.includes(n)) k += `${n}\xff${l[n]}\xfe`;
@@ -23,7 +32,11 @@ function groupKey(l: Labels, grouping: readonly string[], without: boolean): str
   return k;
 }
 
-function groupLabels(l: Labels, grouping: readonly string[], without: boolean): Labels {
+function groupLabels(l: Labels, grouping: readonly string[], without: boolean, spec: string): Labels {
+  return memo(l, `\x02${spec}`, () => computeGroupLabels(l, grouping, without));
+}
+
+function computeGroupLabels(l: Labels, grouping: readonly string[], without: boolean): Labels {
   if (without) return deleteLabels(l, [...grouping, '__name__']);
   if (grouping.length > 0) return keepLabels(l, grouping);
   return EMPTY_LABELS;
@@ -43,13 +56,14 @@ interface Group {
 export function aggregate(spec: AggregateSpec, vec: Sample[], q: number): Sample[] {
   const { op } = spec;
   const grouping = [...spec.grouping].sort();
+  const gs = specOf(grouping, spec.without);
   const groups = new Map<string, Group>();
   for (const s of vec) {
     const f = s.v;
-    const key = groupKey(s.labels, grouping, spec.without);
+    const key = groupKey(s.labels, grouping, spec.without, gs);
     const g = groups.get(key);
     if (!g) {
-      const ng: Group = { labels: groupLabels(s.labels, grouping, spec.without), value: f, mean: f, kahanC: 0, count: 1, incrementalMean: false, values: [] };
+      const ng: Group = { labels: groupLabels(s.labels, grouping, spec.without, gs), value: f, mean: f, kahanC: 0, count: 1, incrementalMean: false, values: [] };
       if (op === 'stddev' || op === 'stdvar') ng.value = Number.isFinite(f) ? 0 : NaN;
       else if (op === 'quantile') ng.values.push(f);
       else if (op === 'group') ng.value = 1;
@@ -182,6 +196,7 @@ const MAX_INT64 = 9223372036854775807;
 export function aggregateK(spec: AggregateSpec, vec: Sample[], param: number): Sample[] {
   const { op } = spec;
   const grouping = [...spec.grouping].sort();
+  const gs = specOf(grouping, spec.without);
   if (op === 'limit_ratio') {
     if (param === 0) return [];
     if (Number.isNaN(param)) throw new EvalError('Ratio value is NaN');
@@ -194,7 +209,7 @@ export function aggregateK(spec: AggregateSpec, vec: Sample[], param: number): S
   const r = Math.max(-1, Math.min(1, param));
   const groups = new Map<string, Sample[]>();
   for (const s of vec) {
-    const key = groupKey(s.labels, grouping, spec.without);
+    const key = groupKey(s.labels, grouping, spec.without, gs);
     let heap = groups.get(key);
     if (!heap) {
       heap = [];
@@ -245,13 +260,14 @@ function addRatioSample(ratio: number, s: Sample): boolean {
 /** count_values: one series per distinct value (formatted as Go's %f shortest). */
 export function countValues(spec: AggregateSpec, vec: Sample[], valueLabel: string): Sample[] {
   const grouping = spec.without ? [...spec.grouping].sort() : [...spec.grouping, valueLabel].sort();
+  const gs = specOf(grouping, spec.without);
   const groups = new Map<string, Sample>();
   for (const s of vec) {
     const metric = withLabels(s.labels, { [valueLabel]: formatFloatF(s.v) });
-    const key = groupKey(metric, grouping, spec.without);
+    const key = groupKey(metric, grouping, spec.without, gs);
     const g = groups.get(key);
     if (g) g.v++;
-    else groups.set(key, { labels: groupLabels(metric, grouping, spec.without), v: 1 });
+    else groups.set(key, { labels: groupLabels(metric, grouping, spec.without, gs), v: 1 });
   }
   return [...groups.values()];
 }

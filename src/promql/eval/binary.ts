@@ -5,7 +5,7 @@
  * experimental fill modifiers. Arithmetic drops the metric name (changesMetricSchema).
  */
 import { COMPARISON_OPS, type BinaryOp, type VectorMatching } from '../ast.ts';
-import { deleteLabels, dropMetricName, formatLabels, keepLabels, labelsKey, namesOf, type Labels, withLabels } from './labels.ts';
+import { deleteLabels, dropMetricName, formatLabels, keepLabels, labelsKey, memo, namesOf, type Labels, withLabels } from './labels.ts';
 import { EvalError, UnsupportedError, type Sample } from './values.ts';
 
 const ARITHMETIC: ReadonlySet<BinaryOp> = new Set(['+', '-', '*', '/', '^', '%', 'atan2']);
@@ -66,7 +66,20 @@ export function vectorScalarBinop(op: BinaryOp, vec: Sample[], scalar: number, s
 }
 
 /** The join signature of a series: its `on` labels, or all but `ignoring` labels and the name. */
+const specs = new WeakMap<VectorMatching, string>();
+
+/** The memo spec of a matching, built once per expression. */
+function matchingSpec(m: VectorMatching): string {
+  let s = specs.get(m);
+  if (s === undefined) specs.set(m, (s = `${m.card}${m.on ? 'on' : 'ig'}${m.labels.join('\xff')}\xfe${m.include.join('\xff')}`));
+  return s;
+}
+
 export function signature(l: Labels, m: VectorMatching): string {
+  return memo(l, `\x03${matchingSpec(m)}`, () => computeSignature(l, m));
+}
+
+function computeSignature(l: Labels, m: VectorMatching): string {
   let k = '';
   if (m.on) {
     for (const n of [...m.labels].sort()) if (l[n] !== undefined) k += `${n}\xff${l[n]}\xfe`;
@@ -100,6 +113,15 @@ export function setBinop(op: 'and' | 'or' | 'unless', lhs: Sample[], rhs: Sample
 }
 
 function resultMetric(l: Labels, r: Labels, op: BinaryOp, m: VectorMatching, dropName: boolean): Labels {
+  // Remembered per left series, for this right series and operation.
+  const spec = `\x04${op}${dropName ? 'b' : ''}${matchingSpec(m)}`;
+  const byRight = memo(l, spec, () => new WeakMap<Labels, Labels>());
+  let out = byRight.get(r);
+  if (!out) byRight.set(r, (out = computeResultMetric(l, r, op, m, dropName)));
+  return out;
+}
+
+function computeResultMetric(l: Labels, r: Labels, op: BinaryOp, m: VectorMatching, dropName: boolean): Labels {
   let out: Labels = dropName || ARITHMETIC.has(op) ? dropMetricName(l) : l;
   if (m.card === 'one-to-one') out = m.on ? keepLabels(out, m.labels) : deleteLabels(out, m.labels);
   if (m.include.length) {

@@ -199,7 +199,10 @@ export function callFunction(ev: Evaluator, e: Call, t: number): Value {
     const out: Sample[] = [];
     for (const s of m.v) {
       const v = rangeFn(s, w, extra);
-      if (v !== undefined) out.push({ labels: keepName ? s.labels : dropMetricName(s.labels), v });
+      if (v === undefined) continue;
+      const labels = keepName ? s.labels : dropMetricName(s.labels);
+      if (labels !== s.labels) ev.checkMatrixOutput(e, s.labels, labels);
+      out.push({ labels, v });
     }
     return vec(unique(out));
   }

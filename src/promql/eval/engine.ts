@@ -11,7 +11,7 @@ import { re2Regexp } from '../../core/re2.ts';
 import { aggregate, aggregateK, countValues } from './aggregate.ts';
 import { scalarBinop, setBinop, vectorBinop, vectorScalarBinop } from './binary.ts';
 import { callFunction } from './calls.ts';
-import { compareLabels, dropMetricName, labelsKey, type Labels } from './labels.ts';
+import { compareLabels, dropMetricName, formatLabels, labelsKey, type Labels } from './labels.ts';
 import { upperBound, type Matcher, type SeriesStore, type StoredSeries } from './storage.ts';
 import { EvalError, UnsupportedError, type QueryValue, type RangeSeries, type Sample, type Value } from './values.ts';
 
@@ -39,6 +39,10 @@ interface CompiledSelector {
   series: StoredSeries[];
 }
 
+function nativeHistogram(l: Labels): UnsupportedError {
+  return new UnsupportedError(`series ${formatLabels(l)} holds native histogram samples, which obsgen's engine does not evaluate`);
+}
+
 /** Go's timestamp.FromFloatSeconds. */
 function secondsToMs(s: number): number {
   return Math.round(s * 1000);
@@ -49,6 +53,8 @@ export class Evaluator {
   readonly noStepSubqueryMs: number;
   private readonly selectors = new Map<Expr, CompiledSelector>();
   private readonly subqueryCache = new Map<Expr, Map<number, Sample[]>>();
+  /** Per range-vector function call: output label set -> the input series that produced it, over the whole query. */
+  private readonly matrixOutputs = new Map<Expr, Map<string, string>>();
 
   constructor(
     readonly store: SeriesStore,
@@ -134,6 +140,7 @@ export class Evaluator {
       const st = s.ts[i]!;
       if (st <= ref - this.lookbackMs) continue;
       if (s.stale?.[i]) continue;
+      if (s.hist?.[i]) throw nativeHistogram(s.labels);
       out.push({ labels: s.labels, v: s.vs[i]!, t: st });
     }
     return out;
@@ -150,6 +157,7 @@ export class Evaluator {
       const lo = upperBound(s.ts, ref - rangeMs);
       const hi = upperBound(s.ts, ref);
       if (hi <= lo) continue;
+      if (s.hist) for (let i = lo; i < hi; i++) if (s.hist[i]) throw nativeHistogram(s.labels);
       let ts = s.ts.slice(lo, hi);
       let vs = s.vs.slice(lo, hi);
       if (s.stale) {
@@ -251,6 +259,21 @@ export class Evaluator {
     const vec = this.vector(e.expr, t);
     if (e.op === 'topk' || e.op === 'bottomk' || e.op === 'limitk' || e.op === 'limit_ratio') return aggregateK(spec, vec, param);
     return aggregate(spec, vec, param);
+  }
+
+  /**
+   * A range-vector function's output series over the whole query (engine.go checks the output
+   * matrix, not each step): two input series that end up with the same labels fail the query
+   * even when they never have a value at the same step.
+   */
+  checkMatrixOutput(call: Expr, input: Labels, output: Labels): void {
+    let outputs = this.matrixOutputs.get(call);
+    if (!outputs) this.matrixOutputs.set(call, (outputs = new Map()));
+    const k = labelsKey(output);
+    const from = labelsKey(input);
+    const seen = outputs.get(k);
+    if (seen === undefined) outputs.set(k, from);
+    else if (seen !== from) throw new EvalError('vector cannot contain metrics with the same labelset');
   }
 
   vector(e: Expr, t: number): Sample[] {

@@ -56,14 +56,32 @@ export function compareLabels(a: Labels, b: Labels): number {
   return an.length - bn.length;
 }
 
+const derived = new WeakMap<Labels, Map<string, unknown>>();
+
+/**
+ * A value computed from a label set, remembered per (label set, spec): a query evaluates the same
+ * series at every step, so grouping keys, join signatures and name-dropped label sets are
+ * computed once per series instead of once per step (and stay the same objects, whose keys are cached).
+ */
+export function memo<T>(l: Labels, spec: string, compute: () => T): T {
+  let m = derived.get(l);
+  if (!m) derived.set(l, (m = new Map()));
+  if (m.has(spec)) return m.get(spec) as T;
+  const v = compute();
+  m.set(spec, v);
+  return v;
+}
+
 /** The metadata labels an operation that changes the meaning of a value drops (schema.IsMetadataLabel). */
 const METADATA = ['__name__', '__type__', '__unit__'];
 
 export function dropMetricName(l: Labels): Labels {
   if (!('__name__' in l) && !('__type__' in l) && !('__unit__' in l)) return l;
-  const out: Record<string, string> = { ...l };
-  for (const m of METADATA) delete out[m];
-  return Object.freeze(out);
+  return memo(l, '\x00dropName', () => {
+    const out: Record<string, string> = { ...l };
+    for (const m of METADATA) delete out[m];
+    return Object.freeze(out);
+  });
 }
 
 /** Copies `l` with the given labels set ('' deletes) */
@@ -103,23 +121,13 @@ export function goQuote(s: string): string {
   return `${out}"`;
 }
 
-const LEGACY_NAME = /^[a-zA-Z_:][a-zA-Z0-9_:]*$/;
 const LEGACY_LABEL = /^[a-zA-Z_][a-zA-Z0-9_]*$/;
 
-/** labels.String(): `name{a="b", c="d"}`; names outside the legacy charset are quoted. */
+/** labels.String() of Prometheus 3: `{__name__="x", a="b"}`, names outside the legacy charset quoted. */
 export function formatLabels(l: Labels): string {
-  const name = l.__name__;
-  const parts: string[] = [];
-  let prefix = '';
-  if (name !== undefined) {
-    if (LEGACY_NAME.test(name)) prefix = name;
-    else parts.push(goQuote(name));
-  }
-  for (const n of namesOf(l)) {
-    if (n === '__name__') continue;
-    parts.push(`${LEGACY_LABEL.test(n) ? n : goQuote(n)}=${goQuote(l[n]!)}`);
-  }
-  return `${prefix}{${parts.join(', ')}}`;
+  return `{${namesOf(l)
+    .map((n) => `${LEGACY_LABEL.test(n) ? n : goQuote(n)}=${goQuote(l[n]!)}`)
+    .join(', ')}}`;
 }
 
 /** strconv.FormatFloat(f, 'f', -1, 64): the shortest digits, never an exponent. */

@@ -1,7 +1,7 @@
 /**
  * The in-memory series store the evaluator reads: per series, time-sorted sample arrays (and
- * which samples are staleness markers), indexed by metric name, so a selector with a name reads
- * only that name's series and a lookup at a time is a binary search.
+ * which samples are staleness markers), indexed by label value (postings), so a selector reads
+ * only the series its most selective `=` matcher allows and a lookup at a time is a binary search.
  */
 import { matcherMatches } from '../../core/re2.ts';
 import { compareLabels, labelsKey, makeLabels, type Labels } from './labels.ts';
@@ -16,6 +16,8 @@ export interface StoredSeries {
   readonly vs: number[];
   /** stale[i]: sample i is a staleness marker (vs[i] is NaN then). Undefined while there is none. */
   stale?: boolean[];
+  /** hist[i]: sample i was a native histogram, which the engine does not evaluate (reading it fails). */
+  hist?: boolean[];
 }
 
 export interface Matcher {
@@ -38,15 +40,27 @@ export function upperBound(ts: readonly number[], t: number): number {
 
 export class SeriesStore {
   private readonly byKey = new Map<string, StoredSeries>();
-  private readonly byName = new Map<string, StoredSeries[]>();
   private readonly all: StoredSeries[] = [];
+  /** label name -> value -> series: the first `=` matcher picks the candidates. */
+  private readonly postings = new Map<string, Map<string, StoredSeries[]>>();
+  /** The series of a labels object the caller appended with before (promqltest and rule outputs reuse them). */
+  private readonly byObject = new WeakMap<object, StoredSeries>();
   /** Changes whenever a series is added, so cached selections know to recompute. */
   private version = 0;
   private readonly selections = new Map<string, { version: number; series: StoredSeries[] }>();
 
   /** Appends one sample; out-of-order samples are inserted in place, a sample at an existing time replaces it. */
   append(labels: Record<string, string>, tMs: number, value: number | { stale: true }): void {
-    const s = this.series(labels);
+    let s = this.byObject.get(labels);
+    if (!s) {
+      s = this.series(labels);
+      if (Object.isFrozen(labels)) this.byObject.set(labels, s);
+    }
+    this.appendTo(s, tMs, value);
+  }
+
+  /** append() to a series already looked up with series(): no label set to read again. */
+  appendTo(s: StoredSeries, tMs: number, value: number | { stale: true }): void {
     const stale = typeof value !== 'number';
     const v = stale ? NaN : value;
     const n = s.ts.length;
@@ -54,6 +68,7 @@ export class SeriesStore {
       s.ts.push(tMs);
       s.vs.push(v);
       if (stale || s.stale) (s.stale ??= new Array<boolean>(n).fill(false)).push(stale);
+      s.hist?.push(false);
       return;
     }
     let i = upperBound(s.ts, tMs);
@@ -61,11 +76,24 @@ export class SeriesStore {
       i--;
       s.vs[i] = v;
       if (stale || s.stale) (s.stale ??= new Array<boolean>(n).fill(false))[i] = stale;
+      if (s.hist) s.hist[i] = false;
       return;
     }
     s.ts.splice(i, 0, tMs);
     s.vs.splice(i, 0, v);
     if (stale || s.stale) (s.stale ??= new Array<boolean>(n).fill(false)).splice(i, 0, stale);
+    s.hist?.splice(i, 0, false);
+  }
+
+  /**
+   * Records a native histogram sample (promqltest `{{...}}`) as a placeholder: the engine stores
+   * only floats, so a query that reads it fails with an UnsupportedError instead of a wrong answer.
+   */
+  appendHistogram(labels: Record<string, string>, tMs: number): void {
+    const s = this.series(labels);
+    this.append(labels, tMs, NaN);
+    const i = upperBound(s.ts, tMs) - 1;
+    (s.hist ??= new Array<boolean>(s.ts.length).fill(false))[i] = true;
   }
 
   /** The series with exactly these labels, created empty when new. */
@@ -77,10 +105,13 @@ export class SeriesStore {
       s = { labels: l, ts: [], vs: [] };
       this.byKey.set(key, s);
       this.all.push(s);
-      const name = l.__name__ ?? '';
-      let list = this.byName.get(name);
-      if (!list) this.byName.set(name, (list = []));
-      list.push(s);
+      for (const [k, v] of Object.entries(l)) {
+        let byValue = this.postings.get(k);
+        if (!byValue) this.postings.set(k, (byValue = new Map()));
+        let ps = byValue.get(v);
+        if (!ps) byValue.set(v, (ps = []));
+        ps.push(s);
+      }
       this.version++;
     }
     return s;
@@ -89,8 +120,8 @@ export class SeriesStore {
   /** Removes every series (promqltest `clear`). */
   clear(): void {
     this.byKey.clear();
-    this.byName.clear();
     this.all.length = 0;
+    this.postings.clear();
     this.selections.clear();
     this.version++;
   }
@@ -120,8 +151,13 @@ export class SeriesStore {
   }
 
   private match(matchers: readonly Matcher[]): StoredSeries[] {
-    const byName = matchers.find((m) => m.name === '__name__' && m.op === '=');
-    const candidates = byName ? (this.byName.get(byName.value) ?? []) : this.all;
+    // The smallest postings list of an `=` matcher with a non-empty value bounds the candidates.
+    let candidates: StoredSeries[] = this.all;
+    for (const m of matchers) {
+      if (m.op !== '=' || m.value === '') continue;
+      const list = this.postings.get(m.name)?.get(m.value) ?? [];
+      if (list.length < candidates.length) candidates = list;
+    }
     const out = candidates.filter((s) => matchers.every((m) => matcherMatches(m, s.labels[m.name] ?? '') === true));
     return out.sort((a, b) => compareLabels(a.labels, b.labels));
   }
