@@ -7,7 +7,7 @@
 import type { Expr } from '../promql/ast.ts';
 import { instantQuery, parseExpr } from '../promql/eval/engine.ts';
 import { expandSeriesValues, parseSeriesLabels } from '../promql/eval/notation.ts';
-import { SeriesStore, STALE as STORE_STALE } from '../promql/eval/storage.ts';
+import { SeriesStore, STALE as STORE_STALE, type StoredSeries } from '../promql/eval/storage.ts';
 import { STALE, type EngineFactory, type ExpandedSeries, type QueryResult, type RuleEngine } from './evaluator.ts';
 import type { Labels } from './format.ts';
 
@@ -29,8 +29,12 @@ class StoreEngine implements RuleEngine {
 
   constructor(private readonly subqueryStepMs: number) {}
 
+  /** Series by label-set object: an input series appends every point with the same object. */
+  private readonly handles = new WeakMap<Labels, StoredSeries>();
+
   append(labels: Labels, tMs: number, value: number | typeof STALE): string | undefined {
-    const s = this.store.series(labels);
+    let s = this.handles.get(labels);
+    if (!s) this.handles.set(labels, (s = this.store.series(labels)));
     const n = s.ts.length;
     if (n > 0) {
       const last = s.ts[n - 1]!;
@@ -41,7 +45,7 @@ class StoreEngine implements RuleEngine {
         return same ? undefined : 'duplicate sample for timestamp';
       }
     }
-    this.store.append(labels, tMs, value === STALE ? STORE_STALE : value);
+    this.store.appendTo(s, tMs, value === STALE ? STORE_STALE : value);
     return undefined;
   }
 
