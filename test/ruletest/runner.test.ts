@@ -183,6 +183,25 @@ describe('promtool test rules in process', () => {
     expect(run(files('groups: []\n', test('fuzzy_compare: true\n'))).ok).toBe(true);
   });
 
+  it('judges with Prometheus 3: left-open range selectors (#13904) read 4 of 5 samples, where promtool 2.42 gets exactly 10', () => {
+    const t = files(
+      'groups: []\n',
+      `tests:
+  - interval: 30s
+    input_series:
+      - series: requests_total{job="api"}
+        values: 0+300x20
+    promql_expr_test:
+      - expr: rate(requests_total[2m])
+        eval_time: 5m
+        exp_samples: [{ labels: '{job="api"}', value: 10 }]
+`,
+    );
+    expect(run(t).errors).toEqual([
+      '    expr: "rate(requests_total[2m])", time: 5m,\n        exp: {job="api"} 1E+01\n        got: {job="api"} 9.999999999999998E+00',
+    ]);
+  });
+
   it('input series: _ skips a point, stale ends the series for instant queries', () => {
     const t = files('groups: []\n', `tests:
   - input_series:
