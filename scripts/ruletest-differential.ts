@@ -4,8 +4,8 @@
  * compared. Used by bench/ruletest.bench.ts and test/ruletest/differential.test.ts; as a script:
  *   node --import tsx scripts/ruletest-differential.ts out/financial-api out/...
  */
-import { spawnSync } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { engineFactory } from '../src/ruletest/engine.ts';
@@ -45,6 +45,25 @@ export function viaPromtool(file: string): Outcome {
   const ms = performance.now() - t0;
   const cpu = timed ? readFileSync(cpuFile, 'utf8').trim().split('\n').at(-1)!.split(' ').map(Number) : [NaN, NaN];
   return { code: r.status ?? -1, stdout: r.stdout ?? '', stderr: r.stderr ?? '', ms, cpuMs: (cpu[0]! + cpu[1]!) * 1000 };
+}
+
+/** viaPromtool without blocking the event loop (vitest's worker must keep answering its RPC). */
+export function viaPromtoolAsync(file: string): Promise<Outcome> {
+  return new Promise((done) => {
+    const t0 = performance.now();
+    const out = `${cpuFile}-${Math.random().toString(36).slice(2)}`;
+    const timed = existsSync('/usr/bin/time');
+    const p = timed ? spawn('/usr/bin/time', ['-f', '%U %S', '-o', out, 'promtool', 'test', 'rules', file]) : spawn('promtool', ['test', 'rules', file]);
+    let stdout = '';
+    let stderr = '';
+    p.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+    p.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    p.on('close', (code) => {
+      const cpu = timed ? readFileSync(out, 'utf8').trim().split('\n').at(-1)!.split(' ').map(Number) : [NaN, NaN];
+      if (timed) rmSync(out, { force: true });
+      done({ code: code ?? -1, stdout, stderr, ms: performance.now() - t0, cpuMs: (cpu[0]! + cpu[1]!) * 1000 });
+    });
+  });
 }
 
 export function viaEngine(file: string): Outcome {
