@@ -11,7 +11,7 @@
  */
 import type { Expr } from '../ast.ts';
 import { durationSeconds } from '../literals.ts';
-import { Evaluator, instantQuery, parseExpr, rangeQuery } from './engine.ts';
+import { instantQuery, parseExpr, rangeQuery } from './engine.ts';
 import { almostEqual } from './quantile.ts';
 import { formatLabels, labelsKey, makeLabels, compareLabels, type Labels } from './labels.ts';
 import { expandSeriesValues, NotationError, parseSeriesLabels, type SeriesValue } from './notation.ts';
@@ -347,7 +347,8 @@ function hasAtUnsafe(e: Expr): boolean {
   }
 }
 
-function runQuery(store: SeriesStore, f: () => QueryValue): QueryValue | Error {
+/** The query's value, or the EvalError it failed with (a stack overflow counts as Prometheus's "unexpected error"). */
+function runQuery(f: () => QueryValue): QueryValue | Error {
   try {
     return f();
   } catch (e) {
@@ -355,7 +356,6 @@ function runQuery(store: SeriesStore, f: () => QueryValue): QueryValue | Error {
     if (e instanceof RangeError) return new EvalError(`unexpected error: ${e.message}`);
     throw e;
   }
-  void store;
 }
 
 function runEval(store: SeriesStore, c: EvalCase): string | undefined {
@@ -368,7 +368,7 @@ function runEval(store: SeriesStore, c: EvalCase): string | undefined {
     return `error parsing ${JSON.stringify(c.expr)}: ${(e as Error).message}`;
   }
   if (c.isRange) {
-    const r = runQuery(store, () => rangeQuery(store, ast, c.start, c.end, c.step));
+    const r = runQuery(() => rangeQuery(store, ast, c.start, c.end, c.step));
     if (r instanceof Error) {
       if (r instanceof UnsupportedError) throw r;
       if (isFail(c)) return checkExpectedFailure(c, r);
@@ -386,7 +386,7 @@ function runEval(store: SeriesStore, c: EvalCase): string | undefined {
     for (const t of times) queries.push({ ast: at, t, label: `${c.expr} (with @ ${ts / 1000}, evaluated at ${t / 1000}s)` });
   }
   for (const q of queries) {
-    const r = runQuery(store, () => instantQuery(store, q.ast, q.t));
+    const r = runQuery(() => instantQuery(store, q.ast, q.t));
     if (r instanceof Error) {
       if (r instanceof UnsupportedError) throw r;
       if (isFail(c)) {
@@ -400,7 +400,7 @@ function runEval(store: SeriesStore, c: EvalCase): string | undefined {
     const err = compareResult(c, r);
     if (err) return `error in eval ${q.label} (line ${c.line}): ${err}`;
     if (c.excludeFromRangeQuery || QUERY_CONTEXT_FUNCS.test(c.expr)) continue;
-    const rr = runQuery(store, () => rangeQuery(store, q.ast, q.t - 60_000, q.t + 60_000, 60_000));
+    const rr = runQuery(() => rangeQuery(store, q.ast, q.t - 60_000, q.t + 60_000, 60_000));
     if (rr instanceof Error) {
       if (rr instanceof UnsupportedError) throw rr;
       return `error evaluating query ${JSON.stringify(q.label)} (line ${c.line}) in range mode: ${rr.message}`;
@@ -518,4 +518,3 @@ export function runPromqlTest(text: string): FileResult {
   return { cases };
 }
 
-export { Evaluator };
