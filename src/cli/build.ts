@@ -95,6 +95,11 @@ export async function cmdBuild(args: Args): Promise<number> {
 
 export async function cmdTest(args: Args): Promise<number> {
   const out = resolve(flag(args, 'out') ?? 'out');
+  const engine = flag(args, 'engine') ?? 'obsgen';
+  if (engine !== 'obsgen' && engine !== 'promtool') {
+    console.error(`error: --engine ${engine}: use --engine obsgen (the in-process PromQL engine, default) or --engine promtool (the promtool binary)`);
+    return 1;
+  }
   let names = flagList(args, 'stack');
   if (!names.length && flag(args, 'out') !== undefined && !flagList(args, 'file').length) {
     // `build --file x.ts --out DIR` then `test --out DIR`: test what DIR holds.
@@ -117,12 +122,12 @@ export async function cmdTest(args: Args): Promise<number> {
       failures++;
       continue;
     }
-    const s = runBundleTests(dir, name);
+    const s = runBundleTests(dir, name, { engine });
     for (const m of s.missing) console.error(`error: ${name}: ${m} is not on PATH; run scripts/install-tools.sh`);
     for (const f of [...s.ruleFailures, ...s.routeFailures]) console.error(`FAIL ${name}: ${f}`);
     const bad = s.ruleFailures.length + s.routeFailures.length + s.missing.length;
     console.log(
-      `${name}: ${s.ruleCases} rule tests in ${s.ruleFiles} files ${s.ruleFailures.length ? `FAILED (${s.ruleFailures.length} files)` : 'passed'}; ${s.routeCases} route tests and ${s.inhibitionCases} inhibition tests ${s.routeFailures.length ? `FAILED (${s.routeFailures.length})` : 'passed'}`,
+      `${name}: ${s.ruleCases} rule tests in ${s.ruleFiles} files ${s.ruleFailures.length ? `FAILED (${s.ruleFailures.length} files)` : 'passed'} (${s.ruleEngine === 'obsgen' ? "obsgen's engine" : 'promtool'}); ${s.routeCases} route tests and ${s.inhibitionCases} inhibition tests ${s.routeFailures.length ? `FAILED (${s.routeFailures.length})` : 'passed'}${s.routeEngine === 'obsgen' ? " (obsgen's route walk: amtool not on PATH)" : ''}`,
     );
     failures += bad;
     if (!bad) passed++;

@@ -57,3 +57,9 @@ export const STACK_HELP = `  obsgen stack up <stack> [--out DIR] [--with NAME=CM
       After obsgen build: re-render the runtime copy, validate it (promtool, amtool), then /-/reload.
   obsgen stack down <stack> [--state DIR]
       Stop exactly what up started, by pid (SIGTERM, SIGKILL after 10 s).`;
+
+export const TEST_RULES_HELP = `  obsgen test-rules [--run REGEX]... FILE...
+      promtool test rules FILE... in process, on obsgen's PromQL engine (Prometheus 3 semantics):
+      same test files (rule_files relative to each test file), same report, exit 0 or 1.
+      --run runs only the test groups whose name matches (repeatable, as promtool's --run).
+`;

@@ -3,7 +3,7 @@
  * (and a command's own start) does not pay for every other command's dependencies.
  */
 import { parseArgs } from './args.ts';
-import { IMPORT_HELP, INIT_HELP, LINT_HELP, PREVIEW_HELP, PROMQL_TEST_HELP, STACK_HELP } from './help.ts';
+import { IMPORT_HELP, INIT_HELP, LINT_HELP, PREVIEW_HELP, PROMQL_TEST_HELP, STACK_HELP, TEST_RULES_HELP } from './help.ts';
 
 const HELP = `obsgen: observability as code
 
@@ -13,10 +13,12 @@ Usage:
       Verifies with promtool, amtool and docker-compose when they are on PATH.
       On any error nothing is written and the previous bundle stays. --typecheck runs the
       project's tsc --noEmit first (a misspelled prop fails there, with tsc's message).
-  obsgen test [--stack NAME]... [--out DIR]
-      Run the generated promtool unit tests and Alertmanager route tests of built bundles
-      (default: the stacks in stacks/; with only --out, every bundle DIR holds).
-${INIT_HELP}${LINT_HELP}${PROMQL_TEST_HELP}${PREVIEW_HELP}${IMPORT_HELP}${STACK_HELP}
+  obsgen test [--stack NAME]... [--out DIR] [--engine obsgen|promtool]
+      Run the generated rule unit tests and Alertmanager route tests of built bundles
+      (default: the stacks in stacks/; with only --out, every bundle DIR holds). Rule tests run on
+      obsgen's in-process PromQL engine (Prometheus 3 semantics); --engine promtool runs the binary.
+      Route tests use amtool, or obsgen's route walk when amtool is not on PATH.
+${TEST_RULES_HELP}${INIT_HELP}${LINT_HELP}${PROMQL_TEST_HELP}${PREVIEW_HELP}${IMPORT_HELP}${STACK_HELP}
   obsgen --help
 
 Options:
@@ -40,6 +42,8 @@ export async function main(argv: string[]): Promise<number> {
       return (await import('./build.ts')).cmdBuild(args);
     case 'test':
       return (await import('./build.ts')).cmdTest(args);
+    case 'test-rules':
+      return (await import('./testrules.ts')).cmdTestRules(args);
     case 'lint':
       return (await import('./lint.ts')).cmdLint(args);
     case 'init':
