@@ -23,7 +23,7 @@ import { dashboardUid, pascalCase } from '../core/names.ts';
 import { sloDashboard, SLO_PANELS } from '../dashboards/slo.ts';
 import { burnPolicyId, infoQuery, infoTemplate, SHARED_BURN_ALERT, sharesBurnRules } from './policy.ts';
 import { seriesSelector } from '../alerts/series.ts';
-import { groupValuesFor, sliInputs, type Phase } from './scenarios.ts';
+import { exactFiring, groupValuesFor, sliInputs, type Phase } from './scenarios.ts';
 import type { SloBody } from './schema.ts';
 import { reportPromQL } from '../promql/index.ts';
 import { countRules, readExpr, selectorFields, selectorProblem, sliExprs, splitRead, splitRules, type HttpDefaults, type SliExprs } from './sli.ts';
@@ -653,10 +653,8 @@ function attachScenarios(alerts: AlertRule[], pairs: ResolvedPair[], c: Scenario
     if (p.severity !== 'critical' || p.long > 6 * 60 * M) return;
     const f = p.factor.toNumber();
     const detect = (p.long / M) * f * b; // minutes for a total outage to lift the long window's ratio to the factor
-    // One evaluation to record the 5m increase, one for the shared window group the alert reads.
-    const fireAfter = Math.ceil(detect + 1e-9) + 2;
     const warm = p.long / M;
-    const outage = fireAfter + 2;
+    const outage = Math.ceil(detect + 1e-9) + 3;
     const recovery = p.short / M + 5;
     const phases: Phase[] = [
       { minutes: warm, total: T, bad: 0 },
@@ -665,16 +663,28 @@ function attachScenarios(alerts: AlertRule[], pairs: ResolvedPair[], c: Scenario
     ];
     const series = sliInputs(c.slo, c.target.http, phases, c.groupValues, c.outLabels);
     if (typeof series === 'string') return;
+    // The exact-window answer: the first step at which rate() over both windows is above the
+    // threshold, and the first step after it at which it is not. The groups of a step run in
+    // order (group_eval_order), so the rules must fire at that step or one evaluation later.
+    const exact = exactFiring(phases, p.long / M, p.short / M, p.factor.mul(c.budget));
+    const end = warm + outage + recovery;
+    let fireAt = warm;
+    while (fireAt <= end && !exact(fireAt)) fireAt++;
+    let stopAt = fireAt;
+    while (stopAt <= end && exact(stopAt)) stopAt++;
+    if (fireAt > end || stopAt > end) return;
+    // A short window summed from 5m tiles weighs the tile that holds the recovery's start until
+    // the tile's centre leaves the window: up to 2m30s after rate() over the window drops.
+    const tileEdge = p.short === 5 * M ? 0 : 3;
     const alertsSel = `ALERTS{alertname="${first.name}",alertstate="firing",long_window="${windowName(p.long)}",slo="${c.slo.name}",service="${c.target.service}"}`;
-    const quietAt = Math.floor(detect * 0.5);
-    const checks = [
-      { at: formatDuration((warm + quietAt) * M), expr: `count(${alertsSel})`, samples: [] },
-      { at: formatDuration((warm + fireAfter) * M), expr: `count(${alertsSel})`, samples: [{ labels: '{}', value: 1 }] },
-      // The short window's 5m tiles reach 2m30s before it: reset within the short window, that and one evaluation.
-      { at: formatDuration((warm + outage + p.short / M + 4) * M), expr: `count(${alertsSel})`, samples: [] },
-    ];
+    const count = (at: number, firing: boolean) => ({ at: formatDuration(at * M), expr: `count(${alertsSel})`, samples: firing ? [{ labels: '{}', value: 1 }] : [] });
+    // A long window summed from 5m tiles counts the outage's first minutes up to a fraction of a
+    // minute early (the newest body tile overlaps the tail): it may fire one evaluation before
+    // rate() does, never two. A window read raw is what rate() reads.
+    const early = p.long === 5 * M || p.long === READ_WINDOW ? 0 : 1;
+    const checks = [count(fireAt - 1 - early, false), count(fireAt + 1, true), count(stopAt - 1, true), count(stopAt + 1 + tileEdge, false)];
     exprTests.push({
-      name: `${windowName(p.long)}/${windowName(p.short)}: a total outage after ${windowName(p.long)} of health fires within ${formatNumber(Math.round(detect * 100) / 100)}m + 2 evaluations and resets within ${windowName(p.short)} of recovery`,
+      name: `${windowName(p.long)}/${windowName(p.short)}: a total outage after ${windowName(p.long)} of health fires within one evaluation of the exact windows (${formatDuration((fireAt - warm) * M)} in) and resets within ${tileEdge ? `${tileEdge}m and ` : ''}one evaluation of them (${formatDuration((stopAt - warm - outage) * M)} after recovery)`,
       series,
       checks,
     });

@@ -4,10 +4,10 @@
  * after a healthy warm-up) must pass as generated, and the bundle must load in promtool and amtool.
  */
 import { spawn } from 'node:child_process';
-import { readdirSync, readFileSync } from 'node:fs';
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { parse } from 'yaml';
+import { parse, stringify } from 'yaml';
 import { buildStack, defineStack, httpService, slo } from 'obsgen';
 import { tempDir } from '../helpers.ts';
 
@@ -120,10 +120,47 @@ describe('SLI kinds through promtool', () => {
     expect(fired[0].exp_annotations.description).toMatch(/^shop SLO errors \(99\.5% over 28d\)/);
   }, 120_000);
 
+  it('orders the groups of every generated test file: each after the groups whose series it reads', () => {
+    const dir = join(out, 'slo-kinds/prometheus/tests');
+    for (const f of readdirSync(dir).filter((x) => x !== 'reversed.test.yml')) {
+      const t = parse(readFileSync(join(dir, f), 'utf8'));
+      const loaded = (t.rule_files as string[]).map((r) => parse(readFileSync(join(dir, r), 'utf8')).groups.map((g: { name: string }) => g.name)).flat();
+      expect([...t.group_eval_order].sort(), f).toEqual([...loaded].sort());
+      if (!f.startsWith('slo-')) continue;
+      const at = (name: string) => t.group_eval_order.indexOf(name);
+      const reads = f.replace(/\.test\.yml$/, '');
+      expect(at(reads), f).toBe(0);
+      expect(at('slo-windows'), f).toBeGreaterThan(at('slo-level-1h'));
+      expect(at('slo-budget'), f).toBeGreaterThan(at('slo-windows'));
+      if (at('slo-alerts') >= 0) expect(at('slo-alerts'), f).toBe(t.group_eval_order.length - 1);
+    }
+  });
+
+  it('asserts detection tightly: with the groups run in reverse order the pages fire too late and promtool fails', async () => {
+    const dir = join(out, 'slo-kinds/prometheus/tests');
+    const file = 'slo-shop-errors.test.yml';
+    const t = parse(readFileSync(join(dir, file), 'utf8'));
+    t.group_eval_order = [...t.group_eval_order].reverse();
+    // Only the detection cases: their checks name exact steps.
+    t.tests = t.tests.filter((x: { name: string }) => x.name.includes('a total outage after'));
+    expect(t.tests.length).toBe(2);
+    writeFileSync(join(dir, 'reversed.test.yml'), stringify(t));
+    const r = await promtool(dir, 'reversed.test.yml');
+    expect(r.code).toBe(1);
+    // Fired two evaluations late (two hops), where one late is all the test allows.
+    expect(r.output).toMatch(/exp: nil\s+got: nil|exp: \{\} 1E\+00\s+got: nil/);
+    expect(r.output).toContain('long_window=\\"1h\\"');
+  }, 60_000);
+
   it('checks detection and reset of the pages through ALERTS', () => {
     const t = parse(readFileSync(join(out, 'slo-kinds/prometheus/tests/slo-search-good-events.test.yml'), 'utf8'));
     const detect = t.tests.find((x: { name: string }) => x.name.includes('1h/5m: a total outage after 1h of health'));
-    expect(detect.promql_expr_test.map((c: { eval_time: string }) => c.eval_time)).toEqual(['1h', '1h3m', '1h14m']);
+    // 99.9% over 30d, 14.4x: rate() over 1h passes 1.44% 0.864m into a total outage that starts
+    // at 1h, so the exact windows fire at the first step after it, 1h1m; the 5m window falls under
+    // the threshold when the 4-minute outage has left it, at 1h9m. Each is asserted within one
+    // evaluation: quiet at 59m (the 1h window summed from 5m tiles may be one evaluation early),
+    // firing at 1h2m and still at 1h8m, quiet at 1h10m.
+    expect(detect.promql_expr_test.map((c: { eval_time: string }) => c.eval_time)).toEqual(['59m', '1h2m', '1h8m', '1h10m']);
     expect(detect.promql_expr_test[1].expr).toBe('count(ALERTS{alertname="SearchGoodEventsBudgetBurn",alertstate="firing",long_window="1h",slo="good-events",service="search"})');
     expect(detect.input_series.map((s: { series: string }) => s.series)).toEqual([
       'search_requests_total{outcome="ok",region="g1"}',

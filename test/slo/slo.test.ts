@@ -210,8 +210,8 @@ describe('an events SLO with the default policy', () => {
     const detection = (carrier.tests ?? []).map((t) => t.name);
     expect(detection).toEqual([
       'zero traffic records no ratio and no budget (no NaN)',
-      '1h/5m: a total outage after 1h of health fires within 0.86m + 2 evaluations and resets within 5m of recovery',
-      '6h/30m: a total outage after 6h of health fires within 2.16m + 2 evaluations and resets within 30m of recovery',
+      '1h/5m: a total outage after 1h of health fires within one evaluation of the exact windows (1m in) and resets within one evaluation of them (5m after recovery)',
+      '6h/30m: a total outage after 6h of health fires within one evaluation of the exact windows (3m in) and resets within 3m and one evaluation of them (30m after recovery)',
     ]);
   });
 
