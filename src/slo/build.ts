@@ -404,29 +404,40 @@ export function buildSlo(slo: SloBody, target: SloTarget, ctx: BuildContext, pat
   if (untested) for (const a of alerts) a.untested = untested;
   if (!policy) main.push(...alerts);
 
-  if (slo.alerting.noData) {
-    const nd = slo.alerting.noData;
+  const nd = noDataPolicy(slo);
+  if (nd) {
     const name = `${alertName.replace(/BudgetBurn$/, '')}SLONoData`;
+    const waitFor = formatDuration(Math.max(2 * M, 2 * durationMs(target.scrapeInterval)));
     main.push({
       kind: 'alert',
       name,
-      expr: `absent(slo:sli_total:increase5m${sel})`,
-      for: nd.for,
+      // Over a range, not `absent()` with a long `for:`: the range reads the recorded history,
+      // which a restart keeps, while `for:` state is lost on a restart (Prometheus restores it
+      // from ALERTS_FOR_STATE only for a `for:` longer than --rules.alert.for-grace-period, 10m).
+      // So a Prometheus that restarts every few minutes still pages after `waitFor`.
+      expr: `absent_over_time(slo:sli_total:increase5m${sel}[${nd.for}])`,
+      for: waitFor,
       labels: { severity: nd.severity, ...(slo.alerting.labels ?? {}), ...ruleLabels },
       annotations: {
         summary: `${service}: SLO ${slo.name} has no data`,
-        description: `The SLI of ${describeTarget} has had no samples for ${nd.for}: the metrics are gone or renamed, or the target is not scraped. Burn-rate alerts cannot fire meanwhile.`,
+        description: `The SLI of ${describeTarget} has recorded no events (not even zero) for ${nd.for} and ${waitFor}: the metrics are gone or renamed, or the target is not scraped. The SLO reads as meeting its objective and its burn-rate alerts cannot fire meanwhile.`,
         runbook_url: ctx.runbookUrl(name),
       },
       runbook: {
-        meaning: `No 5m SLI sample was recorded for ${describeTarget} for ${nd.for}.`,
-        impact: 'The SLO is blind: its burn-rate alerts cannot fire.',
-        diagnosis: [{ title: 'Recorded totals', query: `slo:sli_total:increase5m${sel}` }],
-        mitigation: ['Check that the target is scraped (up) and still exposes the SLI metrics under the same names and labels.'],
+        meaning: `No 5m SLI total was recorded for ${describeTarget} for ${nd.for} and ${waitFor}: its series are absent. Zero traffic does not fire this (the total is then 0, not absent).`,
+        impact: 'The SLO is blind: its budget stops moving and its burn-rate alerts cannot fire, so an outage would go unnoticed.',
+        diagnosis: [
+          { title: 'Recorded totals', query: `slo:sli_total:increase5m${sel}` },
+          { title: 'What the SLO reads', query: sli.reads ? sli.reads.total.selector : `slo:sli_error:increase5m${sel}` },
+        ],
+        mitigation: [
+          'Check that the target is scraped (up) and still exposes the SLI metrics under the same names and labels; a renamed metric or label needs the SLO definition updated.',
+          'To turn this alert off for an SLO that may legitimately have no series, set alerting.noData: false.',
+        ],
       },
-      tests: noDataScenarios(slo, target, nd.for, outLabels, groupValues),
+      tests: noDataScenarios(slo, target, durationMs(nd.for) + durationMs(waitFor), outLabels, groupValues),
       ...(untested ? { untested } : {}),
-      source: `${path}.alerting.noData`,
+      source: slo.alerting.noData ? `${path}.alerting.noData` : `${path}.alerting`,
       tierOf: SLO_ALERTS,
     });
   }
@@ -711,17 +722,61 @@ function freshScenario(p: ResolvedPair, c: ScenarioCtx): AlertScenario {
   };
 }
 
-function noDataScenarios(slo: SloBody, target: SloTarget, forDur: string, outLabels: Labels, groupValues: Labels): AlertScenario[] {
-  const at = formatDuration(durationMs(forDur) + 5 * M);
-  const steps = Math.ceil((durationMs(forDur) + 10 * M) / M);
-  const live = sliInputs(slo, target.http, [{ minutes: steps, total: T, bad: 0 }], groupValues, outLabels);
-  const tests: AlertScenario[] = [
-    {
+/** The no-data alert's defaults: on unless alerting is disabled or `noData: false`. */
+export const NO_DATA_DEFAULT = { for: '5m', severity: 'warning' } as const;
+
+function noDataPolicy(slo: SloBody): { for: string; severity: Severity } | undefined {
+  const nd = slo.alerting.noData;
+  if (nd === false) return undefined;
+  if (nd === undefined) return slo.alerting.disabled ? undefined : NO_DATA_DEFAULT;
+  return nd;
+}
+
+/**
+ * The no-data alert fires once the SLI's series have been gone for its window and `for:`
+ * (`delay`), after the 5m total has run out (the last samples stay in the 5m range for 5m), and
+ * stays quiet while the series exist, even with no traffic (every total is then 0).
+ */
+function noDataScenarios(slo: SloBody, target: SloTarget, delay: number, outLabels: Labels, groupValues: Labels): AlertScenario[] {
+  const live = 20;
+  const after = live + 5 + Math.ceil(delay / M) + 1;
+  const steps = after + 5;
+  const at = formatDuration(after * M);
+  // absent_over_time gives the selector's `=` labels: service and slo (not the grouping labels).
+  const labels = { service: target.service, slo: slo.name };
+  const tests: AlertScenario[] = [];
+  const before = sliInputs(slo, target.http, [{ minutes: live, total: T, bad: 0 }], groupValues, outLabels);
+  const full = sliInputs(slo, target.http, [{ minutes: steps, total: T, bad: 0 }], groupValues, outLabels);
+  if (typeof before !== 'string' && typeof full !== 'string') {
+    // The SLI's series end at 20m; from 21m the same traffic goes on under another metric name.
+    const renamed = full.map((s) => ({ series: s.series.replace(/^([a-zA-Z_:][a-zA-Z0-9_:]*)/, '$1_renamed'), values: `${'_ '.repeat(live + 1)}${continued(s.values, live + 1, steps - live - 1)}` }));
+    tests.push({
+      name: 'fires when the SLI\'s metric is renamed',
+      series: [...before, ...renamed],
+      checks: [
+        { at: formatDuration((live + 5) * M), firing: [] },
+        // Absent from 30m (the last 5m total at 24m, out of the range 5m later), pending for `for:`.
+        { at: formatDuration((after - 2) * M), firing: [] },
+        { at, firing: [{ labels, value: 1 }] },
+      ],
+    });
+  } else {
+    tests.push({
       name: 'fires when the SLI has no series',
       series: [{ series: 'obsgen_test_placeholder', values: `0x${steps}` }],
-      checks: [{ at, firing: [{ labels: { service: target.service, slo: slo.name }, value: 1 }] }],
-    },
-  ];
-  if (typeof live !== 'string') tests.push({ name: 'stays quiet with traffic', series: live, checks: [{ at, firing: [] }] });
+      checks: [{ at, firing: [{ labels, value: 1 }] }],
+    });
+  }
+  const idle = sliInputs(slo, target.http, [{ minutes: steps, total: 0, bad: 0 }], groupValues, outLabels);
+  if (typeof idle !== 'string') tests.push({ name: 'stays quiet with no traffic while the series exist', series: idle, checks: [{ at, firing: [] }] });
+  const busy = sliInputs(slo, target.http, [{ minutes: steps, total: T, bad: 0 }], groupValues, outLabels);
+  if (typeof busy !== 'string') tests.push({ name: 'stays quiet with traffic', series: busy, checks: [{ at, firing: [] }] });
   return tests;
+}
+
+/** A one-phase series (`0+Nx...` counter or `Vx...` gauge) from step `from` on, `more` steps after it. */
+function continued(values: string, from: number, more: number): string {
+  const counter = /^0\+(\S+)x\d+$/.exec(values);
+  if (counter) return `${Number(counter[1]) * from}+${counter[1]}x${more}`;
+  return `${values.replace(/x\d+$/, '')}x${more}`;
 }

@@ -55,15 +55,26 @@ export function mergeSloReads(groups: RuleGroup[]): RuleGroup[] {
   const rehome = new Map([...removed].map(([g, name]) => [g.name, { name, service: g.sloReads!.service }]));
   const out: RuleGroup[] = [];
   let placed = false;
+  // A member's no-data alert reads only its own 5m total: it moves to the merged group, so that
+  // fifty SLOs do not keep fifty groups of one rule each (Prometheus pays per group too).
+  const moved = new Set<RecordingRule | AlertRule>();
+  for (const [g, name] of removed) {
+    const target = merged.find((m) => m.name === name)!;
+    for (const r of g.rules) if (isNoData(r)) (moved.add(r), target.rules.push(r));
+  }
   for (const g of groups) {
     // The merged reads go before the shared groups that read them (promtool evaluates in file order).
     if (!placed && g.shared) (out.push(...merged), (placed = true));
-    const keep = removed.has(g) ? g.rules.filter((r) => !isRead(r, g.sloReads!)) : g.rules;
+    const keep = removed.has(g) ? g.rules.filter((r) => !isRead(r, g.sloReads!) && !moved.has(r)) : g.rules;
     for (const r of keep) if (r.kind === 'alert') rehomeScenarios(r, rehome);
     if (keep.length) out.push(removed.has(g) ? { ...g, rules: keep, sloReads: undefined } : g);
   }
   if (!placed) out.push(...merged);
   return out;
+}
+
+function isNoData(rule: RecordingRule | AlertRule): boolean {
+  return rule.kind === 'alert' && rule.name.endsWith('SLONoData') && rule.expr.startsWith('absent_over_time(slo:sli_total:increase5m{');
 }
 
 function isRead(rule: RecordingRule | AlertRule, reads: SloReads): boolean {

@@ -27,7 +27,9 @@ function rulesOf(bundle: ReturnType<typeof synth>) {
   const all = bundle.ruleGroups.flatMap((g) => g.rules);
   return {
     records: all.filter((r): r is RecordingRule => r.kind === 'record'),
-    alerts: all.filter((r): r is AlertRule => r.kind === 'alert'),
+    // The burn-rate alerts; the no-data alert (on by default) apart.
+    alerts: all.filter((r): r is AlertRule => r.kind === 'alert' && !r.name.endsWith('SLONoData')),
+    noData: all.filter((r): r is AlertRule => r.kind === 'alert' && r.name.endsWith('SLONoData')),
   };
 }
 
@@ -247,7 +249,7 @@ describe('an events SLO with the default policy', () => {
 
 describe('grouped SLOs', () => {
   const bundle = synth(stackWith([events({ groupBy: ['route', 'region'], alerting: { noData: { for: '20m' }, minEvents: 100 } })]));
-  const { records, alerts } = rulesOf(bundle);
+  const { records, alerts, noData } = rulesOf(bundle);
 
   it('carries the grouping labels through rules, alerts and the dashboard', () => {
     expect(records[0]!.expr).toBe('sum by (route, region) (increase(http_requests_total{job="api"}[5m]))');
@@ -276,10 +278,37 @@ describe('grouped SLOs', () => {
     );
   });
 
-  it('adds a no-data alert with a for:', () => {
-    const nd = alerts.find((a) => a.name === 'ApiAvailabilitySLONoData')!;
-    expect(nd.expr).toBe('absent(slo:sli_total:increase5m{service="api",slo="availability"})');
-    expect(nd.for).toBe('20m');
+  it('adds a no-data alert whose wait is a range over the recorded history (kept across a restart), and a short for:', () => {
+    const nd = noData.find((a) => a.name === 'ApiAvailabilitySLONoData')!;
+    expect(nd.expr).toBe('absent_over_time(slo:sli_total:increase5m{service="api",slo="availability"}[20m])');
+    expect(nd.for).toBe('2m');
+  });
+});
+
+describe('no-data alert', () => {
+  const nd = (extra: Record<string, unknown>) => rulesOf(synth(stackWith([events(extra)]))).noData;
+
+  it('is on by default: the SLI absent for 5m, then a for: of two scrape intervals or 2m, routed as a ticket', () => {
+    const [a, ...rest] = nd({});
+    expect(rest).toEqual([]);
+    expect(a!.name).toBe('ApiAvailabilitySLONoData');
+    expect(a!.expr).toBe('absent_over_time(slo:sli_total:increase5m{service="api",slo="availability"}[5m])');
+    expect(a!.for).toBe('2m');
+    expect(a!.labels).toEqual({ severity: 'warning', service: 'api', slo: 'availability' });
+    expect(a!.annotations.runbook_url).toMatch(/ApiAvailabilitySLONoData/);
+    expect(a!.runbook?.mitigation.join(' ')).toContain('alerting.noData: false');
+    expect(a!.tests.map((t) => t.name)).toEqual(["fires when the SLI's metric is renamed", 'stays quiet with no traffic while the series exist', 'stays quiet with traffic']);
+  });
+
+  it('waits longer with a slow scrape, takes its own window and severity, and turns off with false or disabled alerting', () => {
+    const slow = rulesOf(synth(stackWith([events({ alerting: { pairs: [{ long: '1d', short: '2h', budget: 10 }] } })], { prometheus: { scrapeInterval: '5m' } }))).noData[0];
+    expect(slow!.for).toBe('10m');
+    const own = nd({ alerting: { noData: { for: '15m', severity: 'critical' } } });
+    expect(own[0]!.expr).toContain('[15m])');
+    expect(own[0]!.labels.severity).toBe('critical');
+    expect(nd({ alerting: { noData: false } })).toEqual([]);
+    expect(nd({ alerting: { disabled: true } })).toEqual([]);
+    expect(nd({ alerting: { disabled: true, noData: {} } })).toHaveLength(1);
   });
 });
 
@@ -291,10 +320,12 @@ describe('policies', () => {
         events({ name: 'quiet', alerting: { disabled: true } }),
       ]),
     );
-    const { alerts } = rulesOf(b);
-    expect(alerts.map((a) => [a.name, a.labels.long_window, a.labels.severity])).toEqual([
+    const { alerts, noData } = rulesOf(b);
+    expect([...alerts, ...noData].map((a) => [a.name, a.labels.long_window, a.labels.severity])).toEqual([
       ['CheckoutBurn', '2h', 'critical'],
       ['CheckoutBurn', '1d', 'critical'],
+      // The no-data alert is on by default, except where alerting is disabled.
+      ['CheckoutBurnSLONoData', undefined, 'warning'],
     ]);
     expect(alerts[0]!.expr).toContain('> 18');
     expect(alerts[1]!.expr).toContain('> 6');
