@@ -27,7 +27,7 @@ import { exactFiring, groupValuesFor, sliInputs, type Phase } from './scenarios.
 import type { SloBody } from './schema.ts';
 import { reportPromQL } from '../promql/index.ts';
 import { countRules, readExpr, selectorFields, selectorProblem, sliExprs, splitRead, splitRules, type HttpDefaults, type SliExprs } from './sli.ts';
-import { increaseExpr, increaseWindows, levelExpr, needsLevel, READ_WINDOW, tierOf, windowName } from './windows.ts';
+import { increaseExpr, increaseWindows, levelExpr, NEAR_MAX, RAW_SHORT_MAX, ratioExpr, needsLevel, READ_WINDOW, tierOf, windowName } from './windows.ts';
 
 const M = 60_000;
 /**
@@ -276,15 +276,19 @@ export function buildSlo(slo: SloBody, target: SloTarget, ctx: BuildContext, pat
   // --- recording rules: the SLO's own reads (5m, and 6h from the raw counters), then the
   // windows, levels and budgets every SLO shares.
   const main: Rule[] = [];
-  const readWindows = [5 * M, ...(incWindows.includes(READ_WINDOW) ? [READ_WINDOW] : [])];
+  const rawShort = sli.reads ? pairs.filter((p) => p.severity === 'critical' && p.short > 5 * M && p.short <= RAW_SHORT_MAX && p.long <= NEAR_MAX).map((p) => p.short) : [];
+  const readWindows = [...new Set([5 * M, ...rawShort, ...(incWindows.includes(READ_WINDOW) ? [READ_WINDOW] : [])])].sort((a, b) => a - b);
   for (const w of readWindows) for (const [name, expr] of ownReads(sli, w, g, sel)) main.push(rec(name, expr));
+  // The page windows' ratios, in the reads group after the reads (see NEAR_MAX): one hop to the alerts.
+  const near = (w: number) => w <= NEAR_MAX && alertWindows.includes(w) || w === 5 * M;
+  for (const w of ratioWindows) if (near(w)) main.push({ kind: 'record', name: `slo:sli_error:ratio_rate${windowName(w)}`, expr: ratioExpr(w, sel, readWindows), source: path });
   // Shared by every SLO of the stack (synth keeps one copy of each rule): the windows, levels
   // and budgets read only recorded series, so one rule serves all SLOs (their slo/service and
   // grouping labels pass through). Per SLO there are only the raw reads and its own alerts.
   const alertSet = new Set([5 * M, ...alertWindows]);
   // The 5m and tail increases are recorded; every other window is summed where it is read.
   const windowIncrease = (side: string, w: number, selector: string) =>
-    w === 5 * M || w === READ_WINDOW || isTail(w, ratioWindows) ? `slo:${side}:increase${windowName(w)}${selector}` : `(${increaseExpr(side, w, selector).replace(/\n/g, ' ')})`;
+    w === 5 * M || readWindows.includes(w) || isTail(w, ratioWindows) ? `slo:${side}:increase${windowName(w)}${selector}` : `(${increaseExpr(side, w, selector).replace(/\n/g, ' ')})`;
   const windowRules: Rule[] = [];
   for (const w of incWindows) {
     if (!isTail(w, ratioWindows) || w === READ_WINDOW) continue;
@@ -297,6 +301,7 @@ export function buildSlo(slo: SloBody, target: SloTarget, ctx: BuildContext, pat
     rec('obsgen_slo_info', 'vector(1)', infoLabels),
   ];
   for (const w of ratioWindows) {
+    if (near(w)) continue;
     const n = windowName(w);
     const expr = `${windowIncrease('sli_error', w, '')}\n/\n(${windowIncrease('sli_total', w, '')} > 0)`;
     (alertSet.has(w) ? windowRules : budgetRules).push(shared(`slo:sli_error:ratio_rate${n}`, expr));
@@ -399,7 +404,7 @@ export function buildSlo(slo: SloBody, target: SloTarget, ctx: BuildContext, pat
       tierOf: SLO_ALERTS,
     };
   });
-  const scenarioCtx: ScenarioCtx = { slo, target, budget, outLabels, groupValues, remainingQuery, sel, path, ...(policy ? { home: group, info: { [infoQuery(service, slo.name)]: infoLabels } } : {}) };
+  const scenarioCtx: ScenarioCtx = { slo, target, budget, outLabels, groupValues, remainingQuery, sel, path, rawWindows: readWindows, ...(policy ? { home: group, info: { [infoQuery(service, slo.name)]: infoLabels } } : {}) };
   const exprTests = alerts.length ? attachScenarios(alerts, pairs, scenarioCtx) : [];
   if (untested) for (const a of alerts) a.untested = untested;
   if (!policy) main.push(...alerts);
@@ -588,6 +593,8 @@ interface ScenarioCtx {
   path: string;
   /** The SLO's own group, when the alerts are shared rules tested from there. */
   home?: string;
+  /** Windows read from the raw counters (exact edges, as rate()). */
+  rawWindows: number[];
   /** Labels of the SLO's info series by query text, for the shared rules' annotations. */
   info?: Record<string, Labels>;
 }
@@ -686,13 +693,13 @@ function attachScenarios(alerts: AlertRule[], pairs: ResolvedPair[], c: Scenario
     if (fireAt > end || stopAt > end) return;
     // A short window summed from 5m tiles weighs the tile that holds the recovery's start until
     // the tile's centre leaves the window: up to 2m30s after rate() over the window drops.
-    const tileEdge = p.short === 5 * M ? 0 : 3;
+    const tileEdge = p.short === 5 * M || c.rawWindows.includes(p.short) ? 0 : 3;
     const alertsSel = `ALERTS{alertname="${first.name}",alertstate="firing",long_window="${windowName(p.long)}",slo="${c.slo.name}",service="${c.target.service}"}`;
     const count = (at: number, firing: boolean) => ({ at: formatDuration(at * M), expr: `count(${alertsSel})`, samples: firing ? [{ labels: '{}', value: 1 }] : [] });
     // A long window summed from 5m tiles counts the outage's first minutes up to a fraction of a
     // minute early (the newest body tile overlaps the tail): it may fire one evaluation before
     // rate() does, never two. A window read raw is what rate() reads.
-    const early = p.long === 5 * M || p.long === READ_WINDOW ? 0 : 1;
+    const early = p.long === 5 * M || c.rawWindows.includes(p.long) ? 0 : 1;
     const checks = [count(fireAt - 1 - early, false), count(fireAt + 1, true), count(stopAt - 1, true), count(stopAt + 1 + tileEdge, false)];
     exprTests.push({
       name: `${windowName(p.long)}/${windowName(p.short)}: a total outage after ${windowName(p.long)} of health fires within one evaluation of the exact windows (${formatDuration((fireAt - warm) * M)} in) and resets within ${tileEdge ? `${tileEdge}m and ` : ''}one evaluation of them (${formatDuration((stopAt - warm - outage) * M)} after recovery)`,

@@ -13,7 +13,8 @@ import type { AlertRule, RecordingRule, RuleGroup, SloReads } from '../core/mode
 import { fnv1a } from '../core/names.ts';
 import { matcherText } from '../alertmanager/matchers.ts';
 import { countRules, plainSelector, regexQuote, splitRead, splitRules } from './sli.ts';
-import { READ_WINDOW, windowName } from './windows.ts';
+import { ratioExpr, READ_WINDOW, windowName } from './windows.ts';
+import { durationMs } from '../core/duration.ts';
 
 type ParsedRead = { fn: string } & NonNullable<ReturnType<typeof plainSelector>>;
 
@@ -79,7 +80,15 @@ function isNoData(rule: RecordingRule | AlertRule): boolean {
 
 function isRead(rule: RecordingRule | AlertRule, reads: SloReads): boolean {
   const m = rule.kind === 'record' ? READ_RULE.exec(rule.name) : null;
-  return !!m && reads.windows.includes(m[2]!) && rule.labels?.service === reads.service && rule.labels?.slo === reads.slo;
+  if (m) return reads.windows.includes(m[2]!) && rule.labels?.service === reads.service && rule.labels?.slo === reads.slo;
+  // The page windows' ratios recorded after the reads: one rule per window serves the cluster.
+  return isNearRatio(rule);
+}
+
+const NEAR_RATIO = /^slo:sli_error:ratio_rate(\w+)$/;
+
+function isNearRatio(rule: RecordingRule | AlertRule): boolean {
+  return rule.kind === 'record' && NEAR_RATIO.test(rule.name) && rule.labels === undefined;
 }
 
 function rehomeScenarios(rule: AlertRule, rehome: Map<string, { name: string; service: string }>): void {
@@ -208,6 +217,11 @@ function mergedGroup(name: string, c: Cluster, whole: boolean): RuleGroup {
       const tests = testsOf(rule);
       rules.push({ kind: 'record', name: rule, expr, labels: { slo: c.slo }, source, ...(tests.length ? { tests } : {}) });
     }
+  }
+  const raw = first.windows.map(durationMs);
+  for (const r of c.members[0]!.group.rules) {
+    if (!isNearRatio(r)) continue;
+    rules.push({ kind: 'record', name: r.name, expr: ratioExpr(durationMs(NEAR_RATIO.exec(r.name)![1]!), `${cluster}}`, raw), source });
   }
   return { name, rules, source, shared: true };
 }

@@ -35,9 +35,17 @@ describe('SLOs of one shape', () => {
     expect(merged.rules.map((r) => r.name)).toEqual([
       'slo:sli_total:increase5m',
       'slo:sli_error:increase5m',
+      'slo:sli_total:increase30m',
+      'slo:sli_error:increase30m',
       'slo:sli_events:increase6h',
       'slo:sli_total:increase6h',
       'slo:sli_error:increase6h',
+      // The page windows' ratios, one rule each for the cluster, right after the reads.
+      'slo:sli_error:ratio_rate5m',
+      'slo:sli_error:ratio_rate30m',
+      'slo:sli_error:ratio_rate1h',
+      'slo:sli_error:ratio_rate2h',
+      'slo:sli_error:ratio_rate6h',
       // Each SLO's no-data alert (on by default) moves along: no group of one rule per SLO.
       'CartAvailabilitySLONoData',
       'CheckoutAvailabilitySLONoData',
@@ -51,9 +59,10 @@ describe('SLOs of one shape', () => {
     // No bad events yet: 0 for each total; these are all the stack's availability SLOs.
     expect(merged.rules[1]!.expr).toContain('or on (service)\n0 * slo:sli_total:increase5m{slo="availability"}');
     // Over 6h, one read of the total serves both sides, bad events marked by the code matcher.
-    expect(merged.rules[2]!.expr).toMatch(/^sum by \(service, event\) \(label_replace\(label_replace\(sum by \(service, code\) \(label_replace\(/);
-    expect(merged.rules[2]!.expr).toContain('sum by (job, code) (increase(http_requests_total{job=~"cart|checkout|search"}[6h]))');
-    expect(merged.rules[4]!.expr).toContain('sum without (event) (slo:sli_events:increase6h{slo="availability",event="bad"})');
+    expect(merged.rules[4]!.expr).toMatch(/^sum by \(service, event\) \(label_replace\(label_replace\(sum by \(service, code\) \(label_replace\(/);
+    expect(merged.rules[4]!.expr).toContain('sum by (job, code) (increase(http_requests_total{job=~"cart|checkout|search"}[6h]))');
+    expect(merged.rules[6]!.expr).toContain('sum without (event) (slo:sli_events:increase6h{slo="availability",event="bad"})');
+    expect(merged.rules[8]!.expr).toBe('slo:sli_error:increase30m{slo="availability"}\n/\n(slo:sli_total:increase30m{slo="availability"} > 0)');
   });
 
   it('select their own SLOs by service when the stack has others of the same name', () => {

@@ -118,11 +118,11 @@ describe('SLI kinds through promtool', () => {
     expect(fired[0].exp_labels).toMatchObject({ service: 'shop', slo: 'errors', burn_policy: 'workbook-28d' });
     // Objective and window in the description come from the SLO's info series at notification time.
     expect(fired[0].exp_annotations.description).toMatch(/^shop SLO errors \(99\.5% over 28d\)/);
-  }, 120_000);
+  }, 300_000);
 
   it('orders the groups of every generated test file: each after the groups whose series it reads', () => {
     const dir = join(out, 'slo-kinds/prometheus/tests');
-    for (const f of readdirSync(dir).filter((x) => x !== 'reversed.test.yml')) {
+    for (const f of readdirSync(dir).filter((x) => !x.startsWith('late'))) {
       const t = parse(readFileSync(join(dir, f), 'utf8'));
       const loaded = (t.rule_files as string[]).map((r) => parse(readFileSync(join(dir, r), 'utf8')).groups.map((g: { name: string }) => g.name)).flat();
       expect([...t.group_eval_order].sort(), f).toEqual([...loaded].sort());
@@ -136,21 +136,38 @@ describe('SLI kinds through promtool', () => {
     }
   });
 
-  it('asserts detection tightly: with the groups run in reverse order the pages fire too late and promtool fails', async () => {
+  it('asserts detection tightly: one hop late passes, two hops late (the page ratios in a group of their own, run after the alerts) fail', async () => {
     const dir = join(out, 'slo-kinds/prometheus/tests');
-    const file = 'slo-shop-errors.test.yml';
-    const t = parse(readFileSync(join(dir, file), 'utf8'));
-    t.group_eval_order = [...t.group_eval_order].reverse();
+    const t = parse(readFileSync(join(dir, 'slo-shop-errors.test.yml'), 'utf8'));
     // Only the detection cases: their checks name exact steps.
     t.tests = t.tests.filter((x: { name: string }) => x.name.includes('a total outage after'));
     expect(t.tests.length).toBe(2);
-    writeFileSync(join(dir, 'reversed.test.yml'), stringify(t));
-    const r = await promtool(dir, 'reversed.test.yml');
-    expect(r.code).toBe(1);
-    // Fired two evaluations late (two hops), where one late is all the test allows.
-    expect(r.output).toMatch(/exp: nil\s+got: nil|exp: \{\} 1E\+00\s+got: nil/);
-    expect(r.output).toContain('long_window=\\"1h\\"');
-  }, 60_000);
+    // One hop late: the groups in reverse order, the alerts before the reads and their ratios.
+    writeFileSync(join(dir, 'late1.test.yml'), stringify({ ...t, group_eval_order: [...t.group_eval_order].reverse() }));
+    const one = await promtool(dir, 'late1.test.yml');
+    expect(one.output).toContain('SUCCESS');
+    // Two hops late: the page windows' ratios moved out of the reads group into one run after the alerts.
+    const readsFile = '../rules/slo-shop-errors.rules.yml';
+    const reads = parse(readFileSync(join(dir, readsFile), 'utf8'));
+    const all = reads.groups[0].rules as { record?: string }[];
+    const isRatio = (r: { record?: string }) => r.record?.startsWith('slo:sli_error:ratio_rate') ?? false;
+    expect(all.filter(isRatio).length).toBeGreaterThan(0);
+    writeFileSync(
+      join(dir, 'late2.rules.yml'),
+      stringify({ groups: [{ ...reads.groups[0], rules: all.filter((r) => !isRatio(r)) }, { name: 'page-ratios', rules: all.filter(isRatio) }] }),
+    );
+    const order = (t.group_eval_order as string[]).filter((g) => g !== 'slo-alerts');
+    writeFileSync(
+      join(dir, 'late2.test.yml'),
+      stringify({ ...t, rule_files: t.rule_files.map((f: string) => (f === readsFile ? 'late2.rules.yml' : f)), group_eval_order: ['slo-alerts', 'page-ratios', ...order] }),
+    );
+    const two = await promtool(dir, 'late2.test.yml');
+    expect(two.code).toBe(1);
+    // A page expected one evaluation after the exact windows fire is not there yet (6h/30m), and
+    // a page expected gone one evaluation after they stop still fires (1h/5m).
+    expect(two.output).toMatch(/long_window=\\"6h\\"[^\n]*time: 6h\d+m,\s+exp: \{\} 1E\+00\s+got: nil/);
+    expect(two.output).toMatch(/long_window=\\"1h\\"[^\n]*time: 1h\d+m,\s+exp: nil\s+got: \{\} 1E\+00/);
+  }, 120_000);
 
   it('checks detection and reset of the pages through ALERTS', () => {
     const t = parse(readFileSync(join(out, 'slo-kinds/prometheus/tests/slo-search-good-events.test.yml'), 'utf8'));
