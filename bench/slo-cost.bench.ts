@@ -554,10 +554,12 @@ async function run(tag: string, groups: PlainGroup[], realInterval: Map<string, 
       for (const r of g.rules) {
         const q = await prom.query(r.expr, undefined, true);
         samples += (q.samples ?? 0) * w;
-        // Recorded series: what each recording rule returns now.
-        if (r.record) series += q.result.length;
       }
     }
+    // Recorded series: every series of the style's record names written in the last 5m (this
+    // Prometheus ran only this style; the backfilled history is older).
+    const names = [...new Set(groups.flatMap((g) => g.rules.map((r) => r.record).filter((n): n is string => !!n)))];
+    series = Number((await prom.query(`count({__name__=~"${names.map((n) => n.replace(/[.*+?^${}()|[\]\\]/g, '\\\\$&')).join('|')}"})`)).result[0]?.value[1] ?? 0);
     let weighted = 0;
     let unweighted = 0;
     for (const g of groups) {
