@@ -1,8 +1,9 @@
 /**
  * What obsgen's SLO rules cost a real Prometheus, against the rules Sloth generates, and
- * how often obsgen's alert decisions agree with exact raw-window evaluation.
+ * Pyrra generates, and how often obsgen's alert decisions agree with exact raw-window evaluation.
+ * (Detection and reset timing: bench/slo-timing.bench.ts.)
  *
- *   npm run bench -- slo-cost          (or: npx tsx bench/slo-cost.bench.ts [--services 50] [--days 7] [--rounds 2] [--evals 6])
+ *   npm run bench -- slo-cost          (or: npx tsx bench/slo-cost.bench.ts [--services 50] [--days 7] [--rounds 2] [--evals 6] [--fleet 0])
  *   npx tsx bench/slo-cost.bench.ts --write-rules DIR [--interval 15s]   (rules for ../shared/tools/slo_cost)
  *
  * 1. Synthetic `http_requests_total{job,service,instance,code}` for S services x 5 instances x
@@ -511,7 +512,7 @@ async function settle(): Promise<void> {
   }
 }
 
-interface RunResult { groups: Map<string, number[]>; weighted: number; unweighted: number; samples: number; series: number; cpu: number }
+interface RunResult { groups: Map<string, number[]>; weighted: number; unweighted: number; samples: number; cpu: number }
 
 function median(xs: number[]): number {
   const s = [...xs].sort((a, b) => a - b);
@@ -548,7 +549,6 @@ async function run(tag: string, groups: PlainGroup[], realInterval: Map<string, 
       await sleep(1000);
     }
     let samples = 0;
-    let series = 0;
     for (const g of groups) {
       const w = EVAL / (realInterval.get(g.name) ?? EVAL);
       for (const r of g.rules) {
@@ -556,10 +556,6 @@ async function run(tag: string, groups: PlainGroup[], realInterval: Map<string, 
         samples += (q.samples ?? 0) * w;
       }
     }
-    // Recorded series: every series of the style's record names written in the last 5m (this
-    // Prometheus ran only this style; the backfilled history is older).
-    const names = [...new Set(groups.flatMap((g) => g.rules.map((r) => r.record).filter((n): n is string => !!n)))];
-    series = Number((await prom.query(`count({__name__=~"${names.map((n) => n.replace(/[.*+?^${}()|[\]\\]/g, '\\\\$&')).join('|')}"})`)).result[0]?.value[1] ?? 0);
     let weighted = 0;
     let unweighted = 0;
     for (const g of groups) {
@@ -569,7 +565,7 @@ async function run(tag: string, groups: PlainGroup[], realInterval: Map<string, 
     }
     const minutes = ((await prom.metrics()).get('process_cpu_seconds_total') ?? NaN) - cpu0;
     void cpu1;
-    return { groups: durs, weighted, unweighted, samples, series, cpu: minutes };
+    return { groups: durs, weighted, unweighted, samples, cpu: minutes };
   } finally {
     await prom.stop();
   }
@@ -753,14 +749,13 @@ async function main() {
   const a = agreementResult;
   console.log('');
   console.log(`SLO rule cost: ${S} SLOs (${S * INSTANCES * CODES.length} raw series), ${DAYS}d of 1m data, Prometheus ${promVersion()}, evaluation every ${EVAL}s`);
-  const perSlo = (r: RunResult[]) => (r[0]!.series / S).toFixed(1);
-  console.log('| style | rule groups | s per evaluation (sum of group medians) | per-run | queryable samples per evaluation | recorded series per SLO | CPU s per run |');
-  console.log('|---|---|---|---|---|---|---|');
-  console.log(`| Sloth shape, one rule set by (service) | ${slothShared.length} | ${sg.toFixed(4)} | ${results.slothShared!.map((r) => r.unweighted.toFixed(4)).join(', ')} | ${Math.round(sgS).toLocaleString('en')} | ${perSlo(results.slothShared!)} | ${results.slothShared!.map((r) => r.cpu.toFixed(1)).join(', ')} |`);
-  console.log(`| Sloth shape, per-SLO files as Sloth generates | ${sloth.length} | ${sl.toFixed(4)} | ${results.sloth!.map((r) => r.unweighted.toFixed(4)).join(', ')} | ${Math.round(slS).toLocaleString('en')} | ${perSlo(results.sloth!)} | ${results.sloth!.map((r) => r.cpu.toFixed(1)).join(', ')} |`);
-  console.log(`| Pyrra shape, per-SLO groups as Pyrra generates | ${pyrra.length} | ${py.toFixed(4)} (every group each 15s: ${pyU.toFixed(4)}) | ${results.pyrra!.map((r) => r.weighted.toFixed(4)).join(', ')} | ${Math.round(pyS).toLocaleString('en')} | ${perSlo(results.pyrra!)} | ${results.pyrra!.map((r) => r.cpu.toFixed(1)).join(', ')} |`);
-  console.log(`| obsgen | ${ours.length} | ${ob.toFixed(4)} (every group each 15s: ${obU.toFixed(4)}) | ${results.obsgen!.map((r) => r.weighted.toFixed(4)).join(', ')} | ${Math.round(obS).toLocaleString('en')} | ${perSlo(results.obsgen!)} | ${results.obsgen!.map((r) => r.cpu.toFixed(1)).join(', ')} |`);
-  if (FLEET) console.log(`| obsgen, one SLO grouped by job | ${fleet.length} | ${fl.toFixed(4)} (every group each 15s: ${flU.toFixed(4)}) | ${fleetResults.map((r) => r.weighted.toFixed(4)).join(', ')} | ${Math.round(flS).toLocaleString('en')} | ${perSlo(fleetResults)} | ${fleetResults.map((r) => r.cpu.toFixed(1)).join(', ')} |`);
+  console.log('| style | rule groups | s per evaluation (sum of group medians) | per-run | queryable samples per evaluation | CPU s per run |');
+  console.log('|---|---|---|---|---|---|');
+  console.log(`| Sloth shape, one rule set by (service) | ${slothShared.length} | ${sg.toFixed(4)} | ${results.slothShared!.map((r) => r.unweighted.toFixed(4)).join(', ')} | ${Math.round(sgS).toLocaleString('en')} | ${results.slothShared!.map((r) => r.cpu.toFixed(1)).join(', ')} |`);
+  console.log(`| Sloth shape, per-SLO files as Sloth generates | ${sloth.length} | ${sl.toFixed(4)} | ${results.sloth!.map((r) => r.unweighted.toFixed(4)).join(', ')} | ${Math.round(slS).toLocaleString('en')} | ${results.sloth!.map((r) => r.cpu.toFixed(1)).join(', ')} |`);
+  console.log(`| Pyrra shape, per-SLO groups as Pyrra generates | ${pyrra.length} | ${py.toFixed(4)} (every group each 15s: ${pyU.toFixed(4)}) | ${results.pyrra!.map((r) => r.weighted.toFixed(4)).join(', ')} | ${Math.round(pyS).toLocaleString('en')} | ${results.pyrra!.map((r) => r.cpu.toFixed(1)).join(', ')} |`);
+  console.log(`| obsgen | ${ours.length} | ${ob.toFixed(4)} (every group each 15s: ${obU.toFixed(4)}) | ${results.obsgen!.map((r) => r.weighted.toFixed(4)).join(', ')} | ${Math.round(obS).toLocaleString('en')} | ${results.obsgen!.map((r) => r.cpu.toFixed(1)).join(', ')} |`);
+  if (FLEET) console.log(`| obsgen, one SLO grouped by job | ${fleet.length} | ${fl.toFixed(4)} (every group each 15s: ${flU.toFixed(4)}) | ${fleetResults.map((r) => r.weighted.toFixed(4)).join(', ')} | ${Math.round(flS).toLocaleString('en')} | ${fleetResults.map((r) => r.cpu.toFixed(1)).join(', ')} |`);
   console.log('');
   console.log(`cost ratio obsgen (one SLO by job) / Sloth by (service), like for like: ${(fl / sg).toFixed(3)} (weighted), ${(flU / sg).toFixed(3)} (every group at 15s), ${(flS / sgS).toFixed(3)} (queryable samples)`);
   console.log(`cost ratio obsgen / Sloth by (service): ${(ob / sg).toFixed(3)} (time, level groups weighted by their interval), ${(obU / sg).toFixed(3)} (time, every group at 15s), ${(obS / sgS).toFixed(3)} (queryable samples); target <= 0.15`);
