@@ -1,6 +1,6 @@
 /**
- * What obsgen's SLO rules cost a real Prometheus, against the rules Sloth generates, and
- * Pyrra generates, and how often obsgen's alert decisions agree with exact raw-window evaluation.
+ * What obsgen's SLO rules cost a real Prometheus, against the rules Sloth and
+ * Pyrra generate, and how often obsgen's alert decisions agree with exact raw-window evaluation.
  * (Detection and reset timing: bench/slo-timing.bench.ts.)
  *
  *   npm run bench -- slo-cost          (or: npx tsx bench/slo-cost.bench.ts [--services 50] [--days 7] [--rounds 2] [--evals 6] [--fleet 0])
