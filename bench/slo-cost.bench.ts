@@ -1,8 +1,9 @@
 /**
- * What obsgen's SLO rules cost a real Prometheus, against the rules Sloth generates, and
- * how often obsgen's alert decisions agree with exact raw-window evaluation.
+ * What obsgen's SLO rules cost a real Prometheus, against the rules Sloth and
+ * Pyrra generate, and how often obsgen's alert decisions agree with exact raw-window evaluation.
+ * (Detection and reset timing: bench/slo-timing.bench.ts.)
  *
- *   npm run bench -- slo-cost          (or: npx tsx bench/slo-cost.bench.ts [--services 50] [--days 7] [--rounds 2] [--evals 6])
+ *   npm run bench -- slo-cost          (or: npx tsx bench/slo-cost.bench.ts [--services 50] [--days 7] [--rounds 2] [--evals 6] [--fleet 0])
  *   npx tsx bench/slo-cost.bench.ts --write-rules DIR [--interval 15s]   (rules for ../shared/tools/slo_cost)
  *
  * 1. Synthetic `http_requests_total{job,service,instance,code}` for S services x 5 instances x
@@ -40,6 +41,8 @@ const S = arg('services', 50);
 const DAYS = arg('days', 7);
 const EVALS = arg('evals', 6);
 const ROUNDS = arg('rounds', 1);
+/** `--fleet 0` skips the one-SLO-for-the-fleet run (half the wall time, for development). */
+const FLEET = arg('fleet', 1);
 const INSTANCES = 5;
 const CODES = ['200', '404', '500', '503'];
 const STEP = 60;
@@ -191,7 +194,7 @@ function stackRules(slos: ReturnType<typeof slo>[]): RuleGroup[] {
   return bundle.ruleGroups;
 }
 
-interface PlainRule { record?: string; alert?: string; expr: string; labels?: Record<string, string> }
+interface PlainRule { record?: string; alert?: string; expr: string; for?: string; labels?: Record<string, string> }
 interface PlainGroup { name: string; interval?: string; rules: PlainRule[] }
 
 function plain(groups: RuleGroup[]): PlainGroup[] {
@@ -245,6 +248,45 @@ function slothGroups(): PlainGroup[] {
       rules: [
         { alert: 'SLOAvailabilityPage', expr: `${pair(PAIRS[0]!)}\nor ignoring (sloth_window)\n${pair(PAIRS[1]!)}`, labels: { sloth_severity: 'page' } },
         { alert: 'SLOAvailabilityTicket', expr: `${pair(PAIRS[2]!)}\nor ignoring (sloth_window)\n${pair(PAIRS[3]!)}`, labels: { sloth_severity: 'ticket' } },
+      ],
+    });
+  }
+  return out;
+}
+
+/**
+ * The rules Pyrra generates for one SLO (slo/rules.go; names prefixed pyrra_ so the styles share
+ * a TSDB): an `-increase` group at 150s (a 30d window) with the increase over the whole SLO
+ * window by code and the absent alert, and a burn-rate group at 30s with one raw `rate()` ratio per
+ * window and the four pair alerts (with Pyrra's `for:`). The windows are the Workbook's, as the
+ * other styles', so only the shapes differ.
+ */
+function pyrraGroups(): PlainGroup[] {
+  const out: PlainGroup[] = [];
+  const windows = [...new Set(PAIRS.flatMap((p) => [p.short, p.long]))].sort((a, b) => WIN_S[a]! - WIN_S[b]!);
+  const fors: Record<string, string> = { '1h': '2m', '6h': '16m', '1d': '1h4m', '3d': '3h13m' };
+  for (let s = 0; s < S; s++) {
+    const sel = `service="svc${s}"`;
+    const lbl = { slo: `svc${s}-availability` };
+    out.push({
+      name: `pyrra-svc${s}-availability-increase`,
+      interval: '150s',
+      rules: [
+        { record: 'pyrra_http_requests:increase30d', expr: `sum by (code) (increase(http_requests_total{${sel}}[30d]))`, labels: lbl },
+        { alert: 'SLOMetricAbsent', expr: `absent(http_requests_total{${sel}}) == 1`, labels: { ...lbl, severity: 'critical' } },
+      ],
+    });
+    out.push({
+      name: `pyrra-svc${s}-availability`,
+      interval: '30s',
+      rules: [
+        ...windows.map((w) => ({ record: `pyrra_http_requests:burnrate${w}`, expr: `sum(rate(http_requests_total{${sel},code=~"5.."}[${w}])) / sum(rate(http_requests_total{${sel}}[${w}]))`, labels: lbl })),
+        ...PAIRS.map((p) => ({
+          alert: 'ErrorBudgetBurn',
+          expr: `pyrra_http_requests:burnrate${p.short}{slo="${lbl.slo}"} > (${p.factor} * (1-0.999)) and pyrra_http_requests:burnrate${p.long}{slo="${lbl.slo}"} > (${p.factor} * (1-0.999))`,
+          for: fors[p.long]!,
+          labels: { ...lbl, severity: p.sev, long: p.long, short: p.short },
+        })),
       ],
     });
   }
@@ -509,7 +551,10 @@ async function run(tag: string, groups: PlainGroup[], realInterval: Map<string, 
     let samples = 0;
     for (const g of groups) {
       const w = EVAL / (realInterval.get(g.name) ?? EVAL);
-      for (const r of g.rules) samples += ((await prom.query(r.expr, undefined, true)).samples ?? 0) * w;
+      for (const r of g.rules) {
+        const q = await prom.query(r.expr, undefined, true);
+        samples += (q.samples ?? 0) * w;
+      }
     }
     let weighted = 0;
     let unweighted = 0;
@@ -549,8 +594,9 @@ async function agreement(bursts: Burst[]) {
   let pairAgree = 0;
   const mismatches: string[] = [];
   const windows = [...new Set(PAIRS.flatMap((p) => [p.long, p.short]))];
-  // The SLOs' raw 6h reads, as their rules record them (labels service and slo).
-  const read6h = (side: string) => `label_replace(sum by (service) (increase(http_requests_total${side === 'sli_error' ? '{code=~"5.."}' : ''}[6h])), "slo", "availability", "", "")`;
+  // The SLOs' raw reads (6h, and the page's 30m short window), as their rules record them (labels service and slo).
+  const readRaw = (side: string, ms: number) => `label_replace(sum by (service) (increase(http_requests_total${side === 'sli_error' ? '{code=~"5.."}' : ''}[${ms / 60_000}m])), "slo", "availability", "", "")`;
+  const raw = [30 * 60_000, 6 * 3_600_000];
   for (const t of checkTimes) {
     const exact = new Map<string, Map<string, number>>();
     const ours = new Map<string, Map<string, number>>();
@@ -558,7 +604,7 @@ async function agreement(bursts: Burst[]) {
       const e = await prom.query(`sum by (service) (rate(http_requests_total{code=~"5.."}[${w}])) / sum by (service) (rate(http_requests_total[${w}]))`, t);
       exact.set(w, new Map(e.result.map((r) => [r.metric.service!, Number(r.value[1])])));
       const ms = WIN_S[w]! * 1000;
-      const o = await prom.query(`${increaseExprInline('sli_error', ms, sel, read6h)}\n/\n(${increaseExprInline('sli_total', ms, sel, read6h)} > 0)`, t);
+      const o = await prom.query(`${increaseExprInline('sli_error', ms, sel, readRaw, raw)}\n/\n(${increaseExprInline('sli_total', ms, sel, readRaw, raw)} > 0)`, t);
       ours.set(w, new Map(o.result.map((r) => [r.metric.service!, Number(r.value[1])])));
     }
     for (const p of PAIRS) {
@@ -643,8 +689,12 @@ async function main() {
   if (gen !== 'avg_over_time(slo:sli_error:increase5m[1h]) * 12') throw new Error(`level rule changed: ${gen}`);
   await settle();
 
-  const results: Record<string, RunResult[]> = { obsgen: [], sloth: [], slothShared: [] };
+  const pyrra = pyrraGroups();
+  const pyrraInterval = new Map(pyrra.map((g) => [g.name, durationSeconds(g.interval!)]));
+  const results: Record<string, RunResult[]> = { obsgen: [], sloth: [], slothShared: [], pyrra: [] };
   for (let round = 1; round <= ROUNDS; round++) {
+    results.pyrra!.push(await run(`pyrra-${round}`, pyrra, pyrraInterval));
+    log(`pyrra round ${round}: ${results.pyrra!.at(-1)!.weighted.toFixed(4)} s/eval weighted, ${results.pyrra!.at(-1)!.unweighted.toFixed(4)} unweighted`);
     results.sloth!.push(await run(`sloth-${round}`, sloth, new Map()));
     log(`sloth round ${round}: ${results.sloth!.at(-1)!.unweighted.toFixed(4)} s/eval`);
     results.slothShared!.push(await run(`sloth-by-service-${round}`, slothShared, new Map()));
@@ -656,8 +706,10 @@ async function main() {
   log('checked alert agreement');
 
   // One SLO for the fleet, on its own copy of the data.
-  data = fleetData;
+  const fleetResults: RunResult[] = [];
   const fleet = obsgenGroups(true);
+  if (FLEET) {
+  data = fleetData;
   const fleetPlain = plain(fleet);
   const fleetInterval = new Map(fleet.map((g) => [g.name, g.interval ? durationSeconds(g.interval) : EVAL]));
   backfillEnd = Math.floor(Date.now() / 1000 / STEP) * STEP;
@@ -673,12 +725,12 @@ async function main() {
   );
   await backfillLevels('fleet-', fleetSel);
   await settle();
-  const fleetResults: RunResult[] = [];
   for (let round = 1; round <= ROUNDS; round++) {
     fleetResults.push(await run(`obsgen-fleet-${round}`, fleetPlain, fleetInterval));
     log(`obsgen one SLO by job, round ${round}: ${fleetResults.at(-1)!.weighted.toFixed(4)} s/eval weighted, ${fleetResults.at(-1)!.unweighted.toFixed(4)} unweighted`);
   }
   data = mainData;
+  }
 
   const med = (xs: number[]) => median(xs);
   const sl = med(results.sloth!.map((r) => r.unweighted));
@@ -688,9 +740,12 @@ async function main() {
   const sgS = results.slothShared![0]!.samples;
   const slS = results.sloth![0]!.samples;
   const obS = results.obsgen![0]!.samples;
-  const fl = med(fleetResults.map((r) => r.weighted));
-  const flU = med(fleetResults.map((r) => r.unweighted));
-  const flS = fleetResults[0]!.samples;
+  const fl = FLEET ? med(fleetResults.map((r) => r.weighted)) : NaN;
+  const flU = FLEET ? med(fleetResults.map((r) => r.unweighted)) : NaN;
+  const flS = FLEET ? fleetResults[0]!.samples : NaN;
+  const py = med(results.pyrra!.map((r) => r.weighted));
+  const pyU = med(results.pyrra!.map((r) => r.unweighted));
+  const pyS = results.pyrra![0]!.samples;
   const a = agreementResult;
   console.log('');
   console.log(`SLO rule cost: ${S} SLOs (${S * INSTANCES * CODES.length} raw series), ${DAYS}d of 1m data, Prometheus ${promVersion()}, evaluation every ${EVAL}s`);
@@ -698,11 +753,13 @@ async function main() {
   console.log('|---|---|---|---|---|---|');
   console.log(`| Sloth shape, one rule set by (service) | ${slothShared.length} | ${sg.toFixed(4)} | ${results.slothShared!.map((r) => r.unweighted.toFixed(4)).join(', ')} | ${Math.round(sgS).toLocaleString('en')} | ${results.slothShared!.map((r) => r.cpu.toFixed(1)).join(', ')} |`);
   console.log(`| Sloth shape, per-SLO files as Sloth generates | ${sloth.length} | ${sl.toFixed(4)} | ${results.sloth!.map((r) => r.unweighted.toFixed(4)).join(', ')} | ${Math.round(slS).toLocaleString('en')} | ${results.sloth!.map((r) => r.cpu.toFixed(1)).join(', ')} |`);
+  console.log(`| Pyrra shape, per-SLO groups as Pyrra generates | ${pyrra.length} | ${py.toFixed(4)} (every group each 15s: ${pyU.toFixed(4)}) | ${results.pyrra!.map((r) => r.weighted.toFixed(4)).join(', ')} | ${Math.round(pyS).toLocaleString('en')} | ${results.pyrra!.map((r) => r.cpu.toFixed(1)).join(', ')} |`);
   console.log(`| obsgen | ${ours.length} | ${ob.toFixed(4)} (every group each 15s: ${obU.toFixed(4)}) | ${results.obsgen!.map((r) => r.weighted.toFixed(4)).join(', ')} | ${Math.round(obS).toLocaleString('en')} | ${results.obsgen!.map((r) => r.cpu.toFixed(1)).join(', ')} |`);
-  console.log(`| obsgen, one SLO grouped by job | ${fleet.length} | ${fl.toFixed(4)} (every group each 15s: ${flU.toFixed(4)}) | ${fleetResults.map((r) => r.weighted.toFixed(4)).join(', ')} | ${Math.round(flS).toLocaleString('en')} | ${fleetResults.map((r) => r.cpu.toFixed(1)).join(', ')} |`);
+  if (FLEET) console.log(`| obsgen, one SLO grouped by job | ${fleet.length} | ${fl.toFixed(4)} (every group each 15s: ${flU.toFixed(4)}) | ${fleetResults.map((r) => r.weighted.toFixed(4)).join(', ')} | ${Math.round(flS).toLocaleString('en')} | ${fleetResults.map((r) => r.cpu.toFixed(1)).join(', ')} |`);
   console.log('');
   console.log(`cost ratio obsgen (one SLO by job) / Sloth by (service), like for like: ${(fl / sg).toFixed(3)} (weighted), ${(flU / sg).toFixed(3)} (every group at 15s), ${(flS / sgS).toFixed(3)} (queryable samples)`);
   console.log(`cost ratio obsgen / Sloth by (service): ${(ob / sg).toFixed(3)} (time, level groups weighted by their interval), ${(obU / sg).toFixed(3)} (time, every group at 15s), ${(obS / sgS).toFixed(3)} (queryable samples); target <= 0.15`);
+  console.log(`cost ratio obsgen / Pyrra per-SLO groups: ${(ob / py).toFixed(3)} (both weighted by their groups' intervals), ${(obS / pyS).toFixed(3)} (queryable samples)`);
   console.log(`cost ratio obsgen / Sloth per-SLO files: ${(ob / sl).toFixed(3)} (weighted), ${(obU / sl).toFixed(3)} (every group at 15s), ${(obS / slS).toFixed(3)} (queryable samples)`);
   console.log(`alert agreement with exact raw windows: ${a.agree}/${a.decisions} decisions = ${a.decisions ? ((100 * a.agree) / a.decisions).toFixed(2) : '-'}% (${a.checkTimes} times x ${PAIRS.length} pairs x ${S} SLOs); target >= 99%`);
   console.log(`  where either side fires: ${a.agreeFiring}/${a.firingEither} = ${a.firingEither ? ((100 * a.agreeFiring) / a.firingEither).toFixed(2) : '-'}%; (time, pair) checks with identical firing sets: ${a.pairAgree}/${a.pairChecks} = ${a.pairChecks ? ((100 * a.pairAgree) / a.pairChecks).toFixed(2) : '-'}%`);

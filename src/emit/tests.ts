@@ -65,6 +65,35 @@ export function groupDependencies(group: RuleGroup, producer: Map<string, RuleGr
   return out;
 }
 
+/**
+ * The loaded groups in the order a step must evaluate them: every group after the groups whose
+ * recorded series it reads (the SLO reads, then the windows, the levels, the budget, the alerts),
+ * ties in load order. Without `group_eval_order` promtool runs the groups of a step in random
+ * order, so a series two hops away from the raw data lags by zero to two steps at random and a
+ * timing assertion must allow for the worst case. A cycle (a group reading its reader's output)
+ * keeps the load order for the groups in it.
+ */
+export function evalOrder(loads: RuleGroup[]): RuleGroup[] {
+  const recorders = new Map<string, Set<RuleGroup>>();
+  for (const g of loads) for (const r of g.rules) if (r.kind === 'record') recorders.set(r.name, (recorders.get(r.name) ?? new Set()).add(g));
+  const needs = new Map<RuleGroup, Set<RuleGroup>>();
+  for (const g of loads) {
+    const deps = new Set<RuleGroup>();
+    for (const r of g.rules) {
+      for (const s of selectors(parsePromQL(r.expr))) for (const dep of (s.metric && recorders.get(s.metric)) || []) if (dep !== g) deps.add(dep);
+    }
+    needs.set(g, deps);
+  }
+  const out: RuleGroup[] = [];
+  const placed = new Set<RuleGroup>();
+  while (out.length < loads.length) {
+    const ready = loads.find((g) => !placed.has(g) && [...needs.get(g)!].every((d) => placed.has(d))) ?? loads.find((g) => !placed.has(g))!;
+    out.push(ready);
+    placed.add(ready);
+  }
+  return out;
+}
+
 function expectedAlerts(own: AlertRule, firing: ExpectedAlert[]) {
   return firing.map((f) => {
     const rule = f.rule ?? own;
@@ -155,7 +184,7 @@ export function testFile(group: RuleGroup, producers: Map<string, RuleGroup[]>, 
   const ruleFiles = loads.map((g) => `../rules/${ruleFileName(g)}`);
   return {
     path: `${TESTS_DIR}/${group.name}.test.yml`,
-    content: toYaml({ rule_files: ruleFiles, evaluation_interval: evaluationInterval, tests }, GENERATED),
+    content: toYaml({ rule_files: ruleFiles, evaluation_interval: evaluationInterval, group_eval_order: [...new Set(evalOrder(loads).map((g) => g.name))], tests }, GENERATED),
     cases: tests.length,
   };
 }

@@ -23,11 +23,11 @@ import { dashboardUid, pascalCase } from '../core/names.ts';
 import { sloDashboard, SLO_PANELS } from '../dashboards/slo.ts';
 import { burnPolicyId, infoQuery, infoTemplate, SHARED_BURN_ALERT, sharesBurnRules } from './policy.ts';
 import { seriesSelector } from '../alerts/series.ts';
-import { groupValuesFor, sliInputs, type Phase } from './scenarios.ts';
+import { exactFiring, groupValuesFor, sliInputs, type Phase } from './scenarios.ts';
 import type { SloBody } from './schema.ts';
 import { reportPromQL } from '../promql/index.ts';
 import { countRules, readExpr, selectorFields, selectorProblem, sliExprs, splitRead, splitRules, type HttpDefaults, type SliExprs } from './sli.ts';
-import { increaseExpr, increaseWindows, levelExpr, needsLevel, READ_WINDOW, tierOf, windowName } from './windows.ts';
+import { increaseExpr, increaseWindows, levelExpr, NEAR_MAX, RAW_SHORT_MAX, ratioExpr, needsLevel, READ_WINDOW, tierOf, windowName } from './windows.ts';
 
 const M = 60_000;
 /**
@@ -276,15 +276,19 @@ export function buildSlo(slo: SloBody, target: SloTarget, ctx: BuildContext, pat
   // --- recording rules: the SLO's own reads (5m, and 6h from the raw counters), then the
   // windows, levels and budgets every SLO shares.
   const main: Rule[] = [];
-  const readWindows = [5 * M, ...(incWindows.includes(READ_WINDOW) ? [READ_WINDOW] : [])];
+  const rawShort = sli.reads ? pairs.filter((p) => p.severity === 'critical' && p.short > 5 * M && p.short <= RAW_SHORT_MAX && p.long <= NEAR_MAX).map((p) => p.short) : [];
+  const readWindows = [...new Set([5 * M, ...rawShort, ...(incWindows.includes(READ_WINDOW) ? [READ_WINDOW] : [])])].sort((a, b) => a - b);
   for (const w of readWindows) for (const [name, expr] of ownReads(sli, w, g, sel)) main.push(rec(name, expr));
+  // The page windows' ratios, in the reads group after the reads (see NEAR_MAX): one hop to the alerts.
+  const near = (w: number) => w <= NEAR_MAX && alertWindows.includes(w) || w === 5 * M;
+  for (const w of ratioWindows) if (near(w)) main.push({ kind: 'record', name: `slo:sli_error:ratio_rate${windowName(w)}`, expr: ratioExpr(w, sel, readWindows), source: path });
   // Shared by every SLO of the stack (synth keeps one copy of each rule): the windows, levels
   // and budgets read only recorded series, so one rule serves all SLOs (their slo/service and
   // grouping labels pass through). Per SLO there are only the raw reads and its own alerts.
   const alertSet = new Set([5 * M, ...alertWindows]);
   // The 5m and tail increases are recorded; every other window is summed where it is read.
   const windowIncrease = (side: string, w: number, selector: string) =>
-    w === 5 * M || w === READ_WINDOW || isTail(w, ratioWindows) ? `slo:${side}:increase${windowName(w)}${selector}` : `(${increaseExpr(side, w, selector).replace(/\n/g, ' ')})`;
+    w === 5 * M || readWindows.includes(w) || isTail(w, ratioWindows) ? `slo:${side}:increase${windowName(w)}${selector}` : `(${increaseExpr(side, w, selector).replace(/\n/g, ' ')})`;
   const windowRules: Rule[] = [];
   for (const w of incWindows) {
     if (!isTail(w, ratioWindows) || w === READ_WINDOW) continue;
@@ -297,6 +301,7 @@ export function buildSlo(slo: SloBody, target: SloTarget, ctx: BuildContext, pat
     rec('obsgen_slo_info', 'vector(1)', infoLabels),
   ];
   for (const w of ratioWindows) {
+    if (near(w)) continue;
     const n = windowName(w);
     const expr = `${windowIncrease('sli_error', w, '')}\n/\n(${windowIncrease('sli_total', w, '')} > 0)`;
     (alertSet.has(w) ? windowRules : budgetRules).push(shared(`slo:sli_error:ratio_rate${n}`, expr));
@@ -399,34 +404,45 @@ export function buildSlo(slo: SloBody, target: SloTarget, ctx: BuildContext, pat
       tierOf: SLO_ALERTS,
     };
   });
-  const scenarioCtx: ScenarioCtx = { slo, target, budget, outLabels, groupValues, remainingQuery, sel, path, ...(policy ? { home: group, info: { [infoQuery(service, slo.name)]: infoLabels } } : {}) };
+  const scenarioCtx: ScenarioCtx = { slo, target, budget, outLabels, groupValues, remainingQuery, sel, path, rawWindows: readWindows, ...(policy ? { home: group, info: { [infoQuery(service, slo.name)]: infoLabels } } : {}) };
   const exprTests = alerts.length ? attachScenarios(alerts, pairs, scenarioCtx) : [];
   if (untested) for (const a of alerts) a.untested = untested;
   if (!policy) main.push(...alerts);
 
-  if (slo.alerting.noData) {
-    const nd = slo.alerting.noData;
+  const nd = noDataPolicy(slo);
+  if (nd) {
     const name = `${alertName.replace(/BudgetBurn$/, '')}SLONoData`;
+    const waitFor = formatDuration(Math.max(2 * M, 2 * durationMs(target.scrapeInterval)));
     main.push({
       kind: 'alert',
       name,
-      expr: `absent(slo:sli_total:increase5m${sel})`,
-      for: nd.for,
+      // Over a range, not `absent()` with a long `for:`: the range reads the recorded history,
+      // which a restart keeps, while `for:` state is lost on a restart (Prometheus restores it
+      // from ALERTS_FOR_STATE only for a `for:` longer than --rules.alert.for-grace-period, 10m).
+      // So a Prometheus that restarts every few minutes still pages after `waitFor`.
+      expr: `absent_over_time(slo:sli_total:increase5m${sel}[${nd.for}])`,
+      for: waitFor,
       labels: { severity: nd.severity, ...(slo.alerting.labels ?? {}), ...ruleLabels },
       annotations: {
         summary: `${service}: SLO ${slo.name} has no data`,
-        description: `The SLI of ${describeTarget} has had no samples for ${nd.for}: the metrics are gone or renamed, or the target is not scraped. Burn-rate alerts cannot fire meanwhile.`,
+        description: `The SLI of ${describeTarget} has recorded no events (not even zero) for ${nd.for} and ${waitFor}: the metrics are gone or renamed, or the target is not scraped. The SLO reads as meeting its objective and its burn-rate alerts cannot fire meanwhile.`,
         runbook_url: ctx.runbookUrl(name),
       },
       runbook: {
-        meaning: `No 5m SLI sample was recorded for ${describeTarget} for ${nd.for}.`,
-        impact: 'The SLO is blind: its burn-rate alerts cannot fire.',
-        diagnosis: [{ title: 'Recorded totals', query: `slo:sli_total:increase5m${sel}` }],
-        mitigation: ['Check that the target is scraped (up) and still exposes the SLI metrics under the same names and labels.'],
+        meaning: `No 5m SLI total was recorded for ${describeTarget} for ${nd.for} and ${waitFor}: its series are absent. Zero traffic does not fire this (the total is then 0, not absent).`,
+        impact: 'The SLO is blind: its budget stops moving and its burn-rate alerts cannot fire, so an outage would go unnoticed.',
+        diagnosis: [
+          { title: 'Recorded totals', query: `slo:sli_total:increase5m${sel}` },
+          { title: 'What the SLO reads', query: sli.reads ? sli.reads.total.selector : `slo:sli_error:increase5m${sel}` },
+        ],
+        mitigation: [
+          'Check that the target is scraped (up) and still exposes the SLI metrics under the same names and labels; a renamed metric or label needs the SLO definition updated.',
+          'To turn this alert off for an SLO that may legitimately have no series, set alerting.noData: false.',
+        ],
       },
-      tests: noDataScenarios(slo, target, nd.for, outLabels, groupValues),
+      tests: noDataScenarios(slo, target, durationMs(nd.for) + durationMs(waitFor), outLabels, groupValues),
       ...(untested ? { untested } : {}),
-      source: `${path}.alerting.noData`,
+      source: slo.alerting.noData ? `${path}.alerting.noData` : `${path}.alerting`,
       tierOf: SLO_ALERTS,
     });
   }
@@ -577,6 +593,8 @@ interface ScenarioCtx {
   path: string;
   /** The SLO's own group, when the alerts are shared rules tested from there. */
   home?: string;
+  /** Windows read from the raw counters (exact edges, as rate()). */
+  rawWindows: number[];
   /** Labels of the SLO's info series by query text, for the shared rules' annotations. */
   info?: Record<string, Labels>;
 }
@@ -653,10 +671,8 @@ function attachScenarios(alerts: AlertRule[], pairs: ResolvedPair[], c: Scenario
     if (p.severity !== 'critical' || p.long > 6 * 60 * M) return;
     const f = p.factor.toNumber();
     const detect = (p.long / M) * f * b; // minutes for a total outage to lift the long window's ratio to the factor
-    // One evaluation to record the 5m increase, one for the shared window group the alert reads.
-    const fireAfter = Math.ceil(detect + 1e-9) + 2;
     const warm = p.long / M;
-    const outage = fireAfter + 2;
+    const outage = Math.ceil(detect + 1e-9) + 3;
     const recovery = p.short / M + 5;
     const phases: Phase[] = [
       { minutes: warm, total: T, bad: 0 },
@@ -665,16 +681,28 @@ function attachScenarios(alerts: AlertRule[], pairs: ResolvedPair[], c: Scenario
     ];
     const series = sliInputs(c.slo, c.target.http, phases, c.groupValues, c.outLabels);
     if (typeof series === 'string') return;
+    // The exact-window answer: the first step at which rate() over both windows is above the
+    // threshold, and the first step after it at which it is not. The groups of a step run in
+    // order (group_eval_order), so the rules must fire at that step or one evaluation later.
+    const exact = exactFiring(phases, p.long / M, p.short / M, p.factor.mul(c.budget));
+    const end = warm + outage + recovery;
+    let fireAt = warm;
+    while (fireAt <= end && !exact(fireAt)) fireAt++;
+    let stopAt = fireAt;
+    while (stopAt <= end && exact(stopAt)) stopAt++;
+    if (fireAt > end || stopAt > end) return;
+    // A short window summed from 5m tiles weighs the tile that holds the recovery's start until
+    // the tile's centre leaves the window: up to 2m30s after rate() over the window drops.
+    const tileEdge = p.short === 5 * M || c.rawWindows.includes(p.short) ? 0 : 3;
     const alertsSel = `ALERTS{alertname="${first.name}",alertstate="firing",long_window="${windowName(p.long)}",slo="${c.slo.name}",service="${c.target.service}"}`;
-    const quietAt = Math.floor(detect * 0.5);
-    const checks = [
-      { at: formatDuration((warm + quietAt) * M), expr: `count(${alertsSel})`, samples: [] },
-      { at: formatDuration((warm + fireAfter) * M), expr: `count(${alertsSel})`, samples: [{ labels: '{}', value: 1 }] },
-      // The short window's 5m tiles reach 2m30s before it: reset within the short window, that and one evaluation.
-      { at: formatDuration((warm + outage + p.short / M + 4) * M), expr: `count(${alertsSel})`, samples: [] },
-    ];
+    const count = (at: number, firing: boolean) => ({ at: formatDuration(at * M), expr: `count(${alertsSel})`, samples: firing ? [{ labels: '{}', value: 1 }] : [] });
+    // A long window summed from 5m tiles counts the outage's first minutes up to a fraction of a
+    // minute early (the newest body tile overlaps the tail): it may fire one evaluation before
+    // rate() does, never two. A window read raw is what rate() reads.
+    const early = p.long === 5 * M || c.rawWindows.includes(p.long) ? 0 : 1;
+    const checks = [count(fireAt - 1 - early, false), count(fireAt + 1, true), count(stopAt - 1, true), count(stopAt + 1 + tileEdge, false)];
     exprTests.push({
-      name: `${windowName(p.long)}/${windowName(p.short)}: a total outage after ${windowName(p.long)} of health fires within ${formatNumber(Math.round(detect * 100) / 100)}m + 2 evaluations and resets within ${windowName(p.short)} of recovery`,
+      name: `${windowName(p.long)}/${windowName(p.short)}: a total outage after ${windowName(p.long)} of health fires within one evaluation of the exact windows (${formatDuration((fireAt - warm) * M)} in) and resets within ${tileEdge ? `${tileEdge}m and ` : ''}one evaluation of them (${formatDuration((stopAt - warm - outage) * M)} after recovery)`,
       series,
       checks,
     });
@@ -701,17 +729,61 @@ function freshScenario(p: ResolvedPair, c: ScenarioCtx): AlertScenario {
   };
 }
 
-function noDataScenarios(slo: SloBody, target: SloTarget, forDur: string, outLabels: Labels, groupValues: Labels): AlertScenario[] {
-  const at = formatDuration(durationMs(forDur) + 5 * M);
-  const steps = Math.ceil((durationMs(forDur) + 10 * M) / M);
-  const live = sliInputs(slo, target.http, [{ minutes: steps, total: T, bad: 0 }], groupValues, outLabels);
-  const tests: AlertScenario[] = [
-    {
+/** The no-data alert's defaults: on unless alerting is disabled or `noData: false`. */
+export const NO_DATA_DEFAULT = { for: '5m', severity: 'warning' } as const;
+
+function noDataPolicy(slo: SloBody): { for: string; severity: Severity } | undefined {
+  const nd = slo.alerting.noData;
+  if (nd === false) return undefined;
+  if (nd === undefined) return slo.alerting.disabled ? undefined : NO_DATA_DEFAULT;
+  return nd;
+}
+
+/**
+ * The no-data alert fires once the SLI's series have been gone for its window and `for:`
+ * (`delay`), after the 5m total has run out (the last samples stay in the 5m range for 5m), and
+ * stays quiet while the series exist, even with no traffic (every total is then 0).
+ */
+function noDataScenarios(slo: SloBody, target: SloTarget, delay: number, outLabels: Labels, groupValues: Labels): AlertScenario[] {
+  const live = 20;
+  const after = live + 5 + Math.ceil(delay / M) + 1;
+  const steps = after + 5;
+  const at = formatDuration(after * M);
+  // absent_over_time gives the selector's `=` labels: service and slo (not the grouping labels).
+  const labels = { service: target.service, slo: slo.name };
+  const tests: AlertScenario[] = [];
+  const before = sliInputs(slo, target.http, [{ minutes: live, total: T, bad: 0 }], groupValues, outLabels);
+  const full = sliInputs(slo, target.http, [{ minutes: steps, total: T, bad: 0 }], groupValues, outLabels);
+  if (typeof before !== 'string' && typeof full !== 'string') {
+    // The SLI's series end at 20m; from 21m the same traffic goes on under another metric name.
+    const renamed = full.map((s) => ({ series: s.series.replace(/^([a-zA-Z_:][a-zA-Z0-9_:]*)/, '$1_renamed'), values: `${'_ '.repeat(live + 1)}${continued(s.values, live + 1, steps - live - 1)}` }));
+    tests.push({
+      name: 'fires when the SLI\'s metric is renamed',
+      series: [...before, ...renamed],
+      checks: [
+        { at: formatDuration((live + 5) * M), firing: [] },
+        // Absent from 30m (the last 5m total at 24m, out of the range 5m later), pending for `for:`.
+        { at: formatDuration((after - 2) * M), firing: [] },
+        { at, firing: [{ labels, value: 1 }] },
+      ],
+    });
+  } else {
+    tests.push({
       name: 'fires when the SLI has no series',
       series: [{ series: 'obsgen_test_placeholder', values: `0x${steps}` }],
-      checks: [{ at, firing: [{ labels: { service: target.service, slo: slo.name }, value: 1 }] }],
-    },
-  ];
-  if (typeof live !== 'string') tests.push({ name: 'stays quiet with traffic', series: live, checks: [{ at, firing: [] }] });
+      checks: [{ at, firing: [{ labels, value: 1 }] }],
+    });
+  }
+  const idle = sliInputs(slo, target.http, [{ minutes: steps, total: 0, bad: 0 }], groupValues, outLabels);
+  if (typeof idle !== 'string') tests.push({ name: 'stays quiet with no traffic while the series exist', series: idle, checks: [{ at, firing: [] }] });
+  const busy = sliInputs(slo, target.http, [{ minutes: steps, total: T, bad: 0 }], groupValues, outLabels);
+  if (typeof busy !== 'string') tests.push({ name: 'stays quiet with traffic', series: busy, checks: [{ at, firing: [] }] });
   return tests;
+}
+
+/** A one-phase series (`0+Nx...` counter or `Vx...` gauge) from step `from` on, `more` steps after it. */
+function continued(values: string, from: number, more: number): string {
+  const counter = /^0\+(\S+)x\d+$/.exec(values);
+  if (counter) return `${Number(counter[1]) * from}+${counter[1]}x${more}`;
+  return `${values.replace(/x\d+$/, '')}x${more}`;
 }

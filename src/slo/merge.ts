@@ -13,7 +13,8 @@ import type { AlertRule, RecordingRule, RuleGroup, SloReads } from '../core/mode
 import { fnv1a } from '../core/names.ts';
 import { matcherText } from '../alertmanager/matchers.ts';
 import { countRules, plainSelector, regexQuote, splitRead, splitRules } from './sli.ts';
-import { READ_WINDOW, windowName } from './windows.ts';
+import { ratioExpr, READ_WINDOW, windowName } from './windows.ts';
+import { durationMs } from '../core/duration.ts';
 
 type ParsedRead = { fn: string } & NonNullable<ReturnType<typeof plainSelector>>;
 
@@ -55,10 +56,17 @@ export function mergeSloReads(groups: RuleGroup[]): RuleGroup[] {
   const rehome = new Map([...removed].map(([g, name]) => [g.name, { name, service: g.sloReads!.service }]));
   const out: RuleGroup[] = [];
   let placed = false;
+  // A member's no-data alert reads only its own 5m total: it moves to the merged group, so that
+  // fifty SLOs do not keep fifty groups of one rule each (Prometheus pays per group too).
+  const moved = new Set<RecordingRule | AlertRule>();
+  for (const [g, name] of removed) {
+    const target = merged.find((m) => m.name === name)!;
+    for (const r of g.rules) if (isNoData(r)) (moved.add(r), target.rules.push(r));
+  }
   for (const g of groups) {
     // The merged reads go before the shared groups that read them (promtool evaluates in file order).
     if (!placed && g.shared) (out.push(...merged), (placed = true));
-    const keep = removed.has(g) ? g.rules.filter((r) => !isRead(r, g.sloReads!)) : g.rules;
+    const keep = removed.has(g) ? g.rules.filter((r) => !isRead(r, g.sloReads!) && !moved.has(r)) : g.rules;
     for (const r of keep) if (r.kind === 'alert') rehomeScenarios(r, rehome);
     if (keep.length) out.push(removed.has(g) ? { ...g, rules: keep, sloReads: undefined } : g);
   }
@@ -66,9 +74,21 @@ export function mergeSloReads(groups: RuleGroup[]): RuleGroup[] {
   return out;
 }
 
+function isNoData(rule: RecordingRule | AlertRule): boolean {
+  return rule.kind === 'alert' && rule.name.endsWith('SLONoData') && rule.expr.startsWith('absent_over_time(slo:sli_total:increase5m{');
+}
+
 function isRead(rule: RecordingRule | AlertRule, reads: SloReads): boolean {
   const m = rule.kind === 'record' ? READ_RULE.exec(rule.name) : null;
-  return !!m && reads.windows.includes(m[2]!) && rule.labels?.service === reads.service && rule.labels?.slo === reads.slo;
+  if (m) return reads.windows.includes(m[2]!) && rule.labels?.service === reads.service && rule.labels?.slo === reads.slo;
+  // The page windows' ratios recorded after the reads: one rule per window serves the cluster.
+  return isNearRatio(rule);
+}
+
+const NEAR_RATIO = /^slo:sli_error:ratio_rate(\w+)$/;
+
+function isNearRatio(rule: RecordingRule | AlertRule): boolean {
+  return rule.kind === 'record' && NEAR_RATIO.test(rule.name) && rule.labels === undefined;
 }
 
 function rehomeScenarios(rule: AlertRule, rehome: Map<string, { name: string; service: string }>): void {
@@ -197,6 +217,11 @@ function mergedGroup(name: string, c: Cluster, whole: boolean): RuleGroup {
       const tests = testsOf(rule);
       rules.push({ kind: 'record', name: rule, expr, labels: { slo: c.slo }, source, ...(tests.length ? { tests } : {}) });
     }
+  }
+  const raw = first.windows.map(durationMs);
+  for (const r of c.members[0]!.group.rules) {
+    if (!isNearRatio(r)) continue;
+    rules.push({ kind: 'record', name: r.name, expr: ratioExpr(durationMs(NEAR_RATIO.exec(r.name)![1]!), `${cluster}}`, raw), source });
   }
   return { name, rules, source, shared: true };
 }

@@ -238,10 +238,74 @@ export function sliInputs(slo: SloBody, http: HttpDefaults | undefined, phases: 
     return [{ series: seriesSelector(g.metric, { ...groupValues, ...lbl }), values: gaugePhases(phases, (p) => (p.total === 0 ? 1 : 1 - p.bad / p.total)) }];
   }
   // Raw expressions cannot be inverted: feed the recorded 5m error ratio the rules read.
-  return [{ series: seriesSelector('slo:sli_error:increase5m', { ...groupValues, ...recorded }), values: gaugePhases(phases, (p) => (p.total === 0 ? 0 : p.bad / p.total)) }];
+  return [{ series: seriesSelector('slo:sli_error:increase5m', { ...groupValues, ...recorded }), values: phases.length > 1 ? ratio5mPhases(phases) : gaugePhases(phases, (p) => (p.total === 0 ? 0 : p.bad / p.total)) }];
 }
 
 function groupNote(groupValues: Labels): string {
   const keys = Object.keys(groupValues);
   return keys.length ? ` with the grouping labels ${keys.join(', ')} set` : '';
+}
+
+/** Events per minute of a scenario: `bad[m]`, `total[m]` for the minute that ends at step m (m >= 1). */
+function perMinute(phases: Phase[]): { bad: number[]; total: number[] } {
+  const bad = [0];
+  const total = [0];
+  for (const p of phases) {
+    for (let i = 0; i < p.minutes; i++) {
+      bad.push(p.bad);
+      total.push(p.total);
+    }
+  }
+  return { bad, total };
+}
+
+/**
+ * When a pair fires on exact raw windows, for a scenario of phases: `firing(t)` at step t
+ * (whole minutes) is whether the error ratio of the events in (t - W, t] exceeds `threshold`
+ * (factor x budget) for both the long and the short window, what `rate()` over each window
+ * says of the scenario's counters. The generated tests assert that the rules' alert starts and
+ * stops within one evaluation of this answer (plus, for windows summed from 5m tiles, the
+ * tile edge at reset).
+ */
+export function exactFiring(phases: Phase[], longMin: number, shortMin: number, threshold: Decimal): (t: number) => boolean {
+  const { bad, total } = perMinute(phases);
+  const over = (t: number, w: number) => {
+    let e = 0;
+    let n = 0;
+    for (let m = Math.max(1, t - w + 1); m <= t && m < bad.length; m++) {
+      e += bad[m]!;
+      n += total[m]!;
+    }
+    // e / n > threshold, in exact decimals (a ratio that equals the threshold does not fire: `>`).
+    return n > 0 && Decimal.from(e).cmp(threshold.mul(n)) > 0;
+  };
+  return (t) => over(t, longMin) && over(t, shortMin);
+}
+
+/**
+ * A raw-ratio SLI's recorded 5m error ratio through phases, as the user's expression would
+ * record it from the events: at step m the ratio of the events in (m - 5m, m]. (A step
+ * straight to the phase's ratio would claim 5 minutes of errors one minute into an outage.)
+ */
+export function ratio5mPhases(phases: Phase[]): string {
+  const { bad, total } = perMinute(phases);
+  const values: number[] = [phases[0] && phases[0].total ? phases[0].bad / phases[0].total : 0];
+  for (let m = 1; m < bad.length; m++) {
+    let e = 0;
+    let n = 0;
+    for (let k = Math.max(1, m - 4); k <= m; k++) {
+      e += bad[k]!;
+      n += total[k]!;
+    }
+    values.push(n === 0 ? 0 : e / n);
+  }
+  // Runs of one value in expanding notation (`0x59` is 60 samples of 0).
+  const parts: string[] = [];
+  for (let i = 0; i < values.length; ) {
+    let j = i;
+    while (j + 1 < values.length && values[j + 1] === values[i]) j++;
+    parts.push(j === i ? `${values[i]}` : `${values[i]}x${j - i}`);
+    i = j + 1;
+  }
+  return parts.join(' ');
 }

@@ -97,8 +97,12 @@ export const alertingSchema = z
     ticketSeverity: severity.default('warning'),
     /** Minimum events in the long window before a pair may fire (a low-traffic guard). @default 0 (off) */
     minEvents: z.number().nonnegative().default(0),
-    /** An alert when the SLI has no data at all. @default false */
-    noData: z.union([z.literal(false), z.object({ for: duration.default('15m'), severity: severity.default('warning') }).strict()]).default(false),
+    /**
+     * An alert when the SLI has had no series for `for` (a renamed metric, a target no longer
+     * scraped). On by default: one shared `SLONoData` rule for every SLO (`for` 5m, warning);
+     * giving it makes it the SLO's own rule; `false` turns it off. @default on, shared
+     */
+    noData: z.union([z.literal(false), z.object({ for: duration.default('5m'), severity: severity.default('warning') }).strict()]).optional(),
     /** Extra labels on the alerts (e.g. team). */
     labels: labels.optional(),
   })
@@ -119,7 +123,7 @@ export const sloBodySchema = z
     /** Labels the SLI is grouped by: one SLO instance (and alert) per value. @default [] */
     groupBy: z.array(labelName).default([]),
     sli: sliSchema,
-    alerting: alertingSchema.default({ disabled: false, shared: true, pageSeverity: 'critical', ticketSeverity: 'warning', minEvents: 0, noData: false }),
+    alerting: alertingSchema.default({ disabled: false, shared: true, pageSeverity: 'critical', ticketSeverity: 'warning', minEvents: 0 }),
     /** Generate the SLO dashboard. @default true */
     dashboard: z.boolean().default(true),
   })

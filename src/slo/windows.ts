@@ -53,6 +53,28 @@ const TIER_C: Tier = { tail: D, level: 'level1d', tile: D, lag: H / 2 + 5 * M / 
 /** The window besides 5m that every SLO reads from its raw counters. */
 export const READ_WINDOW = 6 * H;
 
+/**
+ * A window read from the raw counters when a page pair uses it as its short window (30m in the
+ * Workbook's pairs): a short window summed from 5m tiles keeps the tile that holds a recovery's
+ * start until the tile's centre leaves the window, so the page cleared up to 2m30s after rate()
+ * over the window had dropped (and after Sloth's page). Read raw, it clears when rate() does.
+ */
+export const RAW_SHORT_MAX = 1 * H;
+
+/**
+ * Windows up to this one are the page windows: their ratios are recorded in the SLO's reads
+ * group, right after the reads (rules of a group run in order), so a page is one group away from
+ * the raw data, as Sloth's are, not two (reads -> shared windows -> alerts): each hop between
+ * groups can add an evaluation interval to detection and reset.
+ */
+export const NEAR_MAX = 6 * H;
+
+/** The error-ratio expression of window `w` over increases selected by `sel`; `raw` lists the windows recorded as increases. */
+export function ratioExpr(w: number, sel: string, raw: number[]): string {
+  const inc = (side: string) => (w === 5 * M || raw.includes(w) ? `slo:${side}:increase${windowName(w)}${sel}` : `(${increaseExpr(side, w, sel).replace(/\n/g, ' ')})`);
+  return `${inc('sli_error')}\n/\n(${inc('sli_total')} > 0)`;
+}
+
 export function tierOf(ms: number): Tier {
   if (ms <= 6 * H) return TIER_A;
   if (ms <= D) return TIER_A1;
@@ -105,14 +127,15 @@ export function parseWindow(text: string): number {
 }
 
 /**
- * `increaseExpr` with the tails expanded down to the recorded 5m series and the raw 6h read
- * `read6h(side)` (for checks at past times, where only the levels have history).
+ * `increaseExpr` with the tails expanded down to the recorded 5m series and the raw reads
+ * `readRaw(side, ms)` of the windows in `raw` (for checks at past times, where only the levels
+ * have history).
  */
-export function increaseExprInline(side: string, ms: number, sel: string, read6h: (side: string) => string): string {
+export function increaseExprInline(side: string, ms: number, sel: string, readRaw: (side: string, ms: number) => string, raw: number[] = [READ_WINDOW]): string {
   if (ms === 5 * M) return `slo:${side}:increase5m${sel}`;
-  if (ms === READ_WINDOW) return `(${read6h(side)})`;
+  if (raw.includes(ms)) return `(${readRaw(side, ms)})`;
   const t = tierOf(ms);
-  const tail = t.tail === 5 * M ? `slo:${side}:increase5m${sel}` : `(${increaseExprInline(side, t.tail, sel, read6h)})`;
+  const tail = t.tail === 5 * M ? `slo:${side}:increase5m${sel}` : `(${increaseExprInline(side, t.tail, sel, readRaw, raw)})`;
   const range = ms - t.tail;
   const offset = t.tail - t.tile / 2 - t.lag;
   const k = Decimal.from(range).div(t.tile, 12);

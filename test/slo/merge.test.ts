@@ -32,7 +32,25 @@ describe('SLOs of one shape', () => {
   const merged = bundle.ruleGroups.find((g) => g.name === 'slo-availability-by-job')!;
 
   it('read the raw counters in one rule per series name, the service from the job', () => {
-    expect(merged.rules.map((r) => r.name)).toEqual(['slo:sli_total:increase5m', 'slo:sli_error:increase5m', 'slo:sli_events:increase6h', 'slo:sli_total:increase6h', 'slo:sli_error:increase6h']);
+    expect(merged.rules.map((r) => r.name)).toEqual([
+      'slo:sli_total:increase5m',
+      'slo:sli_error:increase5m',
+      'slo:sli_total:increase30m',
+      'slo:sli_error:increase30m',
+      'slo:sli_events:increase6h',
+      'slo:sli_total:increase6h',
+      'slo:sli_error:increase6h',
+      // The page windows' ratios, one rule each for the cluster, right after the reads.
+      'slo:sli_error:ratio_rate5m',
+      'slo:sli_error:ratio_rate30m',
+      'slo:sli_error:ratio_rate1h',
+      'slo:sli_error:ratio_rate2h',
+      'slo:sli_error:ratio_rate6h',
+      // Each SLO's no-data alert (on by default) moves along: no group of one rule per SLO.
+      'CartAvailabilitySLONoData',
+      'CheckoutAvailabilitySLONoData',
+      'SearchAvailabilitySLONoData',
+    ]);
     const total = merged.rules[0] as RecordingRule;
     expect(total.expr).toContain('increase(http_requests_total{job=~"cart|checkout|search"}[5m])');
     expect(total.expr).toContain('label_replace(');
@@ -41,9 +59,10 @@ describe('SLOs of one shape', () => {
     // No bad events yet: 0 for each total; these are all the stack's availability SLOs.
     expect(merged.rules[1]!.expr).toContain('or on (service)\n0 * slo:sli_total:increase5m{slo="availability"}');
     // Over 6h, one read of the total serves both sides, bad events marked by the code matcher.
-    expect(merged.rules[2]!.expr).toMatch(/^sum by \(service, event\) \(label_replace\(label_replace\(sum by \(service, code\) \(label_replace\(/);
-    expect(merged.rules[2]!.expr).toContain('sum by (job, code) (increase(http_requests_total{job=~"cart|checkout|search"}[6h]))');
-    expect(merged.rules[4]!.expr).toContain('sum without (event) (slo:sli_events:increase6h{slo="availability",event="bad"})');
+    expect(merged.rules[4]!.expr).toMatch(/^sum by \(service, event\) \(label_replace\(label_replace\(sum by \(service, code\) \(label_replace\(/);
+    expect(merged.rules[4]!.expr).toContain('sum by (job, code) (increase(http_requests_total{job=~"cart|checkout|search"}[6h]))');
+    expect(merged.rules[6]!.expr).toContain('sum without (event) (slo:sli_events:increase6h{slo="availability",event="bad"})');
+    expect(merged.rules[8]!.expr).toBe('slo:sli_error:increase30m{slo="availability"}\n/\n(slo:sli_total:increase30m{slo="availability"} > 0)');
   });
 
   it('select their own SLOs by service when the stack has others of the same name', () => {
@@ -60,13 +79,16 @@ describe('SLOs of one shape', () => {
     expect(more.ruleGroups.find((g) => g.name === 'slo-batch-availability')!.rules.map((r) => r.name)).toContain('slo:sli_total:increase5m');
   });
 
-  it('leave no read in the SLOs\' own groups, which keep their own alerts', () => {
+  it('leave no read and no no-data alert in the SLOs\' own groups, which keep their own pair alerts', () => {
     const names = bundle.ruleGroups.map((g) => g.name);
     expect(names).not.toContain('slo-cart-availability');
+    expect(names).not.toContain('slo-search-availability');
     expect(names).toContain('slo-checkout-latency');
     expect(names).toContain('slo-batch-jobs');
-    const search = bundle.ruleGroups.find((g) => g.name === 'slo-search-availability')!;
-    expect(search.rules.map((r) => r.name)).toEqual(['SearchAvailabilitySLONoData']);
+    const own = bundle.ruleGroups.find((g) => g.name === 'slo-own-availability-by-job');
+    expect(own).toBeUndefined();
+    // search's no-data alert keeps its own window (10m) in the merged group.
+    expect(merged.rules.find((r) => r.name === 'SearchAvailabilitySLONoData')!.expr).toBe('absent_over_time(slo:sli_total:increase5m{service="search",slo="availability"}[10m])');
     // The merged group comes before the shared groups that read it.
     expect(names.indexOf('slo-availability-by-job')).toBeLessThan(names.indexOf('slo-windows'));
     const raw = bundle.ruleGroups.flatMap((g) => g.rules).filter((r) => r.name.startsWith('slo:') && r.expr.includes('http_requests_total{job="cart"'));
@@ -80,11 +102,12 @@ describe('SLOs of one shape', () => {
     expect(result.verify?.ran.filter((r) => !r.ok)).toEqual([]);
     const dir = join(out, 'fleet/prometheus/tests');
     const files = readdirSync(dir).filter((f) => f.startsWith('slo-')).sort();
-    expect(files).toEqual(['slo-availability-by-job.test.yml', 'slo-batch-jobs.test.yml', 'slo-checkout-latency.test.yml', 'slo-search-availability.test.yml']);
+    expect(files).toEqual(['slo-availability-by-job.test.yml', 'slo-batch-jobs.test.yml', 'slo-checkout-latency.test.yml']);
     const tests = parse(readFileSync(join(dir, 'slo-availability-by-job.test.yml'), 'utf8')).tests as { name: string }[];
     for (const svc of ['cart', 'checkout', 'search']) {
       expect(tests.some((t) => t.name.startsWith('SLOBudgetBurn: ') && t.name.endsWith(`(${svc})`))).toBe(true);
       expect(tests.some((t) => t.name.includes('zero traffic') && t.name.endsWith(`(${svc})`))).toBe(true);
+      expect(tests.some((t) => t.name.startsWith(`${svc[0]!.toUpperCase()}${svc.slice(1)}AvailabilitySLONoData: fires when the SLI's metric is renamed`))).toBe(true);
     }
     for (const f of files) {
       const r = spawnSync('promtool', ['test', 'rules', f], { cwd: dir, encoding: 'utf8', timeout: 120_000 });

@@ -4,10 +4,10 @@
  * after a healthy warm-up) must pass as generated, and the bundle must load in promtool and amtool.
  */
 import { spawn } from 'node:child_process';
-import { readdirSync, readFileSync } from 'node:fs';
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { parse } from 'yaml';
+import { parse, stringify } from 'yaml';
 import { buildStack, defineStack, httpService, slo } from 'obsgen';
 import { tempDir } from '../helpers.ts';
 
@@ -118,12 +118,66 @@ describe('SLI kinds through promtool', () => {
     expect(fired[0].exp_labels).toMatchObject({ service: 'shop', slo: 'errors', burn_policy: 'workbook-28d' });
     // Objective and window in the description come from the SLO's info series at notification time.
     expect(fired[0].exp_annotations.description).toMatch(/^shop SLO errors \(99\.5% over 28d\)/);
+  }, 300_000);
+
+  it('orders the groups of every generated test file: each after the groups whose series it reads', () => {
+    const dir = join(out, 'slo-kinds/prometheus/tests');
+    for (const f of readdirSync(dir).filter((x) => !x.startsWith('late'))) {
+      const t = parse(readFileSync(join(dir, f), 'utf8'));
+      const loaded = (t.rule_files as string[]).map((r) => parse(readFileSync(join(dir, r), 'utf8')).groups.map((g: { name: string }) => g.name)).flat();
+      expect([...t.group_eval_order].sort(), f).toEqual([...loaded].sort());
+      if (!f.startsWith('slo-')) continue;
+      const at = (name: string) => t.group_eval_order.indexOf(name);
+      const reads = f.replace(/\.test\.yml$/, '');
+      expect(at(reads), f).toBe(0);
+      expect(at('slo-windows'), f).toBeGreaterThan(at('slo-level-1h'));
+      expect(at('slo-budget'), f).toBeGreaterThan(at('slo-windows'));
+      if (at('slo-alerts') >= 0) expect(at('slo-alerts'), f).toBe(t.group_eval_order.length - 1);
+    }
+  });
+
+  it('asserts detection tightly: one hop late passes, two hops late (the page ratios in a group of their own, run after the alerts) fail', async () => {
+    const dir = join(out, 'slo-kinds/prometheus/tests');
+    const t = parse(readFileSync(join(dir, 'slo-shop-errors.test.yml'), 'utf8'));
+    // Only the detection cases: their checks name exact steps.
+    t.tests = t.tests.filter((x: { name: string }) => x.name.includes('a total outage after'));
+    expect(t.tests.length).toBe(2);
+    // One hop late: the groups in reverse order, the alerts before the reads and their ratios.
+    writeFileSync(join(dir, 'late1.test.yml'), stringify({ ...t, group_eval_order: [...t.group_eval_order].reverse() }));
+    const one = await promtool(dir, 'late1.test.yml');
+    expect(one.output).toContain('SUCCESS');
+    // Two hops late: the page windows' ratios moved out of the reads group into one run after the alerts.
+    const readsFile = '../rules/slo-shop-errors.rules.yml';
+    const reads = parse(readFileSync(join(dir, readsFile), 'utf8'));
+    const all = reads.groups[0].rules as { record?: string }[];
+    const isRatio = (r: { record?: string }) => r.record?.startsWith('slo:sli_error:ratio_rate') ?? false;
+    expect(all.filter(isRatio).length).toBeGreaterThan(0);
+    writeFileSync(
+      join(dir, 'late2.rules.yml'),
+      stringify({ groups: [{ ...reads.groups[0], rules: all.filter((r) => !isRatio(r)) }, { name: 'page-ratios', rules: all.filter(isRatio) }] }),
+    );
+    const order = (t.group_eval_order as string[]).filter((g) => g !== 'slo-alerts');
+    writeFileSync(
+      join(dir, 'late2.test.yml'),
+      stringify({ ...t, rule_files: t.rule_files.map((f: string) => (f === readsFile ? 'late2.rules.yml' : f)), group_eval_order: ['slo-alerts', 'page-ratios', ...order] }),
+    );
+    const two = await promtool(dir, 'late2.test.yml');
+    expect(two.code).toBe(1);
+    // A page expected one evaluation after the exact windows fire is not there yet (6h/30m), and
+    // a page expected gone one evaluation after they stop still fires (1h/5m).
+    expect(two.output).toMatch(/long_window=\\"6h\\"[^\n]*time: 6h\d+m,\s+exp: \{\} 1E\+00\s+got: nil/);
+    expect(two.output).toMatch(/long_window=\\"1h\\"[^\n]*time: 1h\d+m,\s+exp: nil\s+got: \{\} 1E\+00/);
   }, 120_000);
 
   it('checks detection and reset of the pages through ALERTS', () => {
     const t = parse(readFileSync(join(out, 'slo-kinds/prometheus/tests/slo-search-good-events.test.yml'), 'utf8'));
     const detect = t.tests.find((x: { name: string }) => x.name.includes('1h/5m: a total outage after 1h of health'));
-    expect(detect.promql_expr_test.map((c: { eval_time: string }) => c.eval_time)).toEqual(['1h', '1h3m', '1h14m']);
+    // 99.9% over 30d, 14.4x: rate() over 1h passes 1.44% 0.864m into a total outage that starts
+    // at 1h, so the exact windows fire at the first step after it, 1h1m; the 5m window falls under
+    // the threshold when the 4-minute outage has left it, at 1h9m. Each is asserted within one
+    // evaluation: quiet at 59m (the 1h window summed from 5m tiles may be one evaluation early),
+    // firing at 1h2m and still at 1h8m, quiet at 1h10m.
+    expect(detect.promql_expr_test.map((c: { eval_time: string }) => c.eval_time)).toEqual(['59m', '1h2m', '1h8m', '1h10m']);
     expect(detect.promql_expr_test[1].expr).toBe('count(ALERTS{alertname="SearchGoodEventsBudgetBurn",alertstate="firing",long_window="1h",slo="good-events",service="search"})');
     expect(detect.input_series.map((s: { series: string }) => s.series)).toEqual([
       'search_requests_total{outcome="ok",region="g1"}',

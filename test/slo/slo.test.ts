@@ -27,7 +27,9 @@ function rulesOf(bundle: ReturnType<typeof synth>) {
   const all = bundle.ruleGroups.flatMap((g) => g.rules);
   return {
     records: all.filter((r): r is RecordingRule => r.kind === 'record'),
-    alerts: all.filter((r): r is AlertRule => r.kind === 'alert'),
+    // The burn-rate alerts; the no-data alert (on by default) apart.
+    alerts: all.filter((r): r is AlertRule => r.kind === 'alert' && !r.name.endsWith('SLONoData')),
+    noData: all.filter((r): r is AlertRule => r.kind === 'alert' && r.name.endsWith('SLONoData')),
   };
 }
 
@@ -65,21 +67,27 @@ describe('an events SLO with the default policy', () => {
   const bundle = synth(stackWith([events({ reportingWindows: ['7d'], owner: 'team-api', description: 'API answers' })]));
   const { records, alerts } = rulesOf(bundle);
 
-  it('reads the raw counters over 5m and 6h only, in its own group', () => {
+  it('reads the raw counters over 5m, the page\'s 30m short window and 6h only, in its own group', () => {
     const raw = records.filter((r) => r.expr.includes('http_requests_total'));
-    expect(raw.map((r) => r.name)).toEqual(['slo:sli_total:increase5m', 'slo:sli_error:increase5m', 'slo:sli_events:increase6h']);
+    expect(raw.map((r) => r.name)).toEqual(['slo:sli_total:increase5m', 'slo:sli_error:increase5m', 'slo:sli_total:increase30m', 'slo:sli_error:increase30m', 'slo:sli_events:increase6h']);
     expect(raw[0]!.expr).toBe('sum(increase(http_requests_total{job="api"}[5m]))');
+    expect(raw[2]!.expr).toBe('sum(increase(http_requests_total{job="api"}[30m]))');
     // No 5xx yet gives 0 errors where there is a total: both sides have the same samples.
     expect(raw[1]!.expr).toContain('or on ()\n0 * slo:sli_total:increase5m{service="api",slo="availability"}');
     // Over 6h one read serves both sides: bad events marked by the code matcher.
-    expect(raw[2]!.expr).toBe('sum by (event) (label_replace(label_replace(sum by (code) (increase(http_requests_total{job="api"}[6h])), "event", "other", "", ""), "event", "bad", "code", "5.."))');
+    expect(raw[4]!.expr).toBe('sum by (event) (label_replace(label_replace(sum by (code) (increase(http_requests_total{job="api"}[6h])), "event", "other", "", ""), "event", "bad", "code", "5.."))');
     const six = (n: string) => records.find((r) => r.name === n)!.expr;
     expect(six('slo:sli_total:increase6h')).toBe('sum without (event) (slo:sli_events:increase6h{service="api",slo="availability"})');
     expect(six('slo:sli_error:increase6h')).toBe('sum without (event) (slo:sli_events:increase6h{service="api",slo="availability",event="bad"})\nor on ()\n0 * slo:sli_total:increase6h{service="api",slo="availability"}');
     // The 1d window builds on the raw 6h read.
     expect(records.find((r) => r.name === 'slo:sli_error:increase1d')!.expr).toMatch(/^slo:sli_error:increase6h \+ avg_over_time\(slo:sli_error:level1h\[18h\]/);
     const own = bundle.ruleGroups.find((g) => g.name === 'slo-api-availability')!.rules;
-    for (const r of own) expect(r.labels).toMatchObject({ service: 'api', slo: 'availability' });
+    // The reads carry the SLO's labels; the page windows' ratios after them select the SLO's reads.
+    for (const r of own) {
+      if (r.name.startsWith('slo:sli_error:ratio_rate')) expect(r.expr).toContain('{service="api",slo="availability"}');
+      else expect(r.labels).toMatchObject({ service: 'api', slo: 'availability' });
+    }
+    expect(own.map((r) => r.name).filter((n) => n.includes('ratio_rate'))).toEqual(['5m', '30m', '1h', '2h', '6h'].map((w) => `slo:sli_error:ratio_rate${w}`));
     // Everything else reads recorded series only, in groups every SLO of the stack shares.
     for (const g of bundle.ruleGroups.filter((x) => x.name !== 'slo-api-availability')) {
       expect(g.shared).toBe(true);
@@ -91,9 +99,12 @@ describe('an events SLO with the default policy', () => {
     const ratios = records.filter((r) => r.name.startsWith('slo:sli_error:ratio_rate')).map((r) => r.name);
     expect(ratios).toEqual(['5m', '30m', '1h', '2h', '6h', '1d', '3d', '7d', '30d'].map((w) => `slo:sli_error:ratio_rate${w}`));
     const r1h = records.find((r) => r.name === 'slo:sli_error:ratio_rate1h')!;
+    const s = '{service="api",slo="availability"}';
     expect(r1h.expr).toBe(
-      '(slo:sli_error:increase5m + avg_over_time(slo:sli_error:increase5m[55m] offset 2m30s) * 11 or slo:sli_error:increase5m)\n/\n((slo:sli_total:increase5m + avg_over_time(slo:sli_total:increase5m[55m] offset 2m30s) * 11 or slo:sli_total:increase5m) > 0)',
+      `(slo:sli_error:increase5m${s} + avg_over_time(slo:sli_error:increase5m${s}[55m] offset 2m30s) * 11 or slo:sli_error:increase5m${s})\n/\n((slo:sli_total:increase5m${s} + avg_over_time(slo:sli_total:increase5m${s}[55m] offset 2m30s) * 11 or slo:sli_total:increase5m${s}) > 0)`,
     );
+    // The page's short window is read raw: it clears when rate() over 30m does.
+    expect(records.find((r) => r.name === 'slo:sli_error:ratio_rate30m')!.expr).toBe(`slo:sli_error:increase30m${s}\n/\n(slo:sli_total:increase30m${s} > 0)`);
     expect(records.find((r) => r.name === 'slo:sli_error:ratio_rate1d')!.expr).toBe('slo:sli_error:increase1d\n/\n(slo:sli_total:increase1d > 0)');
   });
 
@@ -210,8 +221,8 @@ describe('an events SLO with the default policy', () => {
     const detection = (carrier.tests ?? []).map((t) => t.name);
     expect(detection).toEqual([
       'zero traffic records no ratio and no budget (no NaN)',
-      '1h/5m: a total outage after 1h of health fires within 0.86m + 2 evaluations and resets within 5m of recovery',
-      '6h/30m: a total outage after 6h of health fires within 2.16m + 2 evaluations and resets within 30m of recovery',
+      '1h/5m: a total outage after 1h of health fires within one evaluation of the exact windows (1m in) and resets within one evaluation of them (5m after recovery)',
+      '6h/30m: a total outage after 6h of health fires within one evaluation of the exact windows (3m in) and resets within one evaluation of them (30m after recovery)',
     ]);
   });
 
@@ -247,7 +258,7 @@ describe('an events SLO with the default policy', () => {
 
 describe('grouped SLOs', () => {
   const bundle = synth(stackWith([events({ groupBy: ['route', 'region'], alerting: { noData: { for: '20m' }, minEvents: 100 } })]));
-  const { records, alerts } = rulesOf(bundle);
+  const { records, alerts, noData } = rulesOf(bundle);
 
   it('carries the grouping labels through rules, alerts and the dashboard', () => {
     expect(records[0]!.expr).toBe('sum by (route, region) (increase(http_requests_total{job="api"}[5m]))');
@@ -276,10 +287,37 @@ describe('grouped SLOs', () => {
     );
   });
 
-  it('adds a no-data alert with a for:', () => {
-    const nd = alerts.find((a) => a.name === 'ApiAvailabilitySLONoData')!;
-    expect(nd.expr).toBe('absent(slo:sli_total:increase5m{service="api",slo="availability"})');
-    expect(nd.for).toBe('20m');
+  it('adds a no-data alert whose wait is a range over the recorded history (kept across a restart), and a short for:', () => {
+    const nd = noData.find((a) => a.name === 'ApiAvailabilitySLONoData')!;
+    expect(nd.expr).toBe('absent_over_time(slo:sli_total:increase5m{service="api",slo="availability"}[20m])');
+    expect(nd.for).toBe('2m');
+  });
+});
+
+describe('no-data alert', () => {
+  const nd = (extra: Record<string, unknown>) => rulesOf(synth(stackWith([events(extra)]))).noData;
+
+  it('is on by default: the SLI absent for 5m, then a for: of two scrape intervals or 2m, routed as a ticket', () => {
+    const [a, ...rest] = nd({});
+    expect(rest).toEqual([]);
+    expect(a!.name).toBe('ApiAvailabilitySLONoData');
+    expect(a!.expr).toBe('absent_over_time(slo:sli_total:increase5m{service="api",slo="availability"}[5m])');
+    expect(a!.for).toBe('2m');
+    expect(a!.labels).toEqual({ severity: 'warning', service: 'api', slo: 'availability' });
+    expect(a!.annotations.runbook_url).toMatch(/ApiAvailabilitySLONoData/);
+    expect(a!.runbook?.mitigation.join(' ')).toContain('alerting.noData: false');
+    expect(a!.tests.map((t) => t.name)).toEqual(["fires when the SLI's metric is renamed", 'stays quiet with no traffic while the series exist', 'stays quiet with traffic']);
+  });
+
+  it('waits longer with a slow scrape, takes its own window and severity, and turns off with false or disabled alerting', () => {
+    const slow = rulesOf(synth(stackWith([events({ alerting: { pairs: [{ long: '1d', short: '2h', budget: 10 }] } })], { prometheus: { scrapeInterval: '5m' } }))).noData[0];
+    expect(slow!.for).toBe('10m');
+    const own = nd({ alerting: { noData: { for: '15m', severity: 'critical' } } });
+    expect(own[0]!.expr).toContain('[15m])');
+    expect(own[0]!.labels.severity).toBe('critical');
+    expect(nd({ alerting: { noData: false } })).toEqual([]);
+    expect(nd({ alerting: { disabled: true } })).toEqual([]);
+    expect(nd({ alerting: { disabled: true, noData: {} } })).toHaveLength(1);
   });
 });
 
@@ -291,10 +329,12 @@ describe('policies', () => {
         events({ name: 'quiet', alerting: { disabled: true } }),
       ]),
     );
-    const { alerts } = rulesOf(b);
-    expect(alerts.map((a) => [a.name, a.labels.long_window, a.labels.severity])).toEqual([
+    const { alerts, noData } = rulesOf(b);
+    expect([...alerts, ...noData].map((a) => [a.name, a.labels.long_window, a.labels.severity])).toEqual([
       ['CheckoutBurn', '2h', 'critical'],
       ['CheckoutBurn', '1d', 'critical'],
+      // The no-data alert is on by default, except where alerting is disabled.
+      ['CheckoutBurnSLONoData', undefined, 'warning'],
     ]);
     expect(alerts[0]!.expr).toContain('> 18');
     expect(alerts[1]!.expr).toContain('> 6');
