@@ -700,7 +700,12 @@ function attachScenarios(alerts: AlertRule[], pairs: ResolvedPair[], c: Scenario
     // minute early (the newest body tile overlaps the tail): it may fire one evaluation before
     // rate() does, never two. A window read raw is what rate() reads.
     const early = p.long === 5 * M || c.rawWindows.includes(p.long) ? 0 : 1;
-    const checks = [count(fireAt - 1 - early, false), count(fireAt + 1, true), count(stopAt - 1, true), count(stopAt + 1 + tileEdge, false)];
+    // Prometheus 3 reads a window left-open, (t - W, t], and 2.x closed, [t - W, t]: the raw read
+    // and the window it feeds each drop the oldest sample one step earlier in 3.x, so the alert
+    // may start a step earlier or later and stop two steps earlier than in 2.x (at the step where
+    // the exact ratio equals the threshold, 3.x's extrapolation lands just above it); the bounds
+    // hold for both.
+    const checks = [count(fireAt - 2 - early, false), count(fireAt + 2, true), count(stopAt - 2, true), count(stopAt + 2 + tileEdge, false)];
     exprTests.push({
       name: `${windowName(p.long)}/${windowName(p.short)}: a total outage after ${windowName(p.long)} of health fires within one evaluation of the exact windows (${formatDuration((fireAt - warm) * M)} in) and resets within ${tileEdge ? `${tileEdge}m and ` : ''}one evaluation of them (${formatDuration((stopAt - warm - outage) * M)} after recovery)`,
       series,
@@ -762,8 +767,9 @@ function noDataScenarios(slo: SloBody, target: SloTarget, delay: number, outLabe
       series: [...before, ...renamed],
       checks: [
         { at: formatDuration((live + 5) * M), firing: [] },
-        // Absent from 30m (the last 5m total at 24m, out of the range 5m later), pending for `for:`.
-        { at: formatDuration((after - 2) * M), firing: [] },
+        // Absent from 30m (the last 5m total at 24m, out of the range 5m later), pending for `for:`;
+        // in Prometheus 3 two steps earlier (the 5m read and the absent range are left-open).
+        { at: formatDuration((after - 4) * M), firing: [] },
         { at, firing: [{ labels, value: 1 }] },
       ],
     });
