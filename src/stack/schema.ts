@@ -5,6 +5,7 @@ import { duration, labels } from '../core/schema.ts';
 import { STACK_NAME_RE } from '../core/names.ts';
 import { alertingSchema } from '../alertmanager/schema.ts';
 import { customAlertSchema, recordingGroupSchema } from '../alerts/custom.ts';
+import { importedGroupSchema } from '../alerts/imported.ts';
 import { scrapeJobSchema } from '../scrape/schema.ts';
 import { userDashboardSchema } from '../dashboards/user.ts';
 import { linksSchema } from './links.ts';
@@ -58,6 +59,8 @@ export const stackSchema = z
     scrapeJobs: z.array(scrapeJobSchema).default([]),
     recordingRules: z.array(recordingGroupSchema).default([]),
     alerts: z.array(customAlertSchema).default([]),
+    /** Rule groups kept as written in existing rule files (`obsgen import rules`): emitted verbatim. @default [] */
+    ruleGroups: z.array(importedGroupSchema).default([]),
     /** Your own dashboards: `dashboard({ title, panels: [row(...), timeseries(...)] })`; `replace: true` replaces the generated one with its uid. @default [] */
     dashboards: z.array(userDashboardSchema).default([]),
     /** uids of generated dashboards to leave out (the overview is `<stack>-overview`). @default [] */
