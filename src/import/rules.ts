@@ -93,7 +93,10 @@ export function importRules(inputs: RuleFileInput[]): RulesImport {
         out.errors.push(`${file}: not YAML: ${doc.errors[0]!.message}`);
         return;
       }
-      const groups = groupsOf(doc.toJS());
+      const js = doc.toJS();
+      const groups = groupsOf(js);
+      // An empty document (or `{}`) is a rule file with no groups, as Prometheus reads it.
+      if (js === null || js === '' || (isMap(js) && Object.keys(js).length === 0)) found = true;
       if (!groups) return;
       found = true;
       groups.forEach((g, gi) => {
@@ -103,6 +106,7 @@ export function importRules(inputs: RuleFileInput[]): RulesImport {
       });
     });
     if (!found && !out.errors.some((e) => e.startsWith(`${file}:`))) out.errors.push(`${file}: has no rule groups (expected groups: [...] or a PrometheusRule with spec.groups)`);
+    else if (!out.groups.length && !out.errors.length) out.notes.push(`${file}: has no rules`);
   }
   assignStems(out.groups);
   return out;

@@ -550,7 +550,8 @@ export function typeCheck(expr: string, features: PromQLFeatures = {}): TypeChec
   if (parsed.errors.length) result = { errors: syntaxProblems(expr, parsed.errors, features) };
   else {
     const c = new Checker(expr, features);
-    const top = parsed.tree.topNode.firstChild;
+    // A `# comment` before the expression is a node of its own, not the expression (Prometheus skips comments).
+    const top = exprChildren(parsed.tree.topNode)[0] ?? null;
     const ast = top ? c.expr(top) : undefined;
     result = ast ? { type: ast.type, ast, errors: c.errors } : { errors: [{ kind: 'syntax', from: 0, to: 0, message: 'no expression found in input' }] };
   }
