@@ -18,6 +18,7 @@ export { defineComponent } from './core/component.ts';
 export * from './core/model.ts';
 export { postgres, type PostgresProps } from './mixins/postgres.ts';
 export { redis, type RedisProps } from './mixins/redis.ts';
+export { rawDashboard, type RawDashboardSpec } from './dashboards/raw.ts';
 export { dashboard, row, timeseries, stat, gauge, table, text, type DashboardSpec, type PanelSpec, type RowSpec, type QuerySpec } from './dashboards/user.ts';
 export { slo, type SloProps, type SloBodyProps, type BurnPairProps } from './slo/index.ts';
 export { openslo, fromOpenSLO } from './slo/openslo.ts';

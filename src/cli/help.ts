@@ -15,9 +15,10 @@ export const IMPORT_HELP = `  obsgen import openslo FILE
       Print the alerting: {...} props for an alertmanager.yml: routes, receivers, inhibit
       rules, time intervals, templates. Inline secrets are refused (move each to a file
       and use its *_file field).
-  obsgen import grafana FILE.json...
+  obsgen import grafana FILE.json... [--raw]
       Print dashboard({...}) definitions for Grafana dashboards (panels, queries, variables,
-      layout); a dashboard obsgen cannot model is kept as raw JSON (rawDashboard), checked.
+      layout); a dashboard obsgen cannot model (or every one, with --raw) is kept as raw
+      JSON (rawDashboard), checked at build.
   See docs/import.md.
 `;
 

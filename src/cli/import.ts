@@ -57,6 +57,6 @@ export function cmdImport(args: Args): number {
     case 'alertmanager':
       return finish(alertmanagerToTypeScript(inputs[0]!.text, inputs[0]!.file));
     default:
-      return finish(grafanaToTypeScript(inputs));
+      return finish(grafanaToTypeScript(inputs, { raw: args.flags.has('raw') }));
   }
 }

@@ -226,6 +226,8 @@ export interface DashboardFile {
   /** The dashboard JSON model (plain data). Ids and refIds are assigned at emit. */
   model: Record<string, unknown>;
   source: string;
+  /** Imported (rawDashboard, or dashboard({ imported: true })): obsgen's own conventions only warn on it. */
+  imported?: boolean;
 }
 
 /** A container of the compose stack besides Prometheus, Alertmanager and Grafana (e.g. an exporter). */

@@ -8,6 +8,7 @@ import { customAlertSchema, recordingGroupSchema } from '../alerts/custom.ts';
 import { importedGroupSchema } from '../alerts/imported.ts';
 import { scrapeJobSchema } from '../scrape/schema.ts';
 import { userDashboardSchema } from '../dashboards/user.ts';
+import { rawDashboardSchema } from '../dashboards/raw.ts';
 import { linksSchema } from './links.ts';
 
 const component = z.custom<Component>(isComponent, {
@@ -62,7 +63,8 @@ export const stackSchema = z
     /** Rule groups kept as written in existing rule files (`obsgen import rules`): emitted verbatim. @default [] */
     ruleGroups: z.array(importedGroupSchema).default([]),
     /** Your own dashboards: `dashboard({ title, panels: [row(...), timeseries(...)] })`; `replace: true` replaces the generated one with its uid. @default [] */
-    dashboards: z.array(userDashboardSchema).default([]),
+    // rawDashboard({ model }) keeps a Grafana JSON model as it is (docs/import.md).
+    dashboards: z.array(z.union([userDashboardSchema, rawDashboardSchema])).default([]),
     /** uids of generated dashboards to leave out (the overview is `<stack>-overview`). @default [] */
     dropDashboards: z.array(z.string()).default([]),
     alerting: alertingSchema.default({ receivers: {}, groupBy: ['alertname', 'service', 'severity'], groupWait: '30s', groupInterval: '5m', repeatInterval: '4h', routes: [], inhibitRules: [], defaultInhibitRules: true, timeIntervals: {} }),
