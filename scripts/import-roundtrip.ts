@@ -3,7 +3,7 @@
 // with the original, normalised (group membership and order, names, exprs verbatim, labels,
 // annotations, for, keep_firing_for, group interval and limit).
 //   OBSGEN_RULES_CORPUS=/work/corpus/files npx tsx scripts/import-roundtrip.ts
-// OBSGEN_VERIFY=1 also writes each bundle and runs promtool on it (check rules, the generated tests).
+// OBSGEN_VERIFY=1 also writes each bundle, verifies it (promtool check, amtool) and runs what `obsgen test` runs.
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative, resolve } from 'node:path';
@@ -14,6 +14,7 @@ import { trySynth } from '../src/stack/synth.ts';
 import { bundleFiles } from '../src/emit/files.ts';
 import { buildStack } from '../src/stack/build.ts';
 import { parseDuration } from '../src/core/duration.ts';
+import { runBundleTests } from '../src/cli/runtests.ts';
 
 const corpus = process.env.OBSGEN_RULES_CORPUS;
 if (!corpus) {
@@ -63,7 +64,7 @@ function groupsOfText(text: string): Raw[] {
 
 const index = resolve('src/index.ts');
 const work = mkdtempSync(join(tmpdir(), 'obsgen-import-rt-'));
-const totals = { files: 0, groups: 0, rules: 0, alerts: 0, identical: 0, tested: 0, importErrors: 0, empty: 0, buildFailed: 0, verifyFailed: 0 };
+const totals = { files: 0, groups: 0, rules: 0, alerts: 0, identical: 0, tested: 0, importErrors: 0, empty: 0, buildFailed: 0, verifyFailed: 0, testCases: 0, testsFailed: 0 };
 const problems: string[] = [];
 const warnings = new Map<string, number>();
 let stackNo = 0;
@@ -133,6 +134,14 @@ for (const file of walk(corpus)) {
     if (!r.ok || failed.length) {
       totals.verifyFailed++;
       problems.push(`${name}: verify: ${failed.map((t) => `${t.tool}: ${t.output.split('\n').filter((l) => /FAIL|error|expected|got/i.test(l)).slice(0, 4).join(' | ')}`).join('; ')}`);
+    } else {
+      // What `obsgen test` runs: the generated promtool tests and the route tests.
+      const tests = runBundleTests(join(out, result.bundle.stack), result.bundle.stack);
+      totals.testCases += tests.ruleCases;
+      if (tests.ruleFailures.length || tests.routeFailures.length) {
+        totals.testsFailed++;
+        problems.push(`${name}: obsgen test: ${[...tests.ruleFailures, ...tests.routeFailures].join(' | ').replace(/\s+/g, ' ').slice(0, 600)}`);
+      }
     }
     rmSync(join(out, result.bundle.stack), { recursive: true, force: true });
   }
