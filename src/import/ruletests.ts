@@ -83,6 +83,8 @@ interface Shape {
   fire: string;
   quiet: string | undefined;
   firingValue: number;
+  /** A comparison filter keeps the metric name on its result: `{{ $labels }}` shows `__name__` (the alert's labels drop it). */
+  keepsName?: boolean;
 }
 
 function comparisonShape(e: Expr): Shape | undefined {
@@ -109,7 +111,7 @@ function comparisonShape(e: Expr): Shape | undefined {
     if (series) for (const k of by) if (!(k in series.labels) && !series.excluded.has(k)) series.labels[k] = FILLER;
   }
   if (!series) return undefined;
-  return { series, keep, fire: `${v.fire}`, quiet: `${v.quiet}`, firingValue: v.fire };
+  return { series, keep, fire: `${v.fire}`, quiet: `${v.quiet}`, firingValue: v.fire, keepsName: inner.kind === 'selector' };
 }
 
 function absentShape(e: Expr): Shape | undefined {
@@ -153,7 +155,7 @@ export function alertScenarios(rule: { expr: string; for?: string; labels: Recor
   const out = shape.keep(labels);
   // A label the templates read that the result does not carry renders empty, and Prometheus drops an empty label.
   if ([...read].some((l) => l !== '__name__' && !(l in out))) return undefined;
-  const expected = Object.fromEntries(Object.entries(out).filter(([k]) => k !== '__name__'));
+  const expected = { ...Object.fromEntries(Object.entries(out).filter(([k]) => k !== '__name__')), ...(shape.keepsName ? { __name__: shape.series.metric } : {}) };
   // The templates must render for this sample as Prometheus would, or the generated test would lie.
   for (const text of [...Object.values(rule.labels), ...Object.values(rule.annotations)]) {
     try {
