@@ -109,7 +109,24 @@ export function importRules(inputs: RuleFileInput[]): RulesImport {
     else if (!out.groups.length && !out.errors.length) out.notes.push(`${file}: has no rules`);
   }
   assignStems(out.groups);
+  dropTestsOfSharedNames(out);
   return out;
+}
+
+/**
+ * promtool checks every alert of a name at once: tiers of one name (a warning and a critical
+ * threshold) both fire on a scenario written for one, so none of them gets generated tests.
+ */
+function dropTestsOfSharedNames(out: RulesImport): void {
+  const count = new Map<string, number>();
+  for (const g of out.groups) for (const r of g.rules) if ('alert' in r) count.set(r.alert, (count.get(r.alert) ?? 0) + 1);
+  for (const g of out.groups) {
+    for (const r of g.rules) {
+      if (!('alert' in r) || (count.get(r.alert) ?? 0) < 2 || !r.tests) continue;
+      delete r.tests;
+      out.tested--;
+    }
+  }
 }
 
 function importGroup(g: unknown, where: string, out: RulesImport): ImportedGroupProps | undefined {

@@ -104,3 +104,16 @@ describe('obsgen import rules', () => {
     expect(paths.sort()).toEqual(['prometheus/rules/general-2.rules.yml', 'prometheus/rules/general.rules.yml']);
   });
 });
+
+describe('generated tests and alerts sharing a name', () => {
+  it('leaves tiers of one name untested: promtool would see both fire on a scenario written for one', () => {
+    const r = importRules([
+      {
+        file: 'tiers.yml',
+        text: 'groups:\n  - name: certs\n    rules:\n      - alert: CertExpiring\n        expr: cert_ttl_seconds < 604800\n        labels: { severity: warning }\n      - alert: CertExpiring\n        expr: cert_ttl_seconds < 86400\n        labels: { severity: critical }\n      - alert: CertMissing\n        expr: absent(cert_ttl_seconds{job="certs"})\n',
+      },
+    ]);
+    expect(r.groups[0]!.rules.map((x) => ('alert' in x ? [x.alert, (x.tests ?? []).length] : []))).toEqual([['CertExpiring', 0], ['CertExpiring', 0], ['CertMissing', 2]]);
+    expect(r.tested).toBe(1);
+  });
+});
