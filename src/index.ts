@@ -15,11 +15,12 @@ export type { ScrapeJobProps, RelabelProps } from './scrape/schema.ts';
 export type { AlertingProps, ReceiverProps, RouteProps } from './alertmanager/schema.ts';
 export type { CustomAlertProps, RecordingGroupProps } from './alerts/custom.ts';
 export { BuildError, formatDiagnostic, type Diagnostic } from './core/diagnostics.ts';
-export type { Component, BuildContext } from './core/component.ts';
+export type { Component, BuildContext, DatasourceRef } from './core/component.ts';
 export { defineComponent } from './core/component.ts';
 export * from './core/model.ts';
 export { postgres, type PostgresProps } from './mixins/postgres.ts';
 export { redis, type RedisProps } from './mixins/redis.ts';
+export { rawDashboard, type RawDashboardSpec } from './dashboards/raw.ts';
 export { dashboard, row, timeseries, stat, gauge, table, text, type DashboardSpec, type PanelSpec, type RowSpec, type QuerySpec } from './dashboards/user.ts';
 export { slo, type SloProps, type SloBodyProps, type BurnPairProps } from './slo/index.ts';
 export { openslo, fromOpenSLO } from './slo/openslo.ts';
@@ -36,3 +37,25 @@ export { targets, type TargetsProps } from './mixins/targets.ts';
 export { host, host as node, type HostProps } from './mixins/host.ts';
 export { mysql, type MysqlProps } from './mixins/mysql.ts';
 export { kafka, type KafkaProps } from './mixins/kafka.ts';
+
+// What a mixin package builds with (docs/extending.md): the helpers the built-in mixins are
+// made of, so a package's alerts, tests, dashboard and catalog entries follow the same conventions.
+export { z } from 'zod';
+export { alertKnob, jobName, panelLinker, type KnobDefaults } from './mixins/knobs.ts';
+export { exporterTarget, exporterScrapeJob, fixtureInstance, mixinDashboardUid } from './mixins/exporter.ts';
+export {
+  mixinAlert,
+  sel,
+  fireAt,
+  stepsFor,
+  gauge as gaugeSeries,
+  counter as counterSeries,
+  firingChecks,
+  quiet,
+  type MixinTarget,
+  type AlertKnobs,
+  type AlertParts,
+} from './alerts/rulekit.ts';
+export { mixinBoard, type BoardPanel, type MixinBoardProps } from './dashboards/mixinboard.ts';
+export { registerExporter, exporterDefaults, type ExporterInfo, type MetricInfo, type MetricType } from './scrape/catalog/index.ts';
+export { duration as durationSchema, severity as severitySchema, alertName as alertNameSchema } from './core/schema.ts';

@@ -177,6 +177,7 @@ export function alertmanagerYaml(alerting: Alerting, inhibitRules: InhibitRule[]
       equal: r.equal,
     }));
   }
+  if (alerting.templates?.length) out.templates = alerting.templates;
   const intervals = Object.keys(alerting.timeIntervals).sort();
   if (intervals.length) {
     out.time_intervals = intervals.map((name) => ({

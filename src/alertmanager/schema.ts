@@ -166,6 +166,11 @@ export const alertingSchema = z
     /** @default true */
     defaultInhibitRules: z.boolean().default(true),
     timeIntervals: z.record(z.string(), z.array(timeIntervalSchema)).default({}),
+    /**
+     * Notification template files (Alertmanager's `templates:`), as paths the Alertmanager
+     * process reads (mount them next to its config). @default []
+     */
+    templates: z.array(filePath).optional(),
     smtp: z
       .object({
         smarthost: z.string().regex(/^[^:\s]+:\d+$/, 'is not host:port'),

@@ -12,6 +12,20 @@ export const PROMQL_TEST_HELP = `  obsgen promql-test FILE...
 export const IMPORT_HELP = `  obsgen import openslo FILE
       Print the slo({...}) TypeScript for the SLOs of an OpenSLO v1 file; what does not map is
       listed as comments (exit 1 if an SLO could not be imported).
+  obsgen import rules FILE... [--name STACK]
+      Print a stack file whose ruleGroups build into the same rules as the Prometheus rule
+      files (or PrometheusRule objects): names, expressions, labels, annotations, for,
+      keep_firing_for, group interval and limit. Alerts of simple shapes (a series or a
+      by-aggregation compared with a number, absent()) get generated promtool tests.
+  obsgen import alertmanager FILE
+      Print the alerting: {...} props for an alertmanager.yml: routes, receivers, inhibit
+      rules, time intervals, templates. Inline secrets are refused (move each to a file
+      and use its *_file field).
+  obsgen import grafana FILE.json... [--raw]
+      Print dashboard({...}) definitions for Grafana dashboards (panels, queries, variables,
+      layout); a dashboard obsgen cannot model (or every one, with --raw) is kept as raw
+      JSON (rawDashboard), checked at build.
+  See docs/import.md.
 `;
 
 export const PREVIEW_HELP = `  obsgen preview <stack> [--prometheus URL] [--out DIR] [--dest DIR] [--range 1h] [--uid UID]... [--no-png]

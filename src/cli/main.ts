@@ -28,7 +28,7 @@ Options:
   --stacks DIR   folder of stack files (default: stacks)
 `;
 
-const BOOLEAN_FLAGS = new Set(['no-verify', 'typecheck', 'help', 'strict', 'quiet', 'no-png', 'webhook-sink', 'no-amtool']);
+const BOOLEAN_FLAGS = new Set(['no-verify', 'typecheck', 'help', 'strict', 'quiet', 'no-png', 'webhook-sink', 'no-amtool', 'raw']);
 
 export async function main(argv: string[]): Promise<number> {
   const args = parseArgs(argv, BOOLEAN_FLAGS);

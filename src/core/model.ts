@@ -93,6 +93,11 @@ export interface AlertRule {
    * build uses the component kind and the rule's source (tiers of one knob share it).
    */
   tierOf?: string;
+  /**
+   * Kept as written in an imported rule file (`ruleGroups`): emitted verbatim, and obsgen's own
+   * conventions (severity, service, summary/description/runbook_url, `for`, tests) only warn.
+   */
+  imported?: boolean;
 }
 
 export interface RecordingRule {
@@ -107,8 +112,12 @@ export interface RecordingRule {
 export type Rule = AlertRule | RecordingRule;
 
 export interface RuleGroup {
-  /** Group name, also the file stem: prometheus/rules/<name>.rules.yml. */
+  /** Group name, also the file stem: prometheus/rules/<name>.rules.yml (unless `file`). */
   name: string;
+  /** File stem when the name cannot be one (an imported group named `Node alerts`). */
+  file?: string;
+  /** Most alerts or series one evaluation may produce (Prometheus's group `limit`). */
+  limit?: number;
   /** Contributed by several components (e.g. the SLO windows every SLO reads): merged by name, identical rules once. */
   shared?: boolean;
   interval?: string;
@@ -246,6 +255,8 @@ export interface DashboardFile {
   /** The dashboard JSON model (plain data). Ids and refIds are assigned at emit. */
   model: Record<string, unknown>;
   source: string;
+  /** Imported (rawDashboard, or dashboard({ imported: true })): obsgen's own conventions only warn on it. */
+  imported?: boolean;
 }
 
 /** A container of the compose stack besides Prometheus, Alertmanager and Grafana (e.g. an exporter). */

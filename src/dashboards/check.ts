@@ -98,6 +98,8 @@ interface DashCtx {
   used: Set<string>;
   err(code: string, message: string, extra?: { value?: unknown; hint?: string }): void;
   warn(code: string, message: string, extra?: { value?: unknown; hint?: string }): void;
+  /** An obsgen convention: an error, a warning on a raw dashboard. */
+  conv(code: string, message: string, extra?: { value?: unknown; hint?: string }): void;
 }
 
 function provisionedUids(bundle: Bundle): Map<string, string> {
@@ -147,7 +149,8 @@ function checkDatasource(ref: unknown, where: string, c: Ctx, dc: DashCtx): void
 /** Checks one PromQL text of a dashboard: parses, variables defined, rate windows, recording rules. */
 function checkQuery(expr: string, where: string, rangeQuery: boolean, c: Ctx, dc: DashCtx): void {
   for (const name of variableRefs(expr)) {
-    if (name.startsWith('__')) continue;
+    // `$1` is a label_replace() replacement, which Grafana leaves alone (no variable has a numeric name).
+    if (name.startsWith('__') || /^\d+$/.test(name)) continue;
     dc.used.add(name);
     if (!dc.variables.has(name)) {
       dc.err('undefined-variable', `${where} uses $${name}, which the dashboard does not define`, {
@@ -177,7 +180,7 @@ function checkQuery(expr: string, where: string, rangeQuery: boolean, c: Ctx, dc
   for (const s of selectors(parsed)) {
     checkSelectorLabels(s, expr, where, c, dc);
     if (s.metric?.includes(':') && !c.recorded.has(s.metric)) {
-      dc.err('unknown-recording-rule', `${where} reads ${s.metric}, which no recording rule of the bundle records`, {
+      dc.conv('unknown-recording-rule', `${where} reads ${s.metric}, which no recording rule of the bundle records`, {
         value: s.metric,
         hint: `recorded here: ${[...c.recorded].sort().join(', ') || 'none'}; add the recording rule or query the raw metric`,
       });
@@ -185,7 +188,7 @@ function checkQuery(expr: string, where: string, rangeQuery: boolean, c: Ctx, dc
     if (rangeQuery && s.fn && RATE_FUNCTIONS.has(s.fn) && s.range !== undefined && s.range !== RATE_INTERVAL_SENTINEL) {
       const builtin = Object.entries(BUILTIN_DURATIONS).find(([, v]) => v === s.range)?.[0];
       const shown = builtin ? `$${builtin}` : s.range === USER_DURATION_SENTINEL ? 'a variable' : s.range;
-      dc.err('rate-interval', `${where}: ${s.fn}() over [${shown}]; range queries should use [$__rate_interval]`, {
+      dc.conv('rate-interval', `${where}: ${s.fn}() over [${shown}]; range queries should use [$__rate_interval]`, {
         value: expr,
         hint: '$__rate_interval is at least four scrape intervals and follows the zoom; fixed windows belong in instant stats',
       });
@@ -275,19 +278,19 @@ function checkPanels(panels: Json[], prefix: string, c: Ctx, dc: DashCtx, ids: M
     }
     if (NO_QUERY_PANELS.has(type)) return;
     const defaults = ((p.fieldConfig as Json | undefined)?.defaults ?? {}) as Json;
-    if (typeof defaults.unit !== 'string' || defaults.unit === '') dc.err('missing-unit', `${where} has no unit`, { hint: 'set unit (short, percentunit, s, bytes, reqps, ...)' });
+    if (typeof defaults.unit !== 'string' || defaults.unit === '') dc.conv('missing-unit', `${where} has no unit`, { hint: 'set unit (short, percentunit, s, bytes, reqps, ...)' });
     else if (!KNOWN_UNITS.has(defaults.unit) && !defaults.unit.startsWith('suffix:') && !defaults.unit.startsWith('prefix:')) {
       dc.warn('unknown-unit', `${where} has unit ${JSON.stringify(defaults.unit)}, which is not a Grafana unit obsgen knows`, { value: defaults.unit, hint: 'check the spelling (Grafana shows unknown units as plain numbers), or use suffix:<text>' });
     }
     const th = defaults.thresholds as { mode?: unknown; steps?: { value: unknown; color?: unknown }[] } | undefined;
-    if (!th || !Array.isArray(th.steps) || th.steps.length === 0) dc.err('missing-thresholds', `${where} has no thresholds`, { hint: 'set thresholds with a base step { value: null, color }' });
+    if (!th || !Array.isArray(th.steps) || th.steps.length === 0) dc.conv('missing-thresholds', `${where} has no thresholds`, { hint: 'set thresholds with a base step { value: null, color }' });
     else {
-      if (th.mode !== 'absolute' && th.mode !== 'percentage') dc.err('missing-thresholds', `${where} thresholds have no mode`, { value: th.mode, hint: "mode is 'absolute' or 'percentage'" });
-      if (th.steps[0]!.value !== null) dc.err('missing-thresholds', `${where} thresholds have no base step`, { value: th.steps[0], hint: 'the first step has value null (the base color)' });
+      if (th.mode !== 'absolute' && th.mode !== 'percentage') dc.conv('missing-thresholds', `${where} thresholds have no mode`, { value: th.mode, hint: "mode is 'absolute' or 'percentage'" });
+      if (th.steps[0]!.value !== null) dc.conv('missing-thresholds', `${where} thresholds have no base step`, { value: th.steps[0], hint: 'the first step has value null (the base color)' });
       for (let k = 1; k < th.steps.length; k++) {
         const prev = th.steps[k - 1]!.value;
         const cur = th.steps[k]!.value;
-        if (typeof cur !== 'number' || (typeof prev === 'number' && cur <= prev)) dc.err('thresholds-order', `${where} threshold steps are not increasing numbers`, { value: th.steps.map((s) => s.value), hint: 'order steps by value, lowest first' });
+        if (typeof cur !== 'number' || (typeof prev === 'number' && cur <= prev)) dc.conv('thresholds-order', `${where} threshold steps are not increasing numbers`, { value: th.steps.map((s) => s.value), hint: 'order steps by value, lowest first' });
       }
     }
     if (!targets.length) dc.err('no-queries', `${where} has no queries`, { hint: 'add a query, or use a text panel' });
@@ -316,6 +319,8 @@ function checkDashboard(d: DashboardFile, c: Ctx): void {
     used: new Set(),
     err: (code, message, extra = {}) => diag.error(d.source, code, `dashboard ${d.uid}: ${message}`, extra),
     warn: (code, message, extra = {}) => diag.warn(d.source, code, `dashboard ${d.uid}: ${message}`, extra),
+    // An imported dashboard worked as it is; obsgen's conventions (units, thresholds, $__rate_interval, recorded series) are advice there.
+    conv: (code, message, extra = {}) => (d.imported ? diag.warn : diag.error).call(diag, d.source, code, `dashboard ${d.uid}: ${message}`, extra),
   };
   if ('elements' in m || 'layout' in m || 'spec' in m || 'apiVersion' in m) {
     dc.err('not-classic', 'is not classic (v1) dashboard JSON; classic file provisioning rejects v2 models', { hint: 'build with dashboard.DashboardBuilder (v1), not dashboardv2' });
@@ -325,7 +330,7 @@ function checkDashboard(d: DashboardFile, c: Ctx): void {
   if (m.uid !== d.uid) dc.err('uid-mismatch', `the model's uid ${JSON.stringify(m.uid)} differs from the file's uid`, { value: m.uid, hint: 'set the same uid on both' });
   if (typeof m.title !== 'string' || !m.title.trim()) dc.err('dashboard-title', 'has no title', { hint: 'give the dashboard a title' });
   if (typeof m.schemaVersion !== 'number' || !Number.isInteger(m.schemaVersion) || m.schemaVersion < MIN_SCHEMA_VERSION) {
-    dc.err('schema-version', `schemaVersion must be an integer >= ${MIN_SCHEMA_VERSION}`, { value: m.schemaVersion, hint: 'without it Grafana runs every migration on load; the foundation SDK sets 42' });
+    dc.conv('schema-version', `schemaVersion must be an integer >= ${MIN_SCHEMA_VERSION}`, { value: m.schemaVersion, hint: 'without it Grafana runs every migration on load; the foundation SDK sets 42' });
   }
   if (m.id !== undefined && m.id !== null) dc.err('dashboard-id', 'has a numeric id; provisioned dashboards are matched by uid', { value: m.id, hint: 'remove id (or set it to null)' });
   if (!FOLDER_RE.test(d.folder) || d.folder.toLowerCase() === 'general') {
@@ -350,7 +355,8 @@ function checkDashboard(d: DashboardFile, c: Ctx): void {
       checkDatasource(v.datasource, where, c, dc);
       const q = typeof v.query === 'string' ? v.query : typeof (v.query as Json | undefined)?.query === 'string' ? ((v.query as Json).query as string) : undefined;
       if (!q) dc.err('variable-query', `${where} has no query`, { hint: 'e.g. label_values(up, job)' });
-      else {
+      // A variable over another datasource (Loki's label_values) is not PromQL.
+      else if (typeof (v.datasource as Json | undefined)?.type !== 'string' || (v.datasource as Json).type === 'prometheus') {
         const inner = variableQueryExpr(q);
         if (inner !== undefined) checkQuery(inner, where, false, c, dc);
       }

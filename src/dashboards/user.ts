@@ -11,6 +11,7 @@ import { joinPath, type Diagnostics } from '../core/diagnostics.ts';
 import type { DashboardFile } from '../core/model.ts';
 import { dashboardUid } from '../core/names.ts';
 import { finalizeDashboard } from './finalize.ts';
+import { buildRawDashboard, type rawDashboardSchema } from './raw.ts';
 import { overviewDashboard, overviewUid } from './overview.ts';
 import {
   dashboardBuilder,
@@ -137,6 +138,8 @@ export const userDashboardSchema = z
     from: z.string().optional(),
     /** @default '30s' */
     refresh: z.string().optional(),
+    /** Written by `obsgen import grafana`: obsgen's conventions (units, thresholds, $__rate_interval) warn instead of failing the build. @default false */
+    imported: z.boolean().optional(),
     /** Replace the generated dashboard that has this uid. @default false */
     replace: z.boolean().default(false),
     panels: z.array(z.union([rowSchema, panelSchema])).min(1),
@@ -273,7 +276,7 @@ export function buildUserDashboard(spec: UserDashboard, ctx: UserDashboardContex
     }
   }
   const model = finalizeDashboard(b.build(), ctx.datasource);
-  return { uid, title: spec.title, folder: spec.folder ?? ctx.stack, model, source: ctx.source };
+  return { uid, title: spec.title, folder: spec.folder ?? ctx.stack, model, source: ctx.source, ...(spec.imported ? { imported: true } : {}) };
 }
 
 export interface AssembleProps {
@@ -282,7 +285,7 @@ export interface AssembleProps {
   /** Dashboards services, mixins and SLOs generated. */
   generated: DashboardFile[];
   /** The stack's `dashboards` prop (validated). */
-  user: UserDashboard[];
+  user: (UserDashboard | z.output<typeof rawDashboardSchema>)[];
   /** The stack's `dropDashboards` prop: uids of generated dashboards to leave out. */
   drop: string[];
   jobs: string[];
@@ -310,9 +313,9 @@ export function assembleDashboards(p: AssembleProps): DashboardFile[] {
   const extra: DashboardFile[] = [];
   p.user.forEach((spec, i) => {
     const source = joinPath('', 'dashboards', i);
-    const file = buildUserDashboard(spec, { stack: p.stack, datasource: p.datasource, source });
+    const file = spec.kind === 'raw' ? buildRawDashboard(spec, { stack: p.stack, datasource: p.datasource, source }) : buildUserDashboard(spec, { stack: p.stack, datasource: p.datasource, source });
     const at = list.findIndex((d) => (d === 'overview' ? ovUid : d.uid) === file.uid);
-    if (spec.replace) {
+    if (spec.kind !== 'raw' && spec.replace) {
       if (at < 0) {
         p.diag.error(joinPath(source, 'replace'), 'nothing-to-replace', `replace is set but no generated dashboard has uid ${JSON.stringify(file.uid)}`, {
           value: file.uid,

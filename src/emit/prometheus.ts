@@ -23,7 +23,12 @@ export function prometheusConfigFiles(bundleDir: string): string[] {
 export const RULES_DIR = 'prometheus/rules';
 
 export function ruleFileName(group: RuleGroup): string {
-  return `${group.name}.rules.yml`;
+  return `${groupFileStem(group)}.rules.yml`;
+}
+
+/** The stem of a group's rule and test files. */
+export function groupFileStem(group: RuleGroup): string {
+  return group.file ?? group.name;
 }
 
 function sorted(map: Record<string, string>): Record<string, string> {
@@ -60,14 +65,15 @@ export function ruleYaml(rule: RuleGroup['rules'][number]): Record<string, unkno
     expr: a.expr,
     ...(a.for ? { for: a.for } : {}),
     ...(a.keepFiringFor ? { keep_firing_for: a.keepFiringFor } : {}),
-    labels: sorted(a.labels),
-    annotations: sorted(a.annotations),
+    // Only an imported alert can have none (obsgen's own always carry severity and summary).
+    ...(Object.keys(a.labels).length ? { labels: sorted(a.labels) } : {}),
+    ...(Object.keys(a.annotations).length ? { annotations: sorted(a.annotations) } : {}),
   };
 }
 
 export function ruleFileYaml(group: RuleGroup): string {
   return toYaml(
-    { groups: [{ name: group.name, ...(group.interval ? { interval: group.interval } : {}), rules: group.rules.map(ruleYaml) }] },
+    { groups: [{ name: group.name, ...(group.interval ? { interval: group.interval } : {}), ...(group.limit !== undefined ? { limit: group.limit } : {}), rules: group.rules.map(ruleYaml) }] },
     GENERATED,
   );
 }

@@ -7,7 +7,7 @@
 import type { AlertRule, AlertScenario, ExpectedAlert, ExprScenario, Rule, RuleGroup } from '../core/model.ts';
 import { parsePromQL, selectors } from '../core/promql.ts';
 import { renderTemplate, sampleData } from '../core/template.ts';
-import { ruleFileName } from './prometheus.ts';
+import { groupFileStem, ruleFileName } from './prometheus.ts';
 import { GENERATED, toYaml } from './yaml.ts';
 
 export const TESTS_DIR = 'prometheus/tests';
@@ -183,7 +183,7 @@ export function testFile(group: RuleGroup, producers: Map<string, RuleGroup[]>, 
   for (const g of new Set(guests.map((x) => x.group))) for (const dep of groupDependencies(g, producers)) if (!loads.includes(dep)) loads.push(dep);
   const ruleFiles = loads.map((g) => `../rules/${ruleFileName(g)}`);
   return {
-    path: `${TESTS_DIR}/${group.name}.test.yml`,
+    path: `${TESTS_DIR}/${groupFileStem(group)}.test.yml`,
     content: toYaml({ rule_files: ruleFiles, evaluation_interval: evaluationInterval, group_eval_order: [...new Set(evalOrder(loads).map((g) => g.name))], tests }, GENERATED),
     cases: tests.length,
   };

@@ -39,15 +39,18 @@ function ruleKey(rule: Rule): string {
 function checkAlert(rule: AlertRule, diag: Diagnostics, shared: boolean): void {
   const p = rule.source;
   const sev = rule.labels.severity;
+  // An imported rule loads in Prometheus as it is: obsgen's conventions are advice on it, not a reason to refuse the build.
+  const convention = (path: string, code: string, message: string, extra: Parameters<Diagnostics['error']>[3] = {}) =>
+    rule.imported ? diag.warn(path, code, message, extra) : diag.error(path, code, message, extra);
   if (!['critical', 'warning', 'info', 'none'].includes(sev)) {
-    diag.error(p, 'bad-severity', `alert ${rule.name} has severity ${JSON.stringify(sev)}`, { value: sev, hint: 'use critical (pages), warning (ticket) or info (not routed)' });
+    convention(p, 'bad-severity', `alert ${rule.name} has severity ${JSON.stringify(sev)}`, { value: sev, hint: 'use critical (pages), warning (ticket) or info (not routed)' });
   }
-  if (!rule.labels.service && !rule.seriesLabels?.includes('service')) diag.error(p, 'missing-label', `alert ${rule.name} has no service label`, { hint: 'set service: the component the alert is about' });
+  if (!rule.labels.service && !rule.seriesLabels?.includes('service')) convention(p, 'missing-label', `alert ${rule.name} has no service label`, { hint: 'set service: the component the alert is about' });
   for (const key of ['summary', 'description', 'runbook_url']) {
-    if (!rule.annotations[key]) diag.error(p, 'missing-annotation', `alert ${rule.name} has no ${key} annotation`, { hint: `add ${key}` });
+    if (!rule.annotations[key]) convention(p, 'missing-annotation', `alert ${rule.name} has no ${key} annotation`, { hint: `add ${key}` });
   }
   if (!rule.for && !isBurnRateAlert(rule)) {
-    diag.error(p, 'missing-for', `alert ${rule.name} has no for:`, { hint: 'give a for: duration so one bad evaluation does not page' });
+    convention(p, 'missing-for', `alert ${rule.name} has no for:`, { hint: 'give a for: duration so one bad evaluation does not page' });
   }
   for (const [name] of Object.entries(rule.labels)) {
     if (!LABEL_NAME_RE.test(name)) diag.error(p, 'bad-label-name', `alert ${rule.name} has label ${JSON.stringify(name)}`, { value: name, hint: LABEL_NAME_HINT });
@@ -56,7 +59,7 @@ function checkAlert(rule: AlertRule, diag: Diagnostics, shared: boolean): void {
   const quiet = rule.tests.some((t) => t.checks.some((c) => c.firing.length === 0));
   // An alert its producer could not test was reported there (with the reason); a second error here would blame the rule.
   if ((!firing || !quiet) && !rule.untested) {
-    diag.error(p, 'missing-tests', `alert ${rule.name} needs a test where it fires and one where it stays quiet`, {
+    convention(p, 'missing-tests', `alert ${rule.name} needs a test where it fires and one where it stays quiet`, {
       hint: 'add test scenarios to the alert (tests: [...])',
       // A shared alert gathers its tests from every component that uses it.
       wholeStack: shared,
@@ -72,12 +75,12 @@ function checkAlert(rule: AlertRule, diag: Diagnostics, shared: boolean): void {
       renderTemplate(text, sampleData({ labels: sample.labels, value: sample.value }));
     } catch (e) {
       if (e instanceof TemplateError && /no elements/.test(e.message)) {
-        diag.error(p, 'template-query-unguarded', `alert ${rule.name}: ${key} template: when its query returns nothing it renders "<error expanding template: ${e.message}>"`, {
+        convention(p, 'template-query-unguarded', `alert ${rule.name}: ${key} template: when its query returns nothing it renders "<error expanding template: ${e.message}>"`, {
           value: text,
           hint: 'guard the query: {{ with query "..." }}{{ . | first | value }}{{ else }}(what to say without data){{ end }}',
         });
       } else if (e instanceof TemplateError) {
-        diag.error(p, 'template', `alert ${rule.name}: ${key} template: ${e.message}`, { value: text, hint: 'fix the Go template; see Prometheus alerting template reference' });
+        convention(p, 'template', `alert ${rule.name}: ${key} template: ${e.message}`, { value: text, hint: 'fix the Go template; see Prometheus alerting template reference' });
       } else throw e;
     }
   }
@@ -112,6 +115,10 @@ function checkSameName(rule: AlertRule, names: Map<string, { tierOf: string; sou
   return true;
 }
 
+function isImported(rule: Rule): boolean {
+  return rule.kind === 'alert' ? rule.imported === true : rule.source.startsWith('ruleGroups[');
+}
+
 /** `labels`: the bundle's label flow and alert label sets, when the caller has them already. */
 export function checkBundle(bundle: Bundle, diag: Diagnostics, labels?: { flow: LabelFlow; alerts: AlertLabels[] }): void {
   const flow = labels?.flow ?? bundleLabelFlow(bundle);
@@ -144,13 +151,15 @@ export function checkBundle(bundle: Bundle, diag: Diagnostics, labels?: { flow: 
   const alertNames = new Map<string, { tierOf: string; source: string }>();
   const reported = new Set<string>();
   for (const group of bundle.ruleGroups) {
-    const prev = groups.get(group.name);
+    // Groups of one name from two imported files are two files (their `file` stems differ).
+    const stem = group.file ?? group.name;
+    const prev = groups.get(stem);
     if (prev !== undefined) {
       diag.error(group.source, 'duplicate-group', `rule group ${JSON.stringify(group.name)} is also defined at ${prev}`, {
         value: group.name,
         hint: 'give each group a unique name (it is also the rule file name)',
       });
-    } else groups.set(group.name, group.source);
+    } else groups.set(stem, group.source);
     for (const rule of group.rules) {
       const key = ruleKey(rule);
       const dup = rules.get(key);
@@ -159,7 +168,7 @@ export function checkBundle(bundle: Bundle, diag: Diagnostics, labels?: { flow: 
       if (otherAlert) {
         if (dup === undefined) rules.set(key, rule.source);
       } else if (dup !== undefined) {
-        diag.error(rule.source, rule.kind === 'alert' ? 'duplicate-alert' : 'duplicate-record', `${rule.kind === 'alert' ? 'alert' : 'recording rule'} ${rule.name} with the same labels is also defined at ${dup}`, {
+        (isImported(rule) ? diag.warn.bind(diag) : diag.error.bind(diag))(rule.source, rule.kind === 'alert' ? 'duplicate-alert' : 'duplicate-record', `${rule.kind === 'alert' ? 'alert' : 'recording rule'} ${rule.name} with the same labels is also defined at ${dup}`, {
           value: rule.name,
           hint: rule.kind === 'alert' ? 'rename one alert (name: ...), or remove the copy' : 'rename one of the recording rules',
         });

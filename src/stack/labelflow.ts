@@ -35,7 +35,8 @@ export function checkTemplateLabels(rule: AlertRule, flow: LabelFlow, diag: Diag
   const result = flow.exprLabels(rule.expr);
   if (!result) return;
   for (const gap of templateLabelGaps(rule, result)) {
-    diag.error(templatePath(rule, gap.kind, gap.key), 'template-label', gap.message, { value: (gap.kind === 'label' ? rule.labels : rule.annotations)[gap.key], hint: gap.hint });
+    // An imported rule loads as it is; the gap is advice there.
+    (rule.imported ? diag.warn.bind(diag) : diag.error.bind(diag))(templatePath(rule, gap.kind, gap.key), 'template-label', gap.message, { value: (gap.kind === 'label' ? rule.labels : rule.annotations)[gap.key], hint: gap.hint });
   }
 }
 

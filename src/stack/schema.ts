@@ -5,8 +5,10 @@ import { duration, labels } from '../core/schema.ts';
 import { STACK_NAME_RE } from '../core/names.ts';
 import { alertingSchema } from '../alertmanager/schema.ts';
 import { customAlertSchema, recordingGroupSchema } from '../alerts/custom.ts';
+import { importedGroupSchema } from '../alerts/imported.ts';
 import { scrapeJobSchema } from '../scrape/schema.ts';
 import { userDashboardSchema } from '../dashboards/user.ts';
+import { rawDashboardSchema } from '../dashboards/raw.ts';
 import { linksSchema } from './links.ts';
 import { alertingTopologyProps, prometheusTopologyProps } from './topology.ts';
 import { BUILD_TARGETS, kubernetesTargetSchema } from './targets.ts';
@@ -69,8 +71,11 @@ export const stackSchema = z
     scrapeJobs: z.array(scrapeJobSchema).default([]),
     recordingRules: z.array(recordingGroupSchema).default([]),
     alerts: z.array(customAlertSchema).default([]),
+    /** Rule groups kept as written in existing rule files (`obsgen import rules`): emitted verbatim. @default [] */
+    ruleGroups: z.array(importedGroupSchema).default([]),
     /** Your own dashboards: `dashboard({ title, panels: [row(...), timeseries(...)] })`; `replace: true` replaces the generated one with its uid. @default [] */
-    dashboards: z.array(userDashboardSchema).default([]),
+    // rawDashboard({ model }) keeps a Grafana JSON model as it is (docs/import.md).
+    dashboards: z.array(z.union([userDashboardSchema, rawDashboardSchema])).default([]),
     /** uids of generated dashboards to leave out (the overview is `<stack>-overview`). @default [] */
     dropDashboards: z.array(z.string()).default([]),
     alerting: stackAlertingSchema.default({ receivers: {}, groupBy: ['alertname', 'service', 'severity'], groupWait: '30s', groupInterval: '5m', repeatInterval: '4h', routes: [], inhibitRules: [], defaultInhibitRules: true, timeIntervals: {}, peers: 1, peerTimeout: '15s' }),

@@ -10,6 +10,7 @@ import { mergeSloReads } from '../slo/merge.ts';
 import { validate } from '../core/schema.ts';
 import { STACK_NAME_RE } from '../core/names.ts';
 import { customAlertRule, recordingGroups } from '../alerts/custom.ts';
+import { importedGroups } from '../alerts/imported.ts';
 import { checkAlerting, defaultInhibitRules, resolveRouteTree, routeExpectations, userInhibitRules } from '../alertmanager/build.ts';
 import { toScrapeJob } from '../scrape/jobs.ts';
 import { warnJobsComposeLeavesOut } from '../scrape/reach.ts';
@@ -132,10 +133,12 @@ export function trySynth(stack: Stack | unknown): SynthResult {
     else merged.ruleGroups.push({ name, rules, source: 'alerts' });
   }
 
+  merged.ruleGroups.push(...importedGroups(config.ruleGroups, 'ruleGroups'));
+
   // Hand-written relative links (free-form alerts) become absolute like the generated ones.
   for (const g of merged.ruleGroups) {
     for (const r of g.rules) {
-      if (r.kind !== 'alert') continue;
+      if (r.kind !== 'alert' || r.imported) continue;
       for (const key of ['runbook_url', 'dashboard_url'] as const) if (r.annotations[key]) r.annotations[key] = absoluteLink(key, r.annotations[key], links);
     }
   }
@@ -149,7 +152,8 @@ export function trySynth(stack: Stack | unknown): SynthResult {
   const routeTree = resolveRouteTree(config.alerting, 'alerting');
 
   const alerts = merged.ruleGroups.flatMap((g) => g.rules.filter((r): r is AlertRule => r.kind === 'alert'));
-  const severities = [...new Set(alerts.map((a) => a.labels.severity))].sort();
+  // An imported alert may carry no severity (or another word for it): routes are tested on what alerts carry.
+  const severities = [...new Set(alerts.map((a) => a.labels.severity).filter((s) => typeof s === 'string'))].sort();
   const routeTests = routeExpectations(
     routeTree,
     severities.map((s) => ({ name: `alerts with severity=${s}`, labels: { alertname: 'RouteTest', severity: s, service: config.name } })),
