@@ -16,6 +16,8 @@ declare -A need=(
   # HA / scale-out (docs/ha.md): the long-term store, and vmalert for sharded stacks' rules and `vmalert -dryRun`.
   [victoria-metrics]=victoria-metrics
   [vmalert]=victoria-metrics
+  # `kubectl kustomize` renders the Kubernetes target's kustomization in its test (docs/kubernetes.md).
+  [kubectl]=kubernetes-client
 )
 
 missing=()
