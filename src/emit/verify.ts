@@ -133,14 +133,17 @@ export function verifyBundle(bundleDir: string, options: { compose?: boolean } =
       ran.push({ tool: 'obsgen check rules', ok: checks.every((c) => !c.errors.length), output, note: "promtool is not on PATH: obsgen's engine checked the rule files as promtool check rules --lint=duplicate-rules does" });
     }
   }
-  // The same rule files on vmalert (the evaluator of sharded stacks, and of users who run their rules there).
+  // The same rule files on vmalert, where the bundle evaluates its rules there (sharded stacks).
+  // Other bundles' rules are Prometheus's: a field vmalert lacks (keep_firing_for in Debian's
+  // vmalert) must not fail them.
   const ruleDir = join(dir, 'prometheus/rules');
   const vmalertRules = existsSync(ruleDir) ? readdirSync(ruleDir).filter((f) => f.endsWith('.rules.yml')).sort() : [];
-  if (vmalertRules.length) {
+  const usesVmalert = compose && readFileSync(join(dir, 'docker-compose.yml'), 'utf8').includes('victoriametrics/vmalert');
+  if (vmalertRules.length && usesVmalert) {
     if (hasTool('vmalert')) {
       const r = run('vmalert', ['-dryRun', '-loggerLevel=ERROR', ...vmalertRules.map((f) => `-rule=${f}`)], ruleDir);
       ran.push({ tool: 'vmalert -dryRun', ok: r.ok, output: r.output });
-    } else if (existsSync(join(dir, 'docker-compose.yml')) && readFileSync(join(dir, 'docker-compose.yml'), 'utf8').includes('victoriametrics/vmalert')) missing.push('vmalert');
+    } else missing.push('vmalert');
   }
   if (hasTool('amtool')) {
     ran.push(...verifyKubernetesAlertmanager(dir, run));

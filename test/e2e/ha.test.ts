@@ -34,7 +34,8 @@ async function up(stack: ReturnType<typeof haStack>, name: string): Promise<{ h:
   const out = join(work, 'out');
   const b = buildStack(stack, out);
   expect(b.ok, JSON.stringify(b.diagnostics.filter((d) => d.severity === 'error'))).toBe(true);
-  expect(b.verify?.ran.map((r) => `${r.tool}: ${r.ok ? 'ok' : r.output}`)).toContain('vmalert -dryRun: ok');
+  // Sharded stacks evaluate their rules on vmalert: the build checked them there.
+  if (stack.props.prometheus?.shards && stack.props.prometheus.shards > 1) expect(b.verify?.ran.map((r) => `${r.tool}: ${r.ok ? 'ok' : r.output}`)).toContain('vmalert -dryRun: ok');
   const sinkPort = await freePort();
   const s = Date.now();
   const h = await startStack(join(out, name), {
