@@ -16,35 +16,40 @@ function queryUrls(bundle: Bundle): { prometheus: string; alertmanager: string }
   };
 }
 
+/**
+ * Grafana's provisioning document for the stack's Prometheus datasource (the uid every dashboard
+ * references) and its Alertmanager, at the given URLs. `isDefault`: whether it is Grafana's
+ * default datasource (not beside a chart's own default: two defaults make Grafana refuse both).
+ */
+export function datasourcesDocument(bundle: Pick<Bundle, 'grafana' | 'globals'>, urls: { prometheus: string; alertmanager: string }, isDefault: boolean): object {
+  return {
+    apiVersion: 1,
+    datasources: [
+      {
+        name: bundle.grafana.datasourceName,
+        type: 'prometheus',
+        uid: bundle.grafana.datasourceUid,
+        access: 'proxy',
+        url: urls.prometheus,
+        isDefault,
+        editable: false,
+        jsonData: { httpMethod: 'POST', timeInterval: bundle.globals.scrapeInterval, prometheusType: 'Prometheus' },
+      },
+      {
+        name: 'Alertmanager',
+        type: 'alertmanager',
+        uid: 'alertmanager',
+        access: 'proxy',
+        url: urls.alertmanager,
+        editable: false,
+        jsonData: { implementation: 'prometheus', handleGrafanaManagedAlerts: false },
+      },
+    ],
+  };
+}
+
 export function datasourcesFile(bundle: Bundle): string {
-  const urls = queryUrls(bundle);
-  return toYaml(
-    {
-      apiVersion: 1,
-      datasources: [
-        {
-          name: bundle.grafana.datasourceName,
-          type: 'prometheus',
-          uid: bundle.grafana.datasourceUid,
-          access: 'proxy',
-          url: urls.prometheus,
-          isDefault: true,
-          editable: false,
-          jsonData: { httpMethod: 'POST', timeInterval: bundle.globals.scrapeInterval, prometheusType: 'Prometheus' },
-        },
-        {
-          name: 'Alertmanager',
-          type: 'alertmanager',
-          uid: 'alertmanager',
-          access: 'proxy',
-          url: urls.alertmanager,
-          editable: false,
-          jsonData: { implementation: 'prometheus', handleGrafanaManagedAlerts: false },
-        },
-      ],
-    },
-    GENERATED,
-  );
+  return toYaml(datasourcesDocument(bundle, queryUrls(bundle), true), GENERATED);
 }
 
 export function dashboardProvidersFile(): string {

@@ -5,6 +5,7 @@
  */
 import type { Bundle } from '../../stack/bundle.ts';
 import type { KubernetesTargetConfig } from '../../stack/targets.ts';
+import { datasourcesDocument } from '../grafana.ts';
 import { toYaml, sortKeys } from '../yaml.ts';
 import { type KubeObject, metadata, objectName } from './common.ts';
 
@@ -27,32 +28,12 @@ export function dashboardConfigMaps(bundle: Bundle, config: KubernetesTargetConf
 export function datasourceConfigMap(bundle: Bundle, config: KubernetesTargetConfig): KubeObject {
   const ns = config.namespace;
   const name = objectName(bundle.stack, 'grafana-datasource');
-  const datasources = {
-    apiVersion: 1,
-    datasources: [
-      {
-        name: bundle.grafana.datasourceName,
-        type: 'prometheus',
-        uid: bundle.grafana.datasourceUid,
-        access: 'proxy',
-        url: config.grafana.prometheusUrl ?? `http://prometheus-operated.${ns}.svc:9090`,
-        // The chart's own datasource is the default; two defaults make Grafana refuse both.
-        isDefault: false,
-        editable: false,
-        jsonData: { httpMethod: 'POST', timeInterval: bundle.globals.scrapeInterval, prometheusType: 'Prometheus' },
-      },
-      {
-        // The uid dashboards may reference (as in compose).
-        name: 'Alertmanager',
-        type: 'alertmanager',
-        uid: 'alertmanager',
-        access: 'proxy',
-        url: config.grafana.alertmanagerUrl ?? `http://alertmanager-operated.${ns}.svc:9093`,
-        editable: false,
-        jsonData: { implementation: 'prometheus', handleGrafanaManagedAlerts: false },
-      },
-    ],
-  };
+  // The chart's own datasource is the default; this one is not (two defaults make Grafana refuse both).
+  const datasources = datasourcesDocument(
+    bundle,
+    { prometheus: config.grafana.prometheusUrl ?? `http://prometheus-operated.${ns}.svc:9090`, alertmanager: config.grafana.alertmanagerUrl ?? `http://alertmanager-operated.${ns}.svc:9093` },
+    false,
+  );
   return {
     file: `configmap-${name}.yaml`,
     source: 'grafana',
