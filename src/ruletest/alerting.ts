@@ -32,7 +32,18 @@ export type Expand = (text: string, sample: Sample) => string;
 const RESOLVED_RETENTION_MS = 15 * 60_000;
 
 /** Stable identity of a label set (the labels' hash in Go). */
+const KEYS = new WeakMap<Labels, string>();
 export function labelsKey(ls: Labels): string {
+  // Frozen label sets (the engine's) cannot change, so their key is computed once.
+  if (Object.isFrozen(ls)) {
+    let k = KEYS.get(ls);
+    if (k === undefined) KEYS.set(ls, (k = computeKey(ls)));
+    return k;
+  }
+  return computeKey(ls);
+}
+
+function computeKey(ls: Labels): string {
   return Object.keys(ls)
     .sort()
     .map((k) => `${k}\u0000${ls[k]}`)

@@ -22,6 +22,8 @@ export interface QueryOptions {
   noStepSubqueryIntervalMs?: number;
   /** Experimental PromQL to accept (default: experimental functions and fill modifiers on, as promqltest runs). */
   features?: PromQLFeatures;
+  /** Return the engine's own (frozen, key-cached) label sets instead of copies: for callers that never mutate them. */
+  shareLabels?: boolean;
 }
 
 const DEFAULT_FEATURES: PromQLFeatures = { experimentalFunctions: true, binopFillModifiers: true, extendedRangeSelectors: true };
@@ -305,7 +307,8 @@ export function unique(vec: Sample[]): Sample[] {
   return vec;
 }
 
-function toQueryVector(vec: Sample[]): QueryValue {
+function toQueryVector(vec: Sample[], share = false): QueryValue {
+  if (share) return { type: 'vector', samples: vec.map((s) => ({ labels: s.labels, value: s.v })) };
   return { type: 'vector', samples: vec.map((s) => ({ labels: { ...s.labels }, value: s.v })) };
 }
 
@@ -324,7 +327,7 @@ export function instantQuery(store: SeriesStore, expr: string | Expr, timeMs: nu
     case 'string':
       return { type: 'string', value: v.v };
     case 'vector':
-      return toQueryVector(v.v);
+      return toQueryVector(v.v, opts.shareLabels === true);
     case 'matrix':
       return { type: 'matrix', series: v.v.map((s) => ({ labels: { ...s.labels }, points: s.ts.map((t, i) => ({ t, v: s.vs[i]! })) })) };
   }
