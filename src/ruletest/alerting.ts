@@ -157,13 +157,26 @@ export class AlertingRuleState {
 
   /** ALERTS / ALERTS_FOR_STATE: the rule's (unexpanded) labels, overridden by the alert's. */
   private sample(a: Alert, metric: string, value: number, withState: boolean): Sample {
+    // The same for an alert (whose labels never change), metric and state at every evaluation:
+    // built once (frozen), so the store's series and its key are found by object.
+    const spec = withState ? `${metric}\x00${a.state}` : metric;
+    let byAlert = this.sampleLabels.get(a);
+    if (!byAlert) this.sampleLabels.set(a, (byAlert = new Map()));
+    let cached = byAlert.get(spec);
+    if (!cached) byAlert.set(spec, (cached = Object.freeze(this.sampleLabelsOf(a, metric, withState))));
+    return { labels: cached, value };
+  }
+
+  private readonly sampleLabels = new WeakMap<Alert, Map<string, Labels>>();
+
+  private sampleLabelsOf(a: Alert, metric: string, withState: boolean): Labels {
     const labels: Labels = {};
     for (const k in this.rule.labels) if (this.rule.labels[k] !== '') labels[k] = this.rule.labels[k]!;
     for (const k in a.labels) labels[k] = a.labels[k]!;
     labels.__name__ = metric;
     labels.alertname = this.rule.name;
     if (withState) labels.alertstate = a.state;
-    return { labels, value };
+    return labels;
   }
 
   /** Alerts that are pending or firing (ActiveAlerts: not resolved). */
