@@ -26,7 +26,10 @@ export interface Alert {
 }
 
 /** Expands a label or annotation template for one result sample. */
-export type Expand = (text: string, sample: Sample) => string;
+export type Expand = ((text: string, sample: Sample) => string) & {
+  /** Whether `text` expands to the same string for every sample with the same (frozen) labels object. */
+  labelsOnly?: (text: string) => boolean;
+};
 
 /** How long a resolved alert is kept (rules.resolvedRetention). */
 const RESOLVED_RETENTION_MS = 15 * 60_000;
@@ -74,6 +77,8 @@ function newAlert(labels: Labels, renderAnnotations: () => Labels, value: number
 
 export class AlertingRuleState {
   readonly active = new Map<string, Alert>();
+  /** Alert labels by sample label set, for rules whose label templates read only the labels. */
+  private readonly alertLabels = new WeakMap<Labels, Labels>();
   /** Whether an annotation template can read the store (query) or the clock (now): then it renders at once. */
   private readonly queries: boolean;
 
@@ -89,16 +94,25 @@ export class AlertingRuleState {
   eval(res: Sample[], tMs: number, expand: Expand, limit = 0): Sample[] {
     const r = this.rule;
     const fresh = new Map<string, Alert>();
+    // The alert's labels depend on the sample's labels only when every label template does: then
+    // they are built once per (frozen) sample label set, and their key is computed once.
+    const labelsOnly = expand.labelsOnly;
+    const stable = labelsOnly !== undefined && Object.values(r.labels).every((v) => !v.includes('{{') || labelsOnly(v));
     for (const smpl of res) {
-      const lb: Labels = { ...smpl.labels };
-      delete lb.__name__;
-      for (const [k, v] of Object.entries(r.labels)) {
-        const x = expand(v, smpl);
-        // labels.Builder.Set with an empty value deletes the label.
-        if (x === '') delete lb[k];
-        else lb[k] = x;
+      const cacheable = stable && Object.isFrozen(smpl.labels);
+      let lb = cacheable ? this.alertLabels.get(smpl.labels) : undefined;
+      if (!lb) {
+        lb = { ...smpl.labels };
+        delete lb.__name__;
+        for (const [k, v] of Object.entries(r.labels)) {
+          const x = expand(v, smpl);
+          // labels.Builder.Set with an empty value deletes the label.
+          if (x === '') delete lb[k];
+          else lb[k] = x;
+        }
+        lb.alertname = r.name;
+        if (cacheable) this.alertLabels.set(smpl.labels, Object.freeze(lb));
       }
-      lb.alertname = r.name;
       // Annotations are only read when a test compares alerts: a template that does not query
       // depends on nothing but this sample, so it is rendered then; one that queries reads the
       // store as it is now, so it is rendered now.

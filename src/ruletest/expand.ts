@@ -17,10 +17,14 @@ const LABELS_ONLY = /^(?:[^{]|\{(?!\{))*(?:\{\{ *(?:\$labels|\.Labels)\.[A-Za-z_
 export function makeExpander(engine: RuleEngine, externalLabels: Record<string, string>, externalURL: string): ExpanderFactory {
   const labelsOnly = new Map<string, boolean>();
   const rendered = new WeakMap<object, Map<string, string>>();
-  return (rule, tMs) => (text: string, smpl: Sample) => {
+  const isLabelsOnly = (text: string): boolean => {
+    let c = labelsOnly.get(text);
+    if (c === undefined) labelsOnly.set(text, (c = LABELS_ONLY.test(text)));
+    return c;
+  };
+  return (rule, tMs) => Object.assign((text: string, smpl: Sample) => {
     if (!text.includes('{{')) return text;
-    let cacheable = labelsOnly.get(text);
-    if (cacheable === undefined) labelsOnly.set(text, (cacheable = LABELS_ONLY.test(text)));
+    const cacheable = isLabelsOnly(text);
     let byText: Map<string, string> | undefined;
     if (cacheable && Object.isFrozen(smpl.labels)) {
       byText = rendered.get(smpl.labels);
@@ -43,5 +47,5 @@ export function makeExpander(engine: RuleEngine, externalLabels: Record<string, 
     } catch (e) {
       return `<error expanding template: error executing template __alert_${rule.name}: ${(e as Error).message}>`;
     }
-  };
+  }, { labelsOnly: isLabelsOnly });
 }
