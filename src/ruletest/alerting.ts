@@ -26,13 +26,27 @@ export interface Alert {
 }
 
 /** Expands a label or annotation template for one result sample. */
-export type Expand = (text: string, sample: Sample) => string;
+export type Expand = ((text: string, sample: Sample) => string) & {
+  /** Whether `text` expands to the same string for every sample with the same (frozen) labels object. */
+  labelsOnly?: (text: string) => boolean;
+};
 
 /** How long a resolved alert is kept (rules.resolvedRetention). */
 const RESOLVED_RETENTION_MS = 15 * 60_000;
 
 /** Stable identity of a label set (the labels' hash in Go). */
+const KEYS = new WeakMap<Labels, string>();
 export function labelsKey(ls: Labels): string {
+  // Frozen label sets (the engine's) cannot change, so their key is computed once.
+  if (Object.isFrozen(ls)) {
+    let k = KEYS.get(ls);
+    if (k === undefined) KEYS.set(ls, (k = computeKey(ls)));
+    return k;
+  }
+  return computeKey(ls);
+}
+
+function computeKey(ls: Labels): string {
   return Object.keys(ls)
     .sort()
     .map((k) => `${k}\u0000${ls[k]}`)
@@ -63,6 +77,8 @@ function newAlert(labels: Labels, renderAnnotations: () => Labels, value: number
 
 export class AlertingRuleState {
   readonly active = new Map<string, Alert>();
+  /** Alert labels by sample label set, for rules whose label templates read only the labels. */
+  private readonly alertLabels = new WeakMap<Labels, Labels>();
   /** Whether an annotation template can read the store (query) or the clock (now): then it renders at once. */
   private readonly queries: boolean;
 
@@ -78,16 +94,25 @@ export class AlertingRuleState {
   eval(res: Sample[], tMs: number, expand: Expand, limit = 0): Sample[] {
     const r = this.rule;
     const fresh = new Map<string, Alert>();
+    // The alert's labels depend on the sample's labels only when every label template does: then
+    // they are built once per (frozen) sample label set, and their key is computed once.
+    const labelsOnly = expand.labelsOnly;
+    const stable = labelsOnly !== undefined && Object.values(r.labels).every((v) => !v.includes('{{') || labelsOnly(v));
     for (const smpl of res) {
-      const lb: Labels = { ...smpl.labels };
-      delete lb.__name__;
-      for (const [k, v] of Object.entries(r.labels)) {
-        const x = expand(v, smpl);
-        // labels.Builder.Set with an empty value deletes the label.
-        if (x === '') delete lb[k];
-        else lb[k] = x;
+      const cacheable = stable && Object.isFrozen(smpl.labels);
+      let lb = cacheable ? this.alertLabels.get(smpl.labels) : undefined;
+      if (!lb) {
+        lb = { ...smpl.labels };
+        delete lb.__name__;
+        for (const [k, v] of Object.entries(r.labels)) {
+          const x = expand(v, smpl);
+          // labels.Builder.Set with an empty value deletes the label.
+          if (x === '') delete lb[k];
+          else lb[k] = x;
+        }
+        lb.alertname = r.name;
+        if (cacheable) this.alertLabels.set(smpl.labels, Object.freeze(lb));
       }
-      lb.alertname = r.name;
       // Annotations are only read when a test compares alerts: a template that does not query
       // depends on nothing but this sample, so it is rendered then; one that queries reads the
       // store as it is now, so it is rendered now.
@@ -146,13 +171,26 @@ export class AlertingRuleState {
 
   /** ALERTS / ALERTS_FOR_STATE: the rule's (unexpanded) labels, overridden by the alert's. */
   private sample(a: Alert, metric: string, value: number, withState: boolean): Sample {
+    // The same for an alert (whose labels never change), metric and state at every evaluation:
+    // built once (frozen), so the store's series and its key are found by object.
+    const spec = withState ? `${metric}\x00${a.state}` : metric;
+    let byAlert = this.sampleLabels.get(a);
+    if (!byAlert) this.sampleLabels.set(a, (byAlert = new Map()));
+    let cached = byAlert.get(spec);
+    if (!cached) byAlert.set(spec, (cached = Object.freeze(this.sampleLabelsOf(a, metric, withState))));
+    return { labels: cached, value };
+  }
+
+  private readonly sampleLabels = new WeakMap<Alert, Map<string, Labels>>();
+
+  private sampleLabelsOf(a: Alert, metric: string, withState: boolean): Labels {
     const labels: Labels = {};
     for (const k in this.rule.labels) if (this.rule.labels[k] !== '') labels[k] = this.rule.labels[k]!;
     for (const k in a.labels) labels[k] = a.labels[k]!;
     labels.__name__ = metric;
     labels.alertname = this.rule.name;
     if (withState) labels.alertstate = a.state;
-    return { labels, value };
+    return labels;
   }
 
   /** Alerts that are pending or firing (ActiveAlerts: not resolved). */

@@ -50,7 +50,7 @@ class StoreEngine implements RuleEngine {
   }
 
   query(expr: string, tMs: number): QueryResult {
-    const r = instantQuery(this.store, parsed(expr), tMs, { noStepSubqueryIntervalMs: this.subqueryStepMs, features: {} });
+    const r = instantQuery(this.store, parsed(expr), tMs, { noStepSubqueryIntervalMs: this.subqueryStepMs, features: {}, shareLabels: true });
     if (r.type === 'vector') return { type: 'vector', samples: r.samples };
     if (r.type === 'scalar') return { type: 'scalar', value: r.value };
     if (r.type === 'string') return { type: 'string', value: r.value };

@@ -21,6 +21,8 @@ export type ExpanderFactory = (rule: RuleDef, tMs: number) => Expand;
 
 export class RuleGroup {
   readonly rules: RuleRuntime[];
+  /** Per recording rule: input label set -> output label set (see record). */
+  private readonly recorded = new Map<RuleDef, WeakMap<Labels, Labels>>();
 
   constructor(readonly def: GroupDef) {
     this.rules = def.rules.map((r) => ({ def: r, ...(r.kind === 'alert' ? { alerting: new AlertingRuleState(r) } : {}), previous: new Map() }));
@@ -57,11 +59,20 @@ export class RuleGroup {
   /** A recording rule's output: the rule's name and labels over each sample's labels. */
   private record(def: RuleDef, res: Sample[]): Sample[] {
     const seen = new Set<string>();
+    let cache = this.recorded.get(def);
+    if (!cache) this.recorded.set(def, (cache = new WeakMap()));
     const out = res.map((s) => {
-      const labels: Labels = { ...s.labels, __name__: def.name };
-      for (const [k, v] of Object.entries(def.labels)) {
-        if (v === '') delete labels[k];
-        else labels[k] = v;
+      // The output label set of an (immutable) input label set is always the same: build it once,
+      // so the store's series and the label key are found by object.
+      let labels = Object.isFrozen(s.labels) ? cache.get(s.labels) : undefined;
+      if (!labels) {
+        const l: Labels = { ...s.labels, __name__: def.name };
+        for (const [k, v] of Object.entries(def.labels)) {
+          if (v === '') delete l[k];
+          else l[k] = v;
+        }
+        labels = l;
+        if (Object.isFrozen(s.labels)) cache.set(s.labels, Object.freeze(labels));
       }
       const key = labelsKey(labels);
       if (seen.has(key)) throw new Error('vector contains metrics with the same labelset after applying rule labels');

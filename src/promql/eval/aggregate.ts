@@ -16,12 +16,14 @@ export interface AggregateSpec {
 }
 
 /** The memo spec of a grouping (built once per aggregation, not per sample). */
-function specOf(grouping: readonly string[], without: boolean): string {
-  return `${without ? 'w' : 'b'}${grouping.join('\xff')}`;
+function specOf(grouping: readonly string[], without: boolean): { key: string; labels: string } {
+  const spec = `${without ? 'w' : 'b'}${grouping.join('\xff')}`;
+  // The memo specs of the group key and the group labels, prefixed once here instead of per sample.
+  return { key: `\x01${spec}`, labels: `\x02${spec}` };
 }
 
-function groupKey(l: Labels, grouping: readonly string[], without: boolean, spec: string): string {
-  return memo(l, `\x01${spec}`, () => computeGroupKey(l, grouping, without));
+function groupKey(l: Labels, grouping: readonly string[], without: boolean, spec: { key: string }): string {
+  return memo(l, spec.key, () => computeGroupKey(l, grouping, without));
 }
 
 function computeGroupKey(l: Labels, grouping: readonly string[], without: boolean): string {
@@ -32,8 +34,8 @@ function computeGroupKey(l: Labels, grouping: readonly string[], without: boolea
   return k;
 }
 
-function groupLabels(l: Labels, grouping: readonly string[], without: boolean, spec: string): Labels {
-  return memo(l, `\x02${spec}`, () => computeGroupLabels(l, grouping, without));
+function groupLabels(l: Labels, grouping: readonly string[], without: boolean, spec: { labels: string }): Labels {
+  return memo(l, spec.labels, () => computeGroupLabels(l, grouping, without));
 }
 
 function computeGroupLabels(l: Labels, grouping: readonly string[], without: boolean): Labels {

@@ -75,8 +75,13 @@ function matchingSpec(m: VectorMatching): string {
   return s;
 }
 
+const sigSpecs = new WeakMap<VectorMatching, string>();
+const resultSpecs = new WeakMap<VectorMatching, Map<string, string>>();
+
 export function signature(l: Labels, m: VectorMatching): string {
-  return memo(l, `\x03${matchingSpec(m)}`, () => computeSignature(l, m));
+  let spec = sigSpecs.get(m);
+  if (spec === undefined) sigSpecs.set(m, (spec = `\x03${matchingSpec(m)}`));
+  return memo(l, spec, () => computeSignature(l, m));
 }
 
 function computeSignature(l: Labels, m: VectorMatching): string {
@@ -114,7 +119,11 @@ export function setBinop(op: 'and' | 'or' | 'unless', lhs: Sample[], rhs: Sample
 
 function resultMetric(l: Labels, r: Labels, op: BinaryOp, m: VectorMatching, dropName: boolean): Labels {
   // Remembered per left series, for this right series and operation.
-  const spec = `\x04${op}${dropName ? 'b' : ''}${matchingSpec(m)}`;
+  let byOp = resultSpecs.get(m);
+  if (!byOp) resultSpecs.set(m, (byOp = new Map()));
+  const opKey = dropName ? `${op}b` : op;
+  let spec = byOp.get(opKey);
+  if (spec === undefined) byOp.set(opKey, (spec = `\x04${op}${dropName ? 'b' : ''}${matchingSpec(m)}`));
   const byRight = memo(l, spec, () => new WeakMap<Labels, Labels>());
   let out = byRight.get(r);
   if (!out) byRight.set(r, (out = computeResultMetric(l, r, op, m, dropName)));

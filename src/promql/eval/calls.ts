@@ -174,11 +174,18 @@ function floatFunc(input: Sample[], f: (v: number) => number): Sample[] {
 
 const FP_SCALE = (f: number) => f.toFixed(6);
 
+// Argument readers at module level: closures made per call cost an allocation (and a name) per step.
+function scalarArg(ev: Evaluator, args: readonly Expr[], t: number, i: number): number {
+  return ev.scalar(args[i]!, t);
+}
+
+function stringArg(ev: Evaluator, args: readonly Expr[], t: number, i: number): string {
+  return args[i]!.kind === 'string' ? (args[i] as { value: string }).value : (ev.eval(args[i]!, t) as { v: string }).v;
+}
+
 export function callFunction(ev: Evaluator, e: Call, t: number): Value {
   const name = e.name;
   const args = e.args;
-  const scalarArg = (i: number) => ev.scalar(args[i]!, t);
-  const stringArg = (i: number) => (args[i]!.kind === 'string' ? (args[i] as { value: string }).value : (ev.eval(args[i]!, t) as { v: string }).v);
 
   const rangeFn = RANGE_FUNCTIONS[name];
   if (rangeFn) {
@@ -186,9 +193,7 @@ export function callFunction(ev: Evaluator, e: Call, t: number): Value {
     const m = ev.eval(args[mi]!, t);
     if (m.kind !== 'matrix') throw new EvalError(`expected range vector in call to ${name}`);
     const extra: number[] = [];
-    args.forEach((a, i) => {
-      if (i !== mi) extra.push(ev.scalar(a, t));
-    });
+    for (let i = 0; i < args.length; i++) if (i !== mi) extra.push(ev.scalar(args[i]!, t));
     if (name === 'double_exponential_smoothing') {
       const [sf, tf] = extra as [number, number];
       if (!(sf > 0 && sf < 1)) throw new EvalError(`invalid smoothing factor. Expected: 0 < sf < 1, got: ${FP_SCALE(sf)}`);
@@ -228,11 +233,11 @@ export function callFunction(ev: Evaluator, e: Call, t: number): Value {
     case 'step':
       return { kind: 'scalar', v: ev.stepMs / 1000 };
     case 'min_of':
-      return { kind: 'scalar', v: Math.min(scalarArg(0), scalarArg(1)) };
+      return { kind: 'scalar', v: Math.min(scalarArg(ev, args, t, 0), scalarArg(ev, args, t, 1)) };
     case 'max_of':
-      return { kind: 'scalar', v: Math.max(scalarArg(0), scalarArg(1)) };
+      return { kind: 'scalar', v: Math.max(scalarArg(ev, args, t, 0), scalarArg(ev, args, t, 1)) };
     case 'vector':
-      return vec([{ labels: EMPTY_LABELS, v: scalarArg(0) }]);
+      return vec([{ labels: EMPTY_LABELS, v: scalarArg(ev, args, t, 0) }]);
     case 'scalar': {
       const v = ev.vector(args[0]!, t);
       return { kind: 'scalar', v: v.length === 1 ? v[0]!.v : NaN };
@@ -250,23 +255,23 @@ export function callFunction(ev: Evaluator, e: Call, t: number): Value {
     }
     case 'clamp': {
       const v = ev.vector(args[0]!, t);
-      const [min, max] = [scalarArg(1), scalarArg(2)];
+      const [min, max] = [scalarArg(ev, args, t, 1), scalarArg(ev, args, t, 2)];
       if (max < min) return vec([]);
       return vec(unique(floatFunc(v, (f) => Math.max(min, Math.min(max, f)))));
     }
     case 'clamp_min': {
       const v = ev.vector(args[0]!, t);
-      const min = scalarArg(1);
+      const min = scalarArg(ev, args, t, 1);
       return vec(unique(floatFunc(v, (f) => Math.max(min, Math.min(Infinity, f)))));
     }
     case 'clamp_max': {
       const v = ev.vector(args[0]!, t);
-      const max = scalarArg(1);
+      const max = scalarArg(ev, args, t, 1);
       return vec(unique(floatFunc(v, (f) => Math.max(-Infinity, Math.min(max, f)))));
     }
     case 'round': {
       const v = ev.vector(args[0]!, t);
-      const toNearest = args.length >= 2 ? scalarArg(1) : 1;
+      const toNearest = args.length >= 2 ? scalarArg(ev, args, t, 1) : 1;
       const inv = 1 / toNearest;
       return vec(unique(floatFunc(v, (f) => Math.floor(f * inv + 0.5) / inv)));
     }
@@ -276,7 +281,7 @@ export function callFunction(ev: Evaluator, e: Call, t: number): Value {
       return vec(goSort(ev.vector(args[0]!, t), (a, b) => Number.isNaN(b.v) || b.v < a.v));
     case 'sort_by_label':
     case 'sort_by_label_desc': {
-      const labels = args.slice(1).map((_, i) => stringArg(i + 1));
+      const labels = args.slice(1).map((_, i) => stringArg(ev, args, t, i + 1));
       const desc = name === 'sort_by_label_desc';
       const cmp = (a: Sample, b: Sample): number => {
         for (const l of labels) {
@@ -289,22 +294,22 @@ export function callFunction(ev: Evaluator, e: Call, t: number): Value {
       return vec([...ev.vector(args[0]!, t)].sort(cmp));
     }
     case 'label_replace':
-      return vec(unique(labelReplace(ev.vector(args[0]!, t), stringArg(1), stringArg(2), stringArg(3), stringArg(4))));
+      return vec(unique(labelReplace(ev.vector(args[0]!, t), stringArg(ev, args, t, 1), stringArg(ev, args, t, 2), stringArg(ev, args, t, 3), stringArg(ev, args, t, 4))));
     case 'label_join': {
-      const dst = stringArg(1);
-      const sep = stringArg(2);
-      const srcs = args.slice(3).map((_, i) => stringArg(i + 3));
+      const dst = stringArg(ev, args, t, 1);
+      const sep = stringArg(ev, args, t, 2);
+      const srcs = args.slice(3).map((_, i) => stringArg(ev, args, t, i + 3));
       for (const s of srcs) if (!isValidLabelName(s)) throw new EvalError(`invalid source label name in label_join(): ${s}`);
       if (!isValidLabelName(dst)) throw new EvalError(`invalid destination label name in label_join(): ${dst}`);
       const v = ev.vector(args[0]!, t);
       return vec(unique(v.map((s) => ({ labels: withLabels(s.labels, { [dst]: srcs.map((l) => s.labels[l] ?? '').join(sep) }), v: s.v }))));
     }
     case 'histogram_quantile': {
-      const q = scalarArg(0);
+      const q = scalarArg(ev, args, t, 0);
       return vec(unique(histogramQuantile(q, ev.vector(args[1]!, t))));
     }
     case 'histogram_fraction': {
-      const [lower, upper] = [scalarArg(0), scalarArg(1)];
+      const [lower, upper] = [scalarArg(ev, args, t, 0), scalarArg(ev, args, t, 1)];
       return vec(unique(histogramQuantile(NaN, ev.vector(args[2]!, t), [lower, upper])));
     }
     case 'histogram_count':

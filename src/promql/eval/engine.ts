@@ -12,7 +12,7 @@ import { aggregate, aggregateK, countValues } from './aggregate.ts';
 import { scalarBinop, setBinop, vectorBinop, vectorScalarBinop } from './binary.ts';
 import { callFunction } from './calls.ts';
 import { compareLabels, dropMetricName, formatLabels, labelsKey, type Labels } from './labels.ts';
-import { upperBound, type Matcher, type SeriesStore, type StoredSeries } from './storage.ts';
+import { selectionKey, upperBound, type Matcher, type SeriesStore, type StoredSeries } from './storage.ts';
 import { EvalError, UnsupportedError, type QueryValue, type RangeSeries, type Sample, type Value } from './values.ts';
 
 export interface QueryOptions {
@@ -22,6 +22,8 @@ export interface QueryOptions {
   noStepSubqueryIntervalMs?: number;
   /** Experimental PromQL to accept (default: experimental functions and fill modifiers on, as promqltest runs). */
   features?: PromQLFeatures;
+  /** Return the engine's own (frozen, key-cached) label sets instead of copies: for callers that never mutate them. */
+  shareLabels?: boolean;
 }
 
 const DEFAULT_FEATURES: PromQLFeatures = { experimentalFunctions: true, binopFillModifiers: true, extendedRangeSelectors: true };
@@ -47,6 +49,9 @@ function nativeHistogram(l: Labels): UnsupportedError {
 function secondsToMs(s: number): number {
   return Math.round(s * 1000);
 }
+
+/** A selector's matchers and selection key, by selector node: a parsed rule expression is queried at every step. */
+const MATCHERS = new WeakMap<Expr, { matchers: Matcher[]; key: string }>();
 
 export class Evaluator {
   readonly lookbackMs: number;
@@ -115,15 +120,20 @@ export class Evaluator {
   private compiled(e: Extract<Expr, { kind: 'selector' }>): CompiledSelector {
     let c = this.selectors.get(e);
     if (!c) {
-      if (e.anchored || e.smoothed) throw new UnsupportedError('the anchored and smoothed modifiers (promql-extended-range-selectors) are not supported by obsgen\'s engine');
-      const matchers: Matcher[] = e.matchers.map((m) => ({ name: m.name, op: m.op, value: m.value }));
-      if (e.name !== undefined) matchers.unshift({ name: '__name__', op: '=', value: e.name });
-      for (const m of matchers) {
-        if (m.op !== '=~' && m.op !== '!~') continue;
-        const re = re2Regexp(m.value);
-        if (typeof re === 'string') throw new UnsupportedError(`regex ${JSON.stringify(m.value)} ${re}`);
+      let m = MATCHERS.get(e);
+      if (!m) {
+        if (e.anchored || e.smoothed) throw new UnsupportedError('the anchored and smoothed modifiers (promql-extended-range-selectors) are not supported by obsgen\'s engine');
+        const matchers: Matcher[] = e.matchers.map((m) => ({ name: m.name, op: m.op, value: m.value }));
+        if (e.name !== undefined) matchers.unshift({ name: '__name__', op: '=', value: e.name });
+        for (const m of matchers) {
+          if (m.op !== '=~' && m.op !== '!~') continue;
+          const re = re2Regexp(m.value);
+          if (typeof re === 'string') throw new UnsupportedError(`regex ${JSON.stringify(m.value)} ${re}`);
+        }
+        m = { matchers, key: selectionKey(matchers) };
+        MATCHERS.set(e, m);
       }
-      c = { matchers, series: this.store.select(matchers) };
+      c = { matchers: m.matchers, series: this.store.select(m.matchers, undefined, undefined, m.key) };
       this.selectors.set(e, c);
     }
     return c;
@@ -305,7 +315,8 @@ export function unique(vec: Sample[]): Sample[] {
   return vec;
 }
 
-function toQueryVector(vec: Sample[]): QueryValue {
+function toQueryVector(vec: Sample[], share = false): QueryValue {
+  if (share) return { type: 'vector', samples: vec.map((s) => ({ labels: s.labels, value: s.v })) };
   return { type: 'vector', samples: vec.map((s) => ({ labels: { ...s.labels }, value: s.v })) };
 }
 
@@ -324,7 +335,7 @@ export function instantQuery(store: SeriesStore, expr: string | Expr, timeMs: nu
     case 'string':
       return { type: 'string', value: v.v };
     case 'vector':
-      return toQueryVector(v.v);
+      return toQueryVector(v.v, opts.shareLabels === true);
     case 'matrix':
       return { type: 'matrix', series: v.v.map((s) => ({ labels: { ...s.labels }, points: s.ts.map((t, i) => ({ t, v: s.vs[i]! })) })) };
   }

@@ -66,7 +66,8 @@ const derived = new WeakMap<Labels, Map<string, unknown>>();
 export function memo<T>(l: Labels, spec: string, compute: () => T): T {
   let m = derived.get(l);
   if (!m) derived.set(l, (m = new Map()));
-  if (m.has(spec)) return m.get(spec) as T;
+  const hit = m.get(spec);
+  if (hit !== undefined || m.has(spec)) return hit as T;
   const v = compute();
   m.set(spec, v);
   return v;

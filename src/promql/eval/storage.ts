@@ -38,6 +38,11 @@ export function upperBound(ts: readonly number[], t: number): number {
   return lo;
 }
 
+/** The key SeriesStore.select caches a selection under. */
+export function selectionKey(matchers: readonly Matcher[]): string {
+  return matchers.map((m) => `${m.name}\xff${m.op}\xff${m.value}`).join('\xfe');
+}
+
 export class SeriesStore {
   private readonly byKey = new Map<string, StoredSeries>();
   private readonly all: StoredSeries[] = [];
@@ -134,8 +139,7 @@ export class SeriesStore {
    * The series every matcher matches, sorted by labels as Prometheus's storage returns them.
    * With mint/maxt (ms, inclusive), only series with a sample in that window.
    */
-  select(matchers: readonly Matcher[], mint?: number, maxt?: number): StoredSeries[] {
-    const key = matchers.map((m) => `${m.name}\xff${m.op}\xff${m.value}`).join('\xfe');
+  select(matchers: readonly Matcher[], mint?: number, maxt?: number, key = selectionKey(matchers)): StoredSeries[] {
     let hit = this.selections.get(key);
     if (!hit || hit.version !== this.version) {
       hit = { version: this.version, series: this.match(matchers) };
