@@ -12,6 +12,7 @@
  */
 import { z } from 'zod';
 import { duration, filePath, labelName } from '../core/schema.ts';
+import { checkHttpUrl } from '../core/url.ts';
 import { joinPath, type Diagnostics } from '../core/diagnostics.ts';
 
 /** Query keys that carry credentials when they sit in a URL. */
@@ -19,24 +20,14 @@ const SECRET_QUERY_KEYS = /^(access_?token|api_?key|apikey|auth|password|passwd|
 
 /** A remote_write URL: absolute http(s), no user:password@ and no token in the query. */
 export const remoteWriteUrl = z.string().superRefine((value, ctx) => {
-  let url: URL;
-  try {
-    url = new URL(value);
-  } catch {
-    ctx.addIssue({ code: 'custom', input: value, message: 'is not an absolute URL', params: { hint: "give the store's write endpoint, e.g. http://victoriametrics:8428/api/v1/write" } });
-    return;
-  }
-  if (url.protocol !== 'http:' && url.protocol !== 'https:') {
-    ctx.addIssue({ code: 'custom', input: value, message: `has scheme ${url.protocol.replace(/:$/, '')}; remote_write speaks http or https`, params: { hint: 'e.g. https://mimir.example.com/api/v1/push' } });
-  }
-  if (url.username || url.password) {
-    ctx.addIssue({
-      code: 'custom',
-      input: value.replace(/\/\/[^@/]*@/, '//***@'),
-      message: 'carries credentials: they would be written into prometheus.yml and its logs',
-      params: { hint: "remove user:password@ and set basicAuth: { username: '...', passwordFile: '/run/secrets/<name>' }" },
-    });
-  }
+  const url = checkHttpUrl(value, ctx, {
+    notAbsoluteHint: "give the store's write endpoint, e.g. http://victoriametrics:8428/api/v1/write",
+    schemeNeed: 'remote_write speaks http or https',
+    schemeHint: 'e.g. https://mimir.example.com/api/v1/push',
+    credentialsMessage: 'carries credentials: they would be written into prometheus.yml and its logs',
+    credentialsHint: "remove user:password@ and set basicAuth: { username: '...', passwordFile: '/run/secrets/<name>' }",
+  });
+  if (!url) return;
   const secretKeys = [...url.searchParams.keys()].filter((k) => SECRET_QUERY_KEYS.test(k));
   if (secretKeys.length) {
     ctx.addIssue({

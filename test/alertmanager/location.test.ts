@@ -5,7 +5,6 @@
  * Alertmanager image the zone database it lacks.
  */
 import { spawn } from 'node:child_process';
-import { createServer } from 'node:net';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -13,17 +12,8 @@ import { parse } from 'yaml';
 import { buildStack } from '../../src/stack/build.ts';
 import tradingPlatform from '../../stacks/trading-platform.ts';
 import { tempDir } from '../helpers.ts';
+import { freePort } from '../../src/stack/native/ports.ts';
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const port = (s.address() as { port: number }).port;
-      s.close(() => resolve(port));
-    });
-  });
-}
 
 describe('trading-platform market hours', () => {
   let dir: string;

@@ -5,27 +5,17 @@
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { hasTool } from '../../src/emit/verify.ts';
 import { fromFiles, lint } from '../../src/lint/index.ts';
+import { freePort } from '../../src/stack/native/ports.ts';
 
 const tmp = mkdtempSync(join(tmpdir(), 'obsgen-live-'));
 let server: ChildProcess | undefined;
 let url = '';
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const port = (s.address() as { port: number }).port;
-      s.close(() => resolve(port));
-    });
-  });
-}
 
 /** History in OpenMetrics text: samples every 10 minutes of each series over [from, to] (ms ago). */
 function history(series: { labels: string; fromAgo: number; toAgo: number }[], now: number): string {
