@@ -1,8 +1,11 @@
 /** Helpers for the end-to-end tests: HTTP polling with bounds, a load generator, the CLI. */
 import { spawnSync } from 'node:child_process';
-import { readdirSync, readFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { afterAll, beforeAll, expect } from 'vitest';
 import { parse } from 'yaml';
+import { isAlive, stopStack } from '../../src/stack/native/index.ts';
+import { tempDir } from '../helpers.ts';
 
 export const ROOT = new URL('../../', import.meta.url).pathname;
 export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -120,4 +123,28 @@ export async function metricValue(baseUrl: string, name: string): Promise<number
   const text = await (await fetch(`${baseUrl}/metrics`, { signal: AbortSignal.timeout(5000) })).text();
   const line = text.split('\n').find((l) => l.startsWith(`${name} `) || l.startsWith(`${name}{`));
   return line ? Number(line.split(' ').at(-1)) : undefined;
+}
+
+/**
+ * A stack file built once for the file's tests (beforeAll), and after them (afterAll) whatever
+ * `obsgen stack up` recorded in `state` stopped, every pid the test tracked checked gone, and
+ * the folder removed.
+ */
+export function builtStackFile(name: string, source: string): { work: string; out: string; state: string; track: (pids: { pid: number; startTime: string }[]) => void } {
+  const work = tempDir(`obsgen-e2e-${name}-`);
+  const fixture = { work, out: join(work, 'out'), state: join(work, 'state'), track: (p: { pid: number; startTime: string }[]) => void (pids = p) };
+  let pids: { pid: number; startTime: string }[] = [];
+  beforeAll(() => {
+    mkdirSync(join(work, 'stacks'));
+    writeFileSync(join(work, `stacks/${name}.ts`), source);
+    const b = obsgen(['build', '--file', join(work, `stacks/${name}.ts`), '--out', fixture.out]);
+    expect(b.status, b.stderr).toBe(0);
+  });
+  afterAll(async () => {
+    // Whatever failed: stop what is recorded, then check every pid is gone.
+    await stopStack(fixture.state);
+    for (const p of pids) expect(isAlive(p.pid, p.startTime), `pid ${p.pid}`).toBe(false);
+    rmSync(work, { recursive: true, force: true });
+  });
+  return fixture;
 }

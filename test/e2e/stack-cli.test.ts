@@ -5,12 +5,11 @@
  * Slack receiver whose secret file does not exist (a stand-in is used). The CLI exits after
  * `up`; `down` must then stop exactly what `up` started, by pid.
  */
-import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { isAlive, readState, stopStack } from '../../src/stack/native/index.ts';
-import { tempDir } from '../helpers.ts';
-import { getJson, obsgen, postJson, startLoad, waitFor } from './helpers.ts';
+import { describe, expect, it } from 'vitest';
+import { isAlive, readState } from '../../src/stack/native/index.ts';
+import { builtStackFile, getJson, obsgen, postJson, startLoad, waitFor } from './helpers.ts';
 
 const STACK = `import { defineStack, httpService } from 'obsgen';
 
@@ -32,27 +31,8 @@ export default defineStack({
 });
 `;
 
-let work: string;
-let out: string;
-let state: string;
+const { out, state, track } = builtStackFile('e2e-cli', STACK);
 let pids: { pid: number; startTime: string }[] = [];
-
-beforeAll(() => {
-  work = tempDir('obsgen-e2e-cli-');
-  out = join(work, 'out');
-  state = join(work, 'state');
-  mkdirSync(join(work, 'stacks'));
-  writeFileSync(join(work, 'stacks/e2e-cli.ts'), STACK);
-  const b = obsgen(['build', '--file', join(work, 'stacks/e2e-cli.ts'), '--out', out]);
-  expect(b.status, b.stderr).toBe(0);
-});
-
-afterAll(async () => {
-  // Whatever failed above: stop what is recorded, then check every pid is gone.
-  await stopStack(state);
-  for (const p of pids) expect(isAlive(p.pid, p.startTime), `pid ${p.pid}`).toBe(false);
-  rmSync(work, { recursive: true, force: true });
-});
 
 describe('obsgen stack up|status|reload|down', () => {
   it('up starts Prometheus, Alertmanager, node exporter and the demo service, says Grafana is skipped, and returns', () => {
@@ -60,6 +40,7 @@ describe('obsgen stack up|status|reload|down', () => {
     expect(r.status, r.stderr + r.stdout).toBe(0);
     const s = readState(state)!;
     pids = s.processes.map((p) => ({ pid: p.pid, startTime: p.startTime }));
+    track(pids);
     expect(s.processes.map((p) => `${p.name}:${p.kind}`).sort()).toEqual(['alertmanager:alertmanager', 'node-exporter:node-exporter', 'prometheus:prometheus', 'shop:command']);
     expect(r.stdout).toMatch(/skipped grafana: Grafana has no Debian package/);
     expect(r.stdout).toContain('note: secret slack_api_url: ./secrets/slack_api_url does not exist; using a stand-in');

@@ -5,12 +5,9 @@
  * since 0.13.0; Debian's 0.11.1, which the runner starts, has neither, so the alert is dead.
  * Real parts: Debian's postgres, postgres_exporter, Prometheus, Alertmanager, the demo service.
  */
-import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { isAlive, readState, stopStack } from '../../src/stack/native/index.ts';
-import { tempDir } from '../helpers.ts';
-import { getJson, obsgen, waitFor } from './helpers.ts';
+import { describe, expect, it } from 'vitest';
+import { readState } from '../../src/stack/native/index.ts';
+import { builtStackFile, getJson, obsgen, waitFor } from './helpers.ts';
 
 const STACK = `import { defineStack, httpService, postgres } from 'obsgen';
 
@@ -25,33 +22,14 @@ export default defineStack({
 });
 `;
 
-let work: string;
-let out: string;
-let state: string;
-let pids: { pid: number; startTime: string }[] = [];
-
-beforeAll(() => {
-  work = tempDir('obsgen-e2e-pg-');
-  out = join(work, 'out');
-  state = join(work, 'state');
-  mkdirSync(join(work, 'stacks'));
-  writeFileSync(join(work, 'stacks/e2e-pg.ts'), STACK);
-  const b = obsgen(['build', '--file', join(work, 'stacks/e2e-pg.ts'), '--out', out]);
-  expect(b.status, b.stderr).toBe(0);
-});
-
-afterAll(async () => {
-  await stopStack(state);
-  for (const p of pids) expect(isAlive(p.pid, p.startTime), `pid ${p.pid}`).toBe(false);
-  rmSync(work, { recursive: true, force: true });
-});
+const { out, state, track } = builtStackFile('e2e-pg', STACK);
 
 describe('obsgen stack status: metrics the rules read that the running exporters do not expose', () => {
   it('up starts postgres and its exporter (Debian 0.11.1) beside the demo service', () => {
     const r = obsgen(['stack', 'up', 'e2e-pg', '--out', out, '--state', state, '--demo', 'shop', '--scrape-interval', '1s']);
     expect(r.status, r.stderr + r.stdout).toBe(0);
     const s = readState(state)!;
-    pids = s.processes.map((p) => ({ pid: p.pid, startTime: p.startTime }));
+    track(s.processes.map((p) => ({ pid: p.pid, startTime: p.startTime })));
     expect(s.processes.map((p) => p.name)).toEqual(expect.arrayContaining(['postgres', 'postgres-exporter', 'shop', 'prometheus']));
   });
 
