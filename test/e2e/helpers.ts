@@ -1,5 +1,5 @@
 /** Helpers for the end-to-end tests: HTTP polling with bounds, a load generator, the CLI. */
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect } from 'vitest';
@@ -147,4 +147,15 @@ export function builtStackFile(name: string, source: string): { work: string; ou
     rmSync(work, { recursive: true, force: true });
   });
   return fixture;
+}
+
+/** Runs a command without blocking the test worker (vitest's RPC needs its event loop). */
+export function sh(cmd: string, args: string[], cwd: string, timeoutMs = 240_000): Promise<{ status: number | null; out: string }> {
+  return new Promise((done) => {
+    const child = spawn(cmd, args, { cwd, env: { ...process.env, npm_config_update_notifier: 'false' }, timeout: timeoutMs });
+    let out = '';
+    child.stdout.on('data', (d) => (out += d));
+    child.stderr.on('data', (d) => (out += d));
+    child.on('close', (status) => done({ status, out }));
+  });
 }

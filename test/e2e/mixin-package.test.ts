@@ -3,22 +3,11 @@
  * obsgen in an empty project and used from a stack exactly like a built-in mixin: the stack
  * type-checks, builds, and `obsgen test` runs the mixin's promtool scenarios.
  */
-import { spawn } from 'node:child_process';
 import { cpSync, mkdirSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { tempDir } from '../helpers.ts';
-import { ROOT } from './helpers.ts';
-
-function sh(cmd: string, args: string[], cwd: string, timeoutMs = 240_000): Promise<{ status: number | null; out: string }> {
-  return new Promise((done) => {
-    const child = spawn(cmd, args, { cwd, env: { ...process.env, npm_config_update_notifier: 'false' }, timeout: timeoutMs });
-    let out = '';
-    child.stdout.on('data', (d) => (out += d));
-    child.stderr.on('data', (d) => (out += d));
-    child.on('close', (status) => done({ status, out }));
-  });
-}
+import { ROOT, sh } from './helpers.ts';
 
 async function pack(dir: string): Promise<string> {
   const dest = tempDir('obsgen-tgz-');

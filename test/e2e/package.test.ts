@@ -3,23 +3,11 @@
  * where `npx obsgen init` scaffolds a stack and `npx obsgen build` / `test` work on it, and
  * the stack file type-checks against the shipped .d.ts files.
  */
-import { spawn } from 'node:child_process';
 import { cpSync, existsSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { tempDir } from '../helpers.ts';
-import { ROOT } from './helpers.ts';
-
-/** Runs a command without blocking the test worker (vitest's RPC needs its event loop). */
-function sh(cmd: string, args: string[], cwd: string, timeoutMs = 240_000): Promise<{ status: number | null; out: string }> {
-  return new Promise((done) => {
-    const child = spawn(cmd, args, { cwd, env: { ...process.env, npm_config_update_notifier: 'false' }, timeout: timeoutMs });
-    let out = '';
-    child.stdout.on('data', (d) => (out += d));
-    child.stderr.on('data', (d) => (out += d));
-    child.on('close', (status) => done({ status, out }));
-  });
-}
+import { ROOT, sh } from './helpers.ts';
 
 describe('the npm package', () => {
   let project: string;
