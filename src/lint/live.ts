@@ -9,6 +9,7 @@
  * - a metric that appeared within the window: info, saying since when (earlier evaluations saw nothing).
  * Recording rules' own outputs are skipped when the rule set records them.
  */
+import { matcherText } from '../alertmanager/matchers.ts';
 import { formatDuration } from '../core/duration.ts';
 import { nearest } from '../core/nearest.ts';
 import { LintContext } from './context.ts';
@@ -87,7 +88,6 @@ class Server {
   }
 }
 
-const matcherText = (m: { name: string; op: string; value: string }) => `${m.name}${m.op}${JSON.stringify(m.value)}`;
 const selectorText = (metric: string, matchers: { name: string; op: string; value: string }[]) => `{${[matcherText({ name: '__name__', op: '=', value: metric }), ...matchers.map(matcherText)].join(', ')}}`;
 const ago = (ms: number) => formatDuration(Math.max(60e3, Math.round(ms / 60e3) * 60e3));
 
