@@ -50,6 +50,20 @@ export const kubernetesTargetSchema = z
      * operator 0.65+ with the ScrapeConfig CRD installed) or an error naming the job. @default 'scrapeConfig'
      */
     staticJobs: z.enum(['scrapeConfig', 'error']).default('scrapeConfig'),
+    /**
+     * 'emit': obsgen writes the Prometheus and Alertmanager objects themselves (the stack's replicas,
+     * shards, remoteWrite and peers; a ThanosRuler for the rules of a sharded stack) with selectors
+     * matching its own objects. 'existing': an existing Prometheus and Alertmanager
+     * (kube-prometheus-stack) pick the objects up by their labels.
+     * @default 'emit' when the stack sets replicas, shards, remoteWrite, longTermStore or peers; else 'existing'
+     */
+    servers: z.enum(['existing', 'emit']).optional(),
+    /**
+     * Base URL of the long-term store inside the cluster (prometheus.longTermStore): remote_write goes to
+     * `<storeUrl>/api/v1/write`, the ThanosRuler of a sharded stack queries it, Grafana reads it.
+     * obsgen does not deploy the store. @default 'http://victoriametrics.<namespace>.svc:8428'
+     */
+    storeUrl: z.url().optional(),
     grafana: z
       .object({
         /** Annotation the Grafana sidecar reads the folder from (its `folderAnnotation`). @default 'grafana_folder' */

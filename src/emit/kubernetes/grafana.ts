@@ -8,6 +8,7 @@ import type { KubernetesTargetConfig } from '../../stack/targets.ts';
 import { datasourcesDocument } from '../grafana.ts';
 import { toYaml, sortKeys } from '../yaml.ts';
 import { type KubeObject, metadata, objectName } from './common.ts';
+import { storeUrl } from './servers.ts';
 
 export function dashboardConfigMaps(bundle: Bundle, config: KubernetesTargetConfig): KubeObject[] {
   return bundle.dashboards.map((d) => {
@@ -29,9 +30,10 @@ export function datasourceConfigMap(bundle: Bundle, config: KubernetesTargetConf
   const ns = config.namespace;
   const name = objectName(bundle.stack, 'grafana-datasource');
   // The chart's own datasource is the default; this one is not (two defaults make Grafana refuse both).
+  // With a long-term store, Grafana reads it, as in compose: it holds every shard and replica.
   const datasources = datasourcesDocument(
     bundle,
-    { prometheus: config.grafana.prometheusUrl ?? `http://prometheus-operated.${ns}.svc:9090`, alertmanager: config.grafana.alertmanagerUrl ?? `http://alertmanager-operated.${ns}.svc:9093` },
+    { prometheus: config.grafana.prometheusUrl ?? (bundle.topology.longTermStore ? storeUrl(config) : `http://prometheus-operated.${ns}.svc:9090`), alertmanager: config.grafana.alertmanagerUrl ?? `http://alertmanager-operated.${ns}.svc:9093` },
     false,
   );
   return {

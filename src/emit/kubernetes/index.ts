@@ -12,6 +12,7 @@ import { CredentialsSecret, type KubeObject, objectName } from './common.ts';
 import { dashboardConfigMaps, datasourceConfigMap } from './grafana.ts';
 import { prometheusRule } from './rules.ts';
 import { scrapeObject } from './scrape.ts';
+import { serverObjects, storeUrl } from './servers.ts';
 import { validateObjects } from './validate.ts';
 
 export const KUBERNETES_DIR = 'kubernetes';
@@ -28,11 +29,12 @@ export function buildKubernetes(bundle: Bundle, config: KubernetesTargetConfig, 
   const objects: KubeObject[] = [];
   for (const g of bundle.ruleGroups) objects.push(prometheusRule(g, bundle.stack, config));
   const ctx = { stack: bundle.stack, config, scrapeInterval: bundle.globals.scrapeInterval, ...(bundle.globals.scrapeTimeout ? { scrapeTimeout: bundle.globals.scrapeTimeout } : {}), credentials: creds, diag };
-  for (const job of bundle.scrapeJobs) {
+  for (const job of inClusterJobs(bundle, config)) {
     const o = scrapeObject(job, ctx);
     if (o) objects.push(o);
   }
   objects.push(alertmanagerObject(bundle, config, creds, diag));
+  objects.push(...serverObjects(bundle, config, creds, diag));
   objects.push(...dashboardConfigMaps(bundle, config));
   if (config.grafana.datasource) objects.push(datasourceConfigMap(bundle, config));
   const byFile = new Map<string, KubeObject>();
@@ -46,6 +48,22 @@ export function buildKubernetes(bundle: Bundle, config: KubernetesTargetConfig, 
   }
   validateObjects(objects, diag);
   return { config, objects: [...byFile.values()].sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0)), credentials: { secret: creds.name, keys: creds.entries() } };
+}
+
+/**
+ * The scrape jobs as the cluster has them: the compose layout's own servers are not there
+ * (vmalert runs as a ThanosRuler, which the operator's Service exposes), and the long-term
+ * store is at kubernetes.storeUrl.
+ */
+function inClusterJobs(bundle: Bundle, config: KubernetesTargetConfig): Bundle['scrapeJobs'] {
+  const t = bundle.topology;
+  return bundle.scrapeJobs.flatMap((job) => {
+    if (t.ruleEvaluators.length && job.name === 'vmalert' && job.source === 'prometheus.shards') return [];
+    if (t.longTermStore && job.name === t.longTermStore.service && job.source === 'prometheus.longTermStore') {
+      return [{ ...job, staticConfigs: [{ targets: [new URL(storeUrl(config)).host] }] }];
+    }
+    return [job];
+  });
 }
 
 function secretsReadme(k: KubernetesBundle, stack: string): string {

@@ -24,23 +24,31 @@ interface SchemaError {
 }
 
 /** Model class per `apiVersion kind`, and the module each comes from. */
-const KINDS: [key: string, module: 'v1' | 'v1alpha1' | 'core', name: string][] = [
+const KINDS: [key: string, module: keyof typeof FILES, name: string][] = [
   ['monitoring.coreos.com/v1 PrometheusRule', 'v1', 'PrometheusRule'],
   ['monitoring.coreos.com/v1 ServiceMonitor', 'v1', 'ServiceMonitor'],
   ['monitoring.coreos.com/v1 PodMonitor', 'v1', 'PodMonitor'],
   ['monitoring.coreos.com/v1 Probe', 'v1', 'Probe'],
   ['monitoring.coreos.com/v1alpha1 ScrapeConfig', 'v1alpha1', 'ScrapeConfig'],
   ['monitoring.coreos.com/v1alpha1 AlertmanagerConfig', 'v1alpha1', 'AlertmanagerConfig'],
+  ['monitoring.coreos.com/v1 Prometheus', 'v1', 'Prometheus'],
+  ['monitoring.coreos.com/v1 Alertmanager', 'v1', 'Alertmanager'],
+  ['monitoring.coreos.com/v1 ThanosRuler', 'v1', 'ThanosRuler'],
   ['v1 ConfigMap', 'core', 'ConfigMap'],
   ['v1 Secret', 'core', 'Secret'],
+  ['v1 Service', 'core', 'Service'],
+  ['v1 ServiceAccount', 'core', 'ServiceAccount'],
+  ['rbac.authorization.k8s.io/v1 ClusterRole', 'rbac', 'ClusterRole'],
+  ['rbac.authorization.k8s.io/v1 ClusterRoleBinding', 'rbac', 'ClusterRoleBinding'],
 ];
 const FILES = {
   v1: ['@kubernetes-models/prometheus-operator', 'monitoring.coreos.com/v1/index.js'],
   v1alpha1: ['@kubernetes-models/prometheus-operator', 'monitoring.coreos.com/v1alpha1/index.js'],
   core: ['kubernetes-models', 'v1/index.js'],
+  rbac: ['kubernetes-models', 'rbac.authorization.k8s.io/v1/index.js'],
 } as const;
 
-function table(mods: Record<'v1' | 'v1alpha1' | 'core', Module>): Record<string, ModelClass> {
+function table(mods: Record<keyof typeof FILES, Module>): Record<string, ModelClass> {
   return Object.fromEntries(KINDS.map(([key, mod, name]) => [key, mods[mod][name]!]));
 }
 
@@ -67,19 +75,20 @@ let inChild = false;
 
 export async function preloadKubernetesModels(): Promise<void> {
   if (models) return;
-  const [v1, v1alpha1, core] = await Promise.all([
+  const [v1, v1alpha1, core, rbac] = await Promise.all([
     import('@kubernetes-models/prometheus-operator/monitoring.coreos.com/v1'),
     import('@kubernetes-models/prometheus-operator/monitoring.coreos.com/v1alpha1'),
     import('kubernetes-models/v1'),
+    import('kubernetes-models/rbac.authorization.k8s.io/v1'),
   ]);
-  models = table({ v1: v1 as unknown as Module, v1alpha1: v1alpha1 as unknown as Module, core: core as unknown as Module });
+  models = table({ v1: v1 as unknown as Module, v1alpha1: v1alpha1 as unknown as Module, core: core as unknown as Module, rbac: rbac as unknown as Module });
 }
 
 function loadModels(): Record<string, ModelClass> | undefined {
   if (models || inChild) return models;
   try {
     const req = createRequire(import.meta.url);
-    models = table({ v1: req(modelFile('v1')) as Module, v1alpha1: req(modelFile('v1alpha1')) as Module, core: req(modelFile('core')) as Module });
+    models = table({ v1: req(modelFile('v1')) as Module, v1alpha1: req(modelFile('v1alpha1')) as Module, core: req(modelFile('core')) as Module, rbac: req(modelFile('rbac')) as Module });
   } catch {
     inChild = true;
   }
@@ -100,7 +109,7 @@ function errorsOf(Model: ModelClass | undefined, o: unknown): SchemaError[] {
 function errorsInChild(objects: Record<string, unknown>[]): SchemaError[][] {
   const urls = Object.fromEntries((Object.keys(FILES) as (keyof typeof FILES)[]).map((m) => [m, pathToFileURL(modelFile(m)).href]));
   const script = `
-const mods = { v1: await import(${JSON.stringify(urls.v1)}), v1alpha1: await import(${JSON.stringify(urls.v1alpha1)}), core: await import(${JSON.stringify(urls.core)}) };
+const mods = { v1: await import(${JSON.stringify(urls.v1)}), v1alpha1: await import(${JSON.stringify(urls.v1alpha1)}), core: await import(${JSON.stringify(urls.core)}), rbac: await import(${JSON.stringify(urls.rbac)}) };
 const kinds = ${JSON.stringify(KINDS)};
 let input = '';
 for await (const c of process.stdin) input += c;
