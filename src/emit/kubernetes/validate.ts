@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { Diagnostics } from '../../core/diagnostics.ts';
 import type { KubeObject } from './common.ts';
+import { nearestField, unknownFields } from './fields.ts';
 
 interface Validatable {
   validate(): void;
@@ -155,7 +156,7 @@ export function schemaProblemsOf(objects: Record<string, unknown>[]): SchemaProb
   const errors = loaded ? objects.map((o) => errorsOf(loaded[keyOf(o)], o)) : errorsInChild(objects);
   return objects.map((o, i) => {
     if (!known.has(keyOf(o))) return [{ path: 'kind', message: `${keyOf(o)} is not an object obsgen validates`, value: o.kind }];
-    return errors[i]!.map((err) => {
+    const schema = errors[i]!.map((err) => {
       const allowed = err.params?.allowedValues as unknown[] | undefined;
       return {
         path: fieldPath(err.instancePath ?? ''),
@@ -163,6 +164,12 @@ export function schemaProblemsOf(objects: Record<string, unknown>[]): SchemaProb
         value: valueAt(o, err.instancePath ?? ''),
       };
     });
+    // The validators let unknown fields through; the API server would prune them silently.
+    const unknown = unknownFields(o).map((u) => {
+      const near = nearestField(u.field, u.known);
+      return { path: u.path, message: `is not a field of ${u.type} (the API server would drop it)${near ? `: did you mean ${near}?` : ''}`, value: u.value };
+    });
+    return [...schema, ...unknown];
   });
 }
 
