@@ -5,7 +5,7 @@
  * ha-pair: 2 Prometheus replicas, 3 Alertmanager peers (peer timeout 2s in the stack),
  * VictoriaMetrics as the long-term store; six node exporters as the `nodes` job. An alert
  * is made to fire by stopping a node exporter (NodeDown, `up == 0`).
- * ha-shards: 3 shards, rules on vmalert over VictoriaMetrics.
+ * ha-shards: 2 shards of 2 replicas, rules on 2 vmalerts over VictoriaMetrics.
  *
  * Runtime timing (runtime copy only): scrape and evaluation 1s, for: capped at 1s,
  * group_wait 1s, group_interval 2s, repeat_interval 1h (so a second notification of one
@@ -17,7 +17,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildStack } from '../../src/stack/build.ts';
 import { freePort, isAlive, startStack, webhookSinkCommand, type StackHandle } from '../../src/stack/native/index.ts';
 import { tempDir } from '../helpers.ts';
-import { haStack, NODE_TARGETS, shardedStack } from '../ha/stacks.ts';
+import { haStack, NODE_TARGETS, shardedPairsStack } from '../ha/stacks.ts';
 import { getJson, notifications, sleep, waitFor } from './helpers.ts';
 
 const t0 = Date.now();
@@ -103,14 +103,14 @@ afterAll(async () => {
 describe('shards on native Prometheus, rules on vmalert over VictoriaMetrics', () => {
   let h: StackHandle;
   beforeAll(async () => {
-    ({ h } = await up(shardedStack(), 'ha-shards'));
+    ({ h } = await up(shardedPairsStack(), 'ha-shards'));
   });
   afterAll(async () => {
     await h?.stop();
   });
 
-  it('scrapes every target on exactly one shard', async () => {
-    const shards = ['prometheus-s0-0', 'prometheus-s1-0', 'prometheus-s2-0'];
+  it('scrapes every target on exactly one shard (both replicas of a shard scrape its share)', async () => {
+    const shards = ['prometheus-s0-0', 'prometheus-s1-0'];
     const expected = [...NODE_TARGETS.map((t) => addressOf(h, t))].sort();
     const { value: byShard, ms } = await waitFor('every shard has loaded its targets', 30_000, async () => {
       const lists = await Promise.all(
@@ -125,6 +125,14 @@ describe('shards on native Prometheus, rules on vmalert over VictoriaMetrics', (
     const all = byShard.lists.flat().map((t) => `${t.labels.job} ${t.labels.instance}`);
     expect(new Set(all).size).toBe(all.length);
     expect(byShard.lists.filter((l) => l.length > 0).length).toBeGreaterThan(1);
+    for (const [i, s] of shards.entries()) {
+      const twin = s.replace(/-0$/, '-1');
+      const { value: twinTargets } = await waitFor(`${twin} has loaded its targets`, 30_000, async () => {
+        const l = (await getJson<{ data: { activeTargets: { labels: { job: string; instance: string } }[] } }>(`${url(h, twin)}/api/v1/targets?state=active`)).data.activeTargets;
+        return l.length >= byShard.lists[i]!.length ? l : undefined;
+      });
+      expect(twinTargets.map((t) => `${t.labels.job} ${t.labels.instance}`).sort(), twin).toEqual(byShard.lists[i]!.map((t) => `${t.labels.job} ${t.labels.instance}`).sort());
+    }
   });
 
   it('evaluates the rules once over the whole picture: vmalert records the sum of every shard', async () => {
@@ -135,6 +143,27 @@ describe('shards on native Prometheus, rules on vmalert over VictoriaMetrics', (
     });
     timings['shards: recorded by vmalert'] = ms;
     expect(value).toHaveLength(1);
+  });
+
+  it('runs a vmalert per replica, both evaluating, and the store keeps one recorded sample per evaluation', async () => {
+    const vm = url(h, 'victoriametrics');
+    for (const v of ['vmalert-0', 'vmalert-1']) {
+      await waitFor(`${v} evaluating`, 30_000, async () => {
+        const text = await (await fetch(`${url(h, v)}/metrics`, { signal: AbortSignal.timeout(5000) })).text();
+        const m = /^vmalert_iteration_total\{[^}]*\} (\d+)/m.exec(text) ?? /^vmalert_iteration_total (\d+)/m.exec(text);
+        return m && Number(m[1]) > 3 ? true : undefined;
+      });
+    }
+    // Both write job:up:sum at the same aligned timestamps; with dedup, one sample a second (evaluation 1s), not two.
+    const windowS = 20;
+    await sleep(windowS * 1000 / 2);
+    const end = Math.floor(Date.now() / 1000) - 2;
+    const res = await getJson<{ data: { result: { metric: Record<string, string>; value: [number, string] }[] } }>(
+      `${vm}/api/v1/query?query=${encodeURIComponent(`count_over_time(job:up:sum{job="nodes"}[${windowS}s])`)}&time=${end}`,
+    );
+    expect(res.data.result).toHaveLength(1);
+    expect(Number(res.data.result[0]!.value[1]), `recorded samples in ${windowS} s`).toBeLessThanOrEqual(windowS + 1);
+    expect(Number(res.data.result[0]!.value[1]), `recorded samples in ${windowS} s`).toBeGreaterThanOrEqual(windowS / 2);
   });
 });
 

@@ -46,3 +46,12 @@ export const shardedStack = () =>
       prometheus: { scrapeInterval: '15s', externalLabels: { env: 'test' }, shards: 3, longTermStore: { kind: 'victoriametrics' } },
     }),
   );
+
+/** Two shards of an HA pair each; rules on a pair of vmalerts over VictoriaMetrics. */
+export const shardedPairsStack = () =>
+  defineStack(
+    haProps({
+      name: 'ha-shards',
+      prometheus: { scrapeInterval: '15s', externalLabels: { env: 'test' }, replicas: 2, shards: 2, longTermStore: { kind: 'victoriametrics' } },
+    }),
+  );

@@ -135,6 +135,31 @@ describe('shards', () => {
   });
 });
 
+describe('vmalert replicas (shards > 1 with replicas > 1)', () => {
+  const stack = defineStack(haProps({ name: 'ha-shard-pairs', prometheus: { scrapeInterval: '15s', evaluationInterval: '15s', externalLabels: { env: 'test' }, replicas: 2, shards: 2, longTermStore: { kind: 'victoriametrics' } } }));
+  const files = filesOf(stack);
+  const compose = parse(files.get('docker-compose.yml')!) as { services: Record<string, { command: string[] }> };
+  const named = (prefix: string) => Object.keys(compose.services).filter((n) => n.startsWith(prefix)).sort();
+
+  it('runs one vmalert per Prometheus replica, as the store and the Alertmanager peers see them', () => {
+    expect(named('prometheus')).toEqual(['prometheus-s0-0', 'prometheus-s0-1', 'prometheus-s1-0', 'prometheus-s1-1']);
+    expect(named('vmalert')).toEqual(['vmalert-0', 'vmalert-1']);
+    // Prometheus scrapes both (their own job), so a dead evaluator shows.
+    const prom = yamlOf(files, 'prometheus/prometheus-s0-0.yml');
+    expect(prom.scrape_configs.find((j: Obj) => j.job_name === 'vmalert').static_configs).toEqual([{ targets: ['vmalert-0:8880', 'vmalert-1:8880'] }]);
+  });
+
+  it('gives the replicas identical commands (no replica label): the store dedups their recorded series, Alertmanager their alerts', () => {
+    const [a, b] = [compose.services['vmalert-0']!.command, compose.services['vmalert-1']!.command];
+    expect(a).toEqual(b);
+    expect(a.filter((f) => f.startsWith('-external.label='))).toEqual(['-external.label=env=test']);
+    // Every replica notifies every peer and writes to the store, which keeps one sample per interval.
+    expect(a.filter((f) => f.startsWith('-notifier.url='))).toEqual(['-notifier.url=http://alertmanager-0:9093', '-notifier.url=http://alertmanager-1:9093', '-notifier.url=http://alertmanager-2:9093']);
+    expect(a).toContain('-remoteWrite.url=http://victoriametrics:8428');
+    expect(compose.services.victoriametrics!.command).toContain('-dedup.minScrapeInterval=15s');
+  });
+});
+
 describe('remote_write', () => {
   it('references credentials by file and mounts them as compose secrets', () => {
     const props = haProps();
