@@ -103,6 +103,7 @@ describe("kubernetes.servers: 'emit' (the default with an HA layout)", () => {
     expect(am.configSecret).toBe(one(objs, 'Secret').metadata.name);
     expect(am.secrets).toEqual(['ha-pair-credentials']);
     expect(am.alertmanagerConfigSelector).toBeUndefined();
+    expect(files({ kubernetes: { alertmanager: 'secret' } }).get('kubernetes/SECRETS.md')).toContain('The Alertmanager object in this folder reads its configuration');
   });
 
   it('shards > 1: the shards select no rules; a ThanosRuler of the same replica count evaluates them over the store and writes back', () => {

@@ -12,13 +12,15 @@ import { CredentialsSecret, type KubeObject, objectName } from './common.ts';
 import { dashboardConfigMaps, datasourceConfigMap } from './grafana.ts';
 import { prometheusRule } from './rules.ts';
 import { scrapeObject } from './scrape.ts';
-import { serverObjects, storeUrl } from './servers.ts';
+import { serverObjects, serversMode, storeUrl } from './servers.ts';
 import { validateObjects } from './validate.ts';
 
 export const KUBERNETES_DIR = 'kubernetes';
 
 export interface KubernetesBundle {
   config: KubernetesTargetConfig;
+  /** Whether obsgen writes the Prometheus and Alertmanager objects (kubernetes.servers, resolved). */
+  servers: 'emit' | 'existing';
   objects: KubeObject[];
   /** Name of the credentials Secret and its keys (never values). */
   credentials: { secret: string; keys: { key: string; file: string; what: string }[] };
@@ -47,7 +49,7 @@ export function buildKubernetes(bundle: Bundle, config: KubernetesTargetConfig, 
     } else byFile.set(o.file, o);
   }
   validateObjects(objects, diag);
-  return { config, objects: [...byFile.values()].sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0)), credentials: { secret: creds.name, keys: creds.entries() } };
+  return { config, servers: serversMode(bundle, config), objects: [...byFile.values()].sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0)), credentials: { secret: creds.name, keys: creds.entries() } };
 }
 
 /**
@@ -82,7 +84,9 @@ function secretsReadme(k: KubernetesBundle, stack: string): string {
     lines.push('```', '', '| key | what |', '| --- | --- |');
     for (const e of k.credentials.keys) lines.push(`| \`${e.key}\` | ${e.what} |`);
   }
-  if (k.config.alertmanager === 'secret') {
+  if (k.config.alertmanager === 'secret' && k.servers === 'emit') {
+    lines.push('', `The Alertmanager object in this folder reads its configuration from the Secret in this folder (\`spec.configSecret\`)`, `and mounts \`${k.credentials.secret}\` (\`spec.secrets\`) at /etc/alertmanager/secrets/${k.credentials.secret}/.`);
+  } else if (k.config.alertmanager === 'secret') {
     lines.push('', `Alertmanager reads its configuration from the Secret in this folder: give the Alertmanager object`, '`spec.configSecret` with its name and `spec.secrets: [' + k.credentials.secret + ']`, which the operator mounts', `at /etc/alertmanager/secrets/${k.credentials.secret}/.`);
   }
   return `${lines.join('\n')}\n`;
