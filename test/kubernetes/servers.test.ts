@@ -115,7 +115,7 @@ describe("kubernetes.servers: 'emit' (the default with an HA layout)", () => {
     expect(tr.replicas).toBe(2);
     expect(tr.queryEndpoints).toEqual(['http://victoriametrics.monitoring.svc:8428']);
     expect(tr.remoteWrite).toEqual([{ url: 'http://victoriametrics.monitoring.svc:8428/api/v1/write', name: 'store', writeRelabelConfigs: [{ action: 'labeldrop', regex: 'thanos_ruler_replica' }] }]);
-    expect(tr.alertmanagersUrl).toEqual([`dnssrv+_web._tcp.${one(objs, 'Service').metadata.name}.monitoring.svc`]);
+    expect(tr.alertmanagersUrl).toEqual([`dnssrv+http://_web._tcp.${one(objs, 'Service').metadata.name}.monitoring.svc`]);
     expect(tr.labels).toEqual({ env: 'test' });
     const rules = ofKind(objs, 'PrometheusRule');
     expect(rules.length).toBeGreaterThan(0);

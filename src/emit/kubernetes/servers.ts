@@ -153,7 +153,7 @@ function thanosRuler(bundle: Bundle, config: KubernetesTargetConfig): KubeObject
     queryEndpoints: [store],
     // Stateless mode: recorded series go to the store, where the next rule (an SLO alert over a recorded ratio) reads them.
     remoteWrite: [{ url: `${store}/api/v1/write`, name: 'store', writeRelabelConfigs: [{ action: 'labeldrop', regex: THANOS_RULER_REPLICA_LABEL }] }],
-    alertmanagersUrl: [`dnssrv+_web._tcp.${alertmanagerServiceName(bundle.stack)}.${config.namespace}.svc`],
+    alertmanagersUrl: [`dnssrv+http://_web._tcp.${alertmanagerServiceName(bundle.stack)}.${config.namespace}.svc`],
     ...(Object.keys(bundle.globals.externalLabels).length ? { labels: bundle.globals.externalLabels } : {}),
   };
   return {
