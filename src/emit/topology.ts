@@ -4,6 +4,7 @@
  * Alertmanager peer, remote_write), and the service lists the compose template loops over.
  */
 import type { Bundle } from '../stack/bundle.ts';
+import { ruleFileName } from './prometheus.ts';
 import { CLUSTER_PORT, VMALERT_PORT, VM_PORT, type PrometheusServer, type RemoteWrite, type Topology } from '../stack/topology.ts';
 
 /** Temporary label the shard's hash is kept in (dropped with the other `__` labels after relabelling). */
@@ -61,6 +62,22 @@ export function remoteWriteYaml(rw: RemoteWrite, t: Topology): Record<string, un
   };
 }
 
+/** Rule files of prometheus.shardLocalRules (each shard evaluates them), sorted. */
+export function shardLocalFiles(bundle: Bundle): string[] {
+  const local = new Set(bundle.topology.shardLocalGroups);
+  return [...new Set(bundle.ruleGroups.filter((g) => local.has(g.name)).map(ruleFileName))].sort();
+}
+
+/** vmalert's -rule flags: every rule file, or, with shard-local groups, every other one by name. */
+function vmalertRuleFlags(bundle: Bundle): string[] {
+  const local = new Set(shardLocalFiles(bundle));
+  if (!local.size) return ['-rule=/etc/prometheus/rules/*.rules.yml'];
+  return [...new Set(bundle.ruleGroups.map(ruleFileName))]
+    .filter((f) => !local.has(f))
+    .sort()
+    .map((f) => `-rule=/etc/prometheus/rules/${f}`);
+}
+
 /**
  * One server's prometheus.yml, from the single-server config of the bundle. Only what the
  * layout adds differs; a stack without HA props gets its config back unchanged.
@@ -70,7 +87,8 @@ export function serverConfig(base: Record<string, unknown>, bundle: Bundle, serv
   const config = structuredClone(base) as Record<string, unknown> & { global: Record<string, unknown>; scrape_configs: Record<string, unknown>[] };
   const labels = { ...(config.global.external_labels as Record<string, string> | undefined), ...server.labels };
   if (Object.keys(labels).length) config.global.external_labels = sorted(labels);
-  if (t.ruleEvaluation === 'vmalert') config.rule_files = [];
+  // Sharded: the rules run on vmalert over the store, except the groups each shard can evaluate alone.
+  if (t.ruleEvaluation === 'vmalert') config.rule_files = shardLocalFiles(bundle).map((f) => `rules/${f}`);
   const alerting: Record<string, unknown> = { alertmanagers: [{ static_configs: [{ targets: t.alertmanagers.map((a) => `${a}:9093`) }] }] };
   // Replicas send the same alert with their own replica label: without it, the alerts are identical and Alertmanager dedups them.
   if (t.replicas > 1) alerting.alert_relabel_configs = [{ action: 'labeldrop', regex: t.replicaLabel }];
@@ -157,7 +175,7 @@ export function composeStoreServices(bundle: Bundle) {
   const evaluators = t.ruleEvaluators.map((name) => ({
     name,
     command: [
-      '-rule=/etc/prometheus/rules/*.rules.yml',
+      ...vmalertRuleFlags(bundle),
       `-datasource.url=${t.longTermStore!.queryUrl}`,
       `-remoteWrite.url=${t.longTermStore!.queryUrl}`,
       `-remoteRead.url=${t.longTermStore!.queryUrl}`,

@@ -63,7 +63,7 @@ export const stackSchema = z
         ...prometheusTopologyProps,
       })
       .strict()
-      .default({ scrapeInterval: '15s', evaluationInterval: '15s', externalLabels: {}, retention: '15d', selfMonitoring: true, replicas: 1, shards: 1, replicaLabel: 'prometheus_replica', shardLabel: 'prometheus_shard', remoteWrite: [] }),
+      .default({ scrapeInterval: '15s', evaluationInterval: '15s', externalLabels: {}, retention: '15d', selfMonitoring: true, replicas: 1, shards: 1, replicaLabel: 'prometheus_replica', shardLabel: 'prometheus_shard', remoteWrite: [], shardLocalRules: [] }),
     services: z.array(component).default([]),
     mixins: z.array(component).default([]),
     /** SLOs of any service: `slo({...})`, or `...openslo('file.yaml')`. @default [] */

@@ -21,6 +21,7 @@ import { alertLabels, bundleLabelFlow } from './labelflow.ts';
 import { isStack, type Stack } from './define.ts';
 import { stackAlertingSchema, stackSchema } from './schema.ts';
 import { resolveTopology, VM_PORT, VMALERT_PORT } from './topology.ts';
+import { checkShardLocalRules } from './shardlocal.ts';
 import { defaultTargets } from './targets.ts';
 import { buildKubernetes } from '../emit/kubernetes/index.ts';
 import { assembleDashboards } from '../dashboards/user.ts';
@@ -150,6 +151,8 @@ export function trySynth(stack: Stack | unknown): SynthResult {
   ];
   checkAlerting(config.alerting, inhibitRules, diag, 'alerting');
   const routeTree = resolveRouteTree(config.alerting, 'alerting');
+
+  checkShardLocalRules(topology, merged.ruleGroups, diag);
 
   const alerts = merged.ruleGroups.flatMap((g) => g.rules.filter((r): r is AlertRule => r.kind === 'alert'));
   // An imported alert may carry no severity (or another word for it): routes are tested on what alerts carry.

@@ -127,6 +127,13 @@ export const prometheusTopologyProps = {
   remoteWrite: z.array(remoteWriteSchema).default([]),
   /** A long-term store the compose file runs, written to by every server (and read by Grafana). */
   longTermStore: longTermStoreSchema.optional(),
+  /**
+   * Rule groups (by name) every shard evaluates over its own targets, instead of vmalert over
+   * the store (shards > 1). Only for rules whose every result comes from one target: no
+   * aggregation that drops `instance`, no absent(), no vector matching that ignores `instance`,
+   * no series recorded over the store; the build checks each rule (docs/ha.md). @default []
+   */
+  shardLocalRules: z.array(z.string().min(1)).default([]),
 };
 
 /** Props under `alerting:` that shape the topology. */
@@ -177,6 +184,8 @@ export interface Topology {
   ruleEvaluation: 'prometheus' | 'vmalert';
   /** vmalert service names (ruleEvaluation 'vmalert'): one per replica. */
   ruleEvaluators: string[];
+  /** Rule groups each shard evaluates itself (prometheus.shardLocalRules); the rest run on vmalert. */
+  shardLocalGroups: string[];
 }
 
 export const VM_SERVICE = 'victoriametrics';
@@ -199,6 +208,7 @@ export interface TopologyInput {
   externalLabels: Record<string, string>;
   peers: number;
   peerTimeout: string;
+  shardLocalRules?: string[];
 }
 
 /** Checks across the props (shards need a global view, labels do not collide) and the resolved layout. */
@@ -255,6 +265,16 @@ export function resolveTopology(input: TopologyInput, diag: Diagnostics): Topolo
     if (seenNames.has(rw.name)) diag.error(`${rw.source}.name`, 'topology/duplicate-remote-write', `has the same name as ${seenNames.get(rw.name)}: their metrics would mix`, { value: rw.name, hint: 'give each remoteWrite entry its own name' });
     else seenNames.set(rw.name, rw.source);
   });
+  const shardLocalGroups = input.shardLocalRules ?? [];
+  if (shardLocalGroups.length && shards === 1) {
+    diag.error('prometheus.shardLocalRules', 'topology/shard-local-rules', 'names rule groups to run per shard, but there is one shard: every rule already runs in Prometheus', {
+      value: shardLocalGroups,
+      hint: 'remove shardLocalRules, or set prometheus.shards above 1',
+    });
+  }
+  shardLocalGroups.forEach((g, i) => {
+    if (shardLocalGroups.indexOf(g) !== i) diag.error(joinPath('prometheus', 'shardLocalRules', i), 'topology/shard-local-rules', `names ${JSON.stringify(g)} twice`, { value: g, hint: 'list each group once' });
+  });
   const ruleEvaluation = shards > 1 ? 'vmalert' : 'prometheus';
   return {
     replicas,
@@ -268,5 +288,6 @@ export function resolveTopology(input: TopologyInput, diag: Diagnostics): Topolo
     ...(store ? { longTermStore: store } : {}),
     ruleEvaluation,
     ruleEvaluators: ruleEvaluation === 'vmalert' ? Array.from({ length: replicas }, (_, r) => (replicas === 1 ? 'vmalert' : `vmalert-${r}`)) : [],
+    shardLocalGroups: shards > 1 ? [...new Set(shardLocalGroups)] : [],
   };
 }

@@ -29,7 +29,8 @@ export interface KubernetesBundle {
 export function buildKubernetes(bundle: Bundle, config: KubernetesTargetConfig, diag: Diagnostics): KubernetesBundle {
   const creds = new CredentialsSecret(config.credentialsSecret ?? objectName(bundle.stack, 'credentials'), diag);
   const objects: KubeObject[] = [];
-  for (const g of bundle.ruleGroups) objects.push(prometheusRule(g, bundle.stack, config));
+  const shardLocal = new Set(bundle.topology.shardLocalGroups);
+  for (const g of bundle.ruleGroups) objects.push(prometheusRule(g, bundle.stack, config, shardLocal.has(g.name)));
   const ctx = { stack: bundle.stack, config, scrapeInterval: bundle.globals.scrapeInterval, ...(bundle.globals.scrapeTimeout ? { scrapeTimeout: bundle.globals.scrapeTimeout } : {}), credentials: creds, diag };
   for (const job of inClusterJobs(bundle, config)) {
     const o = scrapeObject(job, ctx);

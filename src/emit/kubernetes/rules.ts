@@ -8,7 +8,10 @@ import { ruleYaml } from '../prometheus.ts';
 import type { KubernetesTargetConfig } from '../../stack/targets.ts';
 import { type KubeObject, metadata, objectName } from './common.ts';
 
-export function prometheusRule(group: RuleGroup, stack: string, config: KubernetesTargetConfig): KubeObject {
+/** Label of the PrometheusRules each shard evaluates (prometheus.shardLocalRules); the ThanosRuler selects the others. */
+export const EVALUATION_LABEL = 'obsgen.dev/evaluation';
+
+export function prometheusRule(group: RuleGroup, stack: string, config: KubernetesTargetConfig, shardLocal = false): KubeObject {
   const name = objectName(stack, group.name);
   return {
     file: `prometheusrule-${name}.yaml`,
@@ -16,7 +19,7 @@ export function prometheusRule(group: RuleGroup, stack: string, config: Kubernet
     object: {
       apiVersion: 'monitoring.coreos.com/v1',
       kind: 'PrometheusRule',
-      metadata: metadata(name, config.namespace, stack, config.ruleLabels),
+      metadata: metadata(name, config.namespace, stack, shardLocal ? { ...config.ruleLabels, [EVALUATION_LABEL]: 'shard' } : config.ruleLabels),
       spec: { groups: [{ name: group.name, ...(group.interval ? { interval: group.interval } : {}), rules: group.rules.map(ruleYaml) }] },
     },
   };

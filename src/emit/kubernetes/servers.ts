@@ -16,6 +16,7 @@ import type { Bundle } from '../../stack/bundle.ts';
 import type { KubernetesTargetConfig } from '../../stack/targets.ts';
 import type { RemoteWrite, Topology } from '../../stack/topology.ts';
 import { type CredentialsSecret, type KubeObject, metadata, objectName } from './common.ts';
+import { EVALUATION_LABEL } from './rules.ts';
 
 type Obj = Record<string, unknown>;
 
@@ -92,8 +93,12 @@ function prometheus(bundle: Bundle, config: KubernetesTargetConfig, creds: Crede
     podMonitorSelector: monitors,
     probeSelector: monitors,
     scrapeConfigSelector: monitors,
-    // A null ruleSelector selects no rule: a sharded Prometheus leaves the rules to the ThanosRuler.
-    ...(t.ruleEvaluation === 'prometheus' ? { ruleSelector: selector(config.ruleLabels, bundle.stack) } : {}),
+    // A null ruleSelector selects no rule: a sharded Prometheus leaves the rules to the ThanosRuler, but for the shard-local groups.
+    ...(t.ruleEvaluation === 'prometheus'
+      ? { ruleSelector: selector(config.ruleLabels, bundle.stack) }
+      : t.shardLocalGroups.length
+        ? { ruleSelector: selector({ ...config.ruleLabels, [EVALUATION_LABEL]: 'shard' }, bundle.stack) }
+        : {}),
     // Every replica sends to every peer (the operator drops the replica label from alerts, so the peers dedup).
     alerting: { alertmanagers: [{ namespace: config.namespace, name: alertmanagerServiceName(bundle.stack), port: 'web', apiVersion: 'v2' }] },
     ...(t.remoteWrite.length ? { remoteWrite: t.remoteWrite.map((rw) => remoteWriteCrd(rw, t, config, creds)) } : {}),
@@ -148,7 +153,9 @@ function thanosRuler(bundle: Bundle, config: KubernetesTargetConfig): KubeObject
   const store = storeUrl(config);
   const spec: Obj = {
     replicas: t.replicas,
-    ruleSelector: selector(config.ruleLabels, bundle.stack),
+    ruleSelector: t.shardLocalGroups.length
+      ? { ...selector(config.ruleLabels, bundle.stack), matchExpressions: [{ key: EVALUATION_LABEL, operator: 'NotIn', values: ['shard'] }] }
+      : selector(config.ruleLabels, bundle.stack),
     evaluationInterval: bundle.globals.evaluationInterval,
     queryEndpoints: [store],
     // Stateless mode: recorded series go to the store, where the next rule (an SLO alert over a recorded ratio) reads them.
