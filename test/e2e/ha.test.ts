@@ -5,7 +5,8 @@
  * ha-pair: 2 Prometheus replicas, 3 Alertmanager peers (peer timeout 2s in the stack),
  * VictoriaMetrics as the long-term store; six node exporters as the `nodes` job. An alert
  * is made to fire by stopping a node exporter (NodeDown, `up == 0`).
- * ha-shards: 2 shards of 2 replicas, rules on 2 vmalerts over VictoriaMetrics.
+ * ha-shards: 2 shards of 2 replicas; NodeDown on the shards (shardLocalRules), the recording
+ * rules on 2 vmalerts over VictoriaMetrics.
  *
  * Runtime timing (runtime copy only): scrape and evaluation 1s, for: capped at 1s,
  * group_wait 1s, group_interval 2s, repeat_interval 1h (so a second notification of one
@@ -102,8 +103,9 @@ afterAll(async () => {
 
 describe('shards on native Prometheus, rules on vmalert over VictoriaMetrics', () => {
   let h: StackHandle;
+  let sink: string;
   beforeAll(async () => {
-    ({ h } = await up(shardedPairsStack(), 'ha-shards'));
+    ({ h, sink } = await up(shardedPairsStack(), 'ha-shards'));
   });
   afterAll(async () => {
     await h?.stop();
@@ -143,6 +145,25 @@ describe('shards on native Prometheus, rules on vmalert over VictoriaMetrics', (
     });
     timings['shards: recorded by vmalert'] = ms;
     expect(value).toHaveLength(1);
+  });
+
+  it('alerts from the shard that scrapes the target (shardLocalRules), once, from both of its replicas', async () => {
+    const node = 'node-f:9100';
+    const address = addressOf(h, node);
+    const shard = await Promise.all(
+      ['prometheus-s0-0', 'prometheus-s1-0'].map(async (s) => (await getJson<{ data: { activeTargets: { labels: { instance: string } }[] } }>(`${url(h, s)}/api/v1/targets?state=active`)).data.activeTargets.some((t) => t.labels.instance === address)),
+    );
+    expect(shard.filter(Boolean)).toHaveLength(1);
+    const s = shard.indexOf(true);
+    const r = await exactlyOnce(h, sink, node, [`prometheus-s${s}-0`, `prometheus-s${s}-1`]);
+    timings['shards: shard-local notification'] = r.deliveredMs;
+    expect(r.labels.prometheus_replica).toBeUndefined();
+    // The other shard has no such alert, and vmalert does not evaluate the group.
+    const other = await getJson<{ data: { alerts: { labels: Record<string, string> }[] } }>(`${url(h, `prometheus-s${1 - s}-0`)}/api/v1/alerts`);
+    expect((other.data.alerts ?? []).filter((a) => a.labels.alertname === 'NodeDown')).toEqual([]);
+    const onVmalert = await getJson<{ data: { alerts: { labels: Record<string, string> }[] } }>(`${url(h, 'vmalert-0')}/api/v1/alerts`);
+    // vmalert answers `alerts: null` when it has none.
+    expect((onVmalert.data.alerts ?? []).filter((a) => a.labels.alertname === 'NodeDown')).toEqual([]);
   });
 
   it('runs a vmalert per replica, both evaluating, and the store keeps one recorded sample per evaluation', async () => {

@@ -47,11 +47,11 @@ export const shardedStack = () =>
     }),
   );
 
-/** Two shards of an HA pair each; rules on a pair of vmalerts over VictoriaMetrics. */
+/** Two shards of an HA pair each; NodeDown (group `custom`) on the shards, the recording rules on a pair of vmalerts over VictoriaMetrics. */
 export const shardedPairsStack = () =>
   defineStack(
     haProps({
       name: 'ha-shards',
-      prometheus: { scrapeInterval: '15s', externalLabels: { env: 'test' }, replicas: 2, shards: 2, longTermStore: { kind: 'victoriametrics' } },
+      prometheus: { scrapeInterval: '15s', externalLabels: { env: 'test' }, replicas: 2, shards: 2, longTermStore: { kind: 'victoriametrics' }, shardLocalRules: ['custom'] },
     }),
   );
