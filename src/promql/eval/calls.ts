@@ -78,7 +78,8 @@ function expandTemplate(template: string, m: RegExpExecArray): string {
   return out;
 }
 
-function isValidLabelName(s: string): boolean {
+/** Prometheus 3's label name check (UTF-8 names): non-empty, valid UTF-8. */
+export function isValidLabelName(s: string): boolean {
   return s !== '' && !/[\uD800-\uDFFF]/.test(s.replace(/[\uD800-\uDBFF][\uDC00-\uDFFF]/g, ''));
 }
 

@@ -131,6 +131,11 @@ export class SeriesStore {
     this.version++;
   }
 
+  /** Whether some series has this metric name (one map lookup: see vanish.ts). */
+  hasName(name: string): boolean {
+    return (this.postings.get('__name__')?.get(name)?.length ?? 0) > 0;
+  }
+
   get size(): number {
     return this.all.length;
   }
