@@ -103,7 +103,9 @@ export class SeriesStore {
 
   /** The series with exactly these labels, created empty when new. */
   series(labels: Record<string, string>): StoredSeries {
-    const l = makeLabels(labels);
+    // A frozen label set without empty values is already what makeLabels would build: keep it,
+    // so its memoised key (labels.ts) serves this store and the next.
+    const l = Object.isFrozen(labels) && !Object.values(labels).includes('') ? (labels as Labels) : makeLabels(labels);
     const key = labelsKey(l);
     let s = this.byKey.get(key);
     if (!s) {
