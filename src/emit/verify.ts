@@ -1,16 +1,21 @@
 /**
  * Verification with the real tools on an emitted bundle: promtool check config and
  * check rules, amtool check-config, docker-compose config -q. A tool that is not on
- * PATH is reported as missing, never as passed.
+ * PATH is reported as missing, never as passed; without promtool or amtool, obsgen's own
+ * checks run in their place (the rule check of src/ruletest, the Alertmanager validation of
+ * src/alertmanager), so a machine without the Debian tools still gets those checks.
  */
 import { spawnSync } from 'node:child_process';
-import { readdirSync, readFileSync, writeFileSync, existsSync, mkdirSync } from 'node:fs';
-import { join, relative, resolve } from 'node:path';
-import { checkRuleFile } from '../ruletest/checkrules.ts';
+import { readdirSync, readFileSync, writeFileSync, existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { validateAlertmanagerConfig } from '../alertmanager/validate.ts';
+import { checkRuleFile, type RuleFileCheck } from '../ruletest/checkrules.ts';
 import { parse } from 'yaml';
 import { toYaml } from './yaml.ts';
 import { prometheusConfigFiles } from './prometheus.ts';
 import { standInUrlFiles } from './amtoolcompat.ts';
+import { KUBERNETES_DIR } from './kubernetes/index.ts';
 import { verifyKubernetesAlertmanager, verifyKubernetesRules } from './kubernetes/verify.ts';
 
 export interface ToolRun {
@@ -94,6 +99,68 @@ function amtoolConfigPath(dir: string): { path: string; swapped: string[] } {
   return { path: copy, swapped };
 }
 
+/** Rule files checked in process as `promtool check rules --lint=duplicate-rules` does, each written to a temp folder first. */
+function checkRuleTexts(files: { name: string; text: string }[]): RuleFileCheck[] {
+  const tmp = mkdtempSync(join(tmpdir(), 'obsgen-verify-'));
+  try {
+    return files.map((f) => {
+      writeFileSync(join(tmp, f.name), f.text);
+      return { ...checkRuleFile(join(tmp, f.name)), file: f.name };
+    });
+  } finally {
+    rmSync(tmp, { recursive: true, force: true });
+  }
+}
+
+function ruleChecksOutput(checks: RuleFileCheck[]): string {
+  return checks.map((c) => (c.errors.length ? `Checking ${c.file}\n  FAILED:\n${c.errors.join('\n')}` : `Checking ${c.file}\n  SUCCESS: ${c.rules} rules found`)).join('\n\n');
+}
+
+/** The Kubernetes target's objects of one kind (the same files verifyKubernetesRules reads). */
+function kubernetesObjects(dir: string, kind: string): { file: string; object: Record<string, unknown> }[] {
+  const k8s = join(dir, KUBERNETES_DIR);
+  if (!existsSync(k8s)) return [];
+  return readdirSync(k8s)
+    .filter((f) => f.endsWith('.yaml') && f !== 'kustomization.yaml')
+    .sort()
+    .map((f) => ({ file: f, object: parse(readFileSync(join(k8s, f), 'utf8')) as Record<string, unknown> }))
+    .filter((o) => o.object?.kind === kind);
+}
+
+/** Without promtool: every PrometheusRule's groups through obsgen's rule check (what promtool check rules does on them). */
+function checkKubernetesRulesInProcess(dir: string): ToolRun[] {
+  const rules = kubernetesObjects(dir, 'PrometheusRule');
+  if (!rules.length) return [];
+  const checks = checkRuleTexts(rules.map((r) => ({ name: r.file.replace(/\.yaml$/, '.rules.yml'), text: toYaml((r.object as { spec: unknown }).spec) })));
+  return [{ tool: 'obsgen check rules (PrometheusRule spec)', ok: checks.every((c) => !c.errors.length), output: ruleChecksOutput(checks), note: "promtool is not on PATH: obsgen's engine checked the PrometheusRule groups" }];
+}
+
+function amIssues(text: string): string[] {
+  const config = parse(text) as unknown;
+  return validateAlertmanagerConfig(config).map((i) => `${i.path.join('.')}: ${i.message}${i.hint ? ` (${i.hint})` : ''}`);
+}
+
+/**
+ * Without amtool: alertmanager.yml (and the 'secret' mode's alertmanager.yaml) through obsgen's
+ * Alertmanager validation (src/alertmanager/validate.ts), the check the build and lint share.
+ */
+function checkAlertmanagerInProcess(dir: string): ToolRun[] {
+  const note = "amtool is not on PATH: obsgen's Alertmanager validation checked the file";
+  const out: ToolRun[] = [];
+  const file = join(dir, 'alertmanager/alertmanager.yml');
+  if (existsSync(file)) {
+    const issues = amIssues(readFileSync(file, 'utf8'));
+    out.push({ tool: 'obsgen check alertmanager config', ok: issues.length === 0, output: issues.length ? issues.join('\n') : 'SUCCESS', note });
+  }
+  for (const s of kubernetesObjects(dir, 'Secret')) {
+    const text = (s.object.stringData as Record<string, unknown> | undefined)?.['alertmanager.yaml'];
+    if (typeof text !== 'string') continue;
+    const issues = amIssues(text);
+    out.push({ tool: `obsgen check alertmanager config (${s.file})`, ok: issues.length === 0, output: issues.length ? issues.join('\n') : 'SUCCESS', note });
+  }
+  return out;
+}
+
 export function verifyBundle(bundleDir: string, options: { compose?: boolean } = {}): VerifyResult {
   const dir = resolve(bundleDir);
   const ran: ToolRun[] = [];
@@ -128,10 +195,11 @@ export function verifyBundle(bundleDir: string, options: { compose?: boolean } =
     const rulesDir = join(dir, 'prometheus/rules');
     const ruleFiles = existsSync(rulesDir) ? readdirSync(rulesDir).filter((f) => f.endsWith('.yml')).sort() : [];
     if (ruleFiles.length) {
-      const checks = ruleFiles.map((f) => checkRuleFile(join(rulesDir, f)));
-      const output = checks.map((c) => (c.errors.length ? `Checking ${relative(rulesDir, c.file)}\n  FAILED:\n${c.errors.join('\n')}` : `Checking ${relative(rulesDir, c.file)}\n  SUCCESS: ${c.rules} rules found`)).join('\n\n');
+      const checks = ruleFiles.map((f) => ({ ...checkRuleFile(join(rulesDir, f)), file: f }));
+      const output = ruleChecksOutput(checks);
       ran.push({ tool: 'obsgen check rules', ok: checks.every((c) => !c.errors.length), output, note: "promtool is not on PATH: obsgen's engine checked the rule files as promtool check rules --lint=duplicate-rules does" });
     }
+    ran.push(...checkKubernetesRulesInProcess(dir));
   }
   // The same rule files on vmalert, where the bundle evaluates its rules there (sharded stacks).
   // Other bundles' rules are Prometheus's: a field vmalert lacks (keep_firing_for in Debian's
@@ -155,7 +223,10 @@ export function verifyBundle(bundleDir: string, options: { compose?: boolean } =
     });
     // The copy must not land in the bundle.
     if (swapped.length) spawnSync('rm', ['-f', path]);
-  } else missing.push('amtool');
+  } else {
+    missing.push('amtool');
+    ran.push(...checkAlertmanagerInProcess(dir));
+  }
   // blackbox.yml of the blackbox_exporter the compose file runs (src/scrape/provide.ts).
   const blackboxConfigs = readdirSync(dir, { withFileTypes: true })
     .filter((d) => d.isDirectory() && existsSync(join(dir, d.name, 'blackbox.yml')))

@@ -19,10 +19,15 @@ export interface RuleRuntime {
 /** Renders a rule's label or annotation templates for a sample at a time (template.ts + the engine's query). */
 export type ExpanderFactory = (rule: RuleDef, tMs: number) => Expand;
 
+/**
+ * Per recording rule: input label set -> output label set (see record). Rule definitions are
+ * loaded once per run and shared by every test group, and the output depends on nothing else,
+ * so this is shared too.
+ */
+const RECORDED = new WeakMap<RuleDef, WeakMap<Labels, Labels>>();
+
 export class RuleGroup {
   readonly rules: RuleRuntime[];
-  /** Per recording rule: input label set -> output label set (see record). */
-  private readonly recorded = new Map<RuleDef, WeakMap<Labels, Labels>>();
 
   constructor(readonly def: GroupDef) {
     this.rules = def.rules.map((r) => ({ def: r, ...(r.kind === 'alert' ? { alerting: new AlertingRuleState(r) } : {}), previous: new Map() }));
@@ -59,8 +64,8 @@ export class RuleGroup {
   /** A recording rule's output: the rule's name and labels over each sample's labels. */
   private record(def: RuleDef, res: Sample[]): Sample[] {
     const seen = new Set<string>();
-    let cache = this.recorded.get(def);
-    if (!cache) this.recorded.set(def, (cache = new WeakMap()));
+    let cache = RECORDED.get(def);
+    if (!cache) RECORDED.set(def, (cache = new WeakMap()));
     const out = res.map((s) => {
       // The output label set of an (immutable) input label set is always the same: build it once,
       // so the store's series and the label key are found by object.

@@ -120,3 +120,6 @@ export function loadRuleFile(path: string): { groups: GroupDef[]; errors: string
   }
   return { groups, errors };
 }
+
+/** The shape Prometheus decodes a rule file into (for yamlfast.ts's tests). */
+export { FILE as RULE_FILE_SHAPE };

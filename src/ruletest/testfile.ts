@@ -220,3 +220,6 @@ export function loadTestFile(path: string): { file?: TestFile; errors: string[] 
     errors: [],
   };
 }
+
+/** The shape promtool decodes a test file into (for yamlfast.ts's tests). */
+export { FILE as TEST_FILE_SHAPE };

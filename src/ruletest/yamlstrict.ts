@@ -3,7 +3,14 @@
  * KnownFields for rule files): an unknown or duplicate field is an error naming its line, and
  * every scalar keeps its source text, so `values: 1 2 3` and `eval_time: 5m` read as written.
  */
-import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Node, type Pair } from 'yaml';
+import { createRequire } from 'node:module';
+import type { Node, Pair } from 'yaml';
+import { decodeFast } from './yamlfast.ts';
+
+// yaml is loaded on the first file the fast path leaves to it: `obsgen test-rules` on generated
+// files never needs it, and loading it is a fifth of a small run's start-up.
+let yamlLib: typeof import('yaml') | undefined;
+const yaml = (): typeof import('yaml') => (yamlLib ??= createRequire(import.meta.url)('yaml') as typeof import('yaml'));
 
 export interface Decoded {
   /** Plain data: maps, arrays and strings (every scalar as its text; null for `~`/empty). */
@@ -25,6 +32,15 @@ export interface Struct {
  * (`line N: field X not found in type T`); the returned value is plain data of strings.
  */
 export function decodeStrict(text: string, shape: Struct): Decoded {
+  // Plain block YAML (every generated file) is read without building a Document; the rest, and every error, by yaml.
+  const fast = decodeFast(text, shape);
+  if (fast) return { value: fast.value, errors: [] };
+  return decodeDocument(text, shape);
+}
+
+/** decodeStrict through yaml's Document: any YAML, with promtool's error wording and lines. */
+export function decodeDocument(text: string, shape: Struct): Decoded {
+  const { isMap, isScalar, isSeq, LineCounter, parseDocument } = yaml();
   const lc = new LineCounter();
   const doc = parseDocument(text, { schema: 'failsafe', lineCounter: lc, uniqueKeys: true, strict: false });
   const errors: string[] = [];

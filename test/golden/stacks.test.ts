@@ -11,7 +11,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { buildStack } from '../../src/stack/build.ts';
 import { stackFiles, stackNameOfFile } from '../../src/stack/load.ts';
 import { runBundleTests } from '../../src/cli/runtests.ts';
-import { tempDir } from '../helpers.ts';
+import { checkName, tempDir, unavailable } from '../helpers.ts';
 
 const root = join(import.meta.dirname, '../..');
 const goldenFile = join(import.meta.dirname, 'stacks.summary.json');
@@ -35,7 +35,8 @@ describe('seed stacks', () => {
         const r = buildStack(stack, out);
         const errors = r.diagnostics.filter((d) => d.severity === 'error');
         expect(errors, JSON.stringify(errors, null, 1)).toEqual([]);
-        expect(r.verify?.missing).toEqual([]);
+        expect(r.verify?.missing).toEqual(unavailable('promtool', 'amtool'));
+        expect(r.verify?.ran.map((x) => x.tool)).toEqual(expect.arrayContaining([checkName('promtool check rules'), checkName('amtool check-config')]));
         const failed = r.verify?.ran.filter((x) => !x.ok).map((x) => `${x.tool}: ${x.output}`);
         expect(failed).toEqual([]);
         expect(r.ok).toBe(true);

@@ -5,7 +5,7 @@ import { parse } from 'yaml';
 import { describe, expect, it } from 'vitest';
 import { buildStack, defineStack } from 'obsgen';
 import { alertmanagerToTypeScript, importAlertmanager } from '../../src/import/alertmanager.ts';
-import { tempDir } from '../helpers.ts';
+import { checkName, tempDir } from '../helpers.ts';
 import { loadPrinted } from './load.ts';
 
 const fixtures = join(import.meta.dirname, 'fixtures');
@@ -20,7 +20,7 @@ describe('obsgen import alertmanager', () => {
     const out = tempDir();
     const r = buildStack(defineStack({ name: 'am', scrapeJobs: [{ name: 'node', targets: ['localhost:9100'] }], alerting: alerting as never }), out);
     expect(r.diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
-    expect(r.verify!.ran.find((t) => t.tool === 'amtool check-config')?.ok).toBe(true);
+    expect(r.verify!.ran.find((t) => t.tool === checkName('amtool check-config'))?.ok).toBe(true);
     const built = parse(readFileSync(join(out, 'am/alertmanager/alertmanager.yml'), 'utf8')) as Raw;
     const original = parse(text) as Raw;
     expect(built.templates).toEqual(original.templates);

@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { buildStack, bundleFiles, synth } from 'obsgen';
 import { importRules, rulesToTypeScript } from '../../src/import/rules.ts';
 import { runBundleTests } from '../../src/cli/runtests.ts';
-import { tempDir } from '../helpers.ts';
+import { checkName, tempDir } from '../helpers.ts';
 import { loadPrinted } from './load.ts';
 
 const fixture = join(import.meta.dirname, 'fixtures/rules.yml');
@@ -58,7 +58,7 @@ describe('obsgen import rules', () => {
     const r = buildStack(stack, out);
     expect(r.diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
     expect(r.ok).toBe(true);
-    expect(r.verify!.ran.map((t) => [t.tool, t.ok])).toContainEqual(['promtool check rules', true]);
+    expect(r.verify!.ran.map((t) => [t.tool, t.ok])).toContainEqual([checkName('promtool check rules'), true]);
     const tested = runBundleTests(join(out, 'shop'), 'shop');
     expect(tested.ruleFailures).toEqual([]);
     expect(tested.ruleCases).toBe(6);

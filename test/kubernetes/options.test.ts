@@ -13,7 +13,7 @@ import { bundleFiles, defineStack, httpService, probes, trySynth, type StackProp
 import { buildStack } from '../../src/stack/build.ts';
 import { Diagnostics } from '../../src/core/diagnostics.ts';
 import { validateObjects } from '../../src/emit/kubernetes/validate.ts';
-import { tempDir } from '../helpers.ts';
+import { checkName, tempDir } from '../helpers.ts';
 
 type Obj = Record<string, any>;
 const alerting = {
@@ -44,7 +44,7 @@ describe('targets', () => {
     for (const composeOnly of ['docker-compose.yml', 'grafana', 'secrets']) expect(top).not.toContain(composeOnly);
     expect(readdirSync(join(dir, 'prometheus'))).toContain('rules');
     expect(readdirSync(join(dir, 'prometheus'))).not.toContain('prometheus.yml');
-    expect(r.verify!.ran.map((x) => x.tool)).toContain('promtool check rules (PrometheusRule spec)');
+    expect(r.verify!.ran.map((x) => x.tool)).toContain(checkName('promtool check rules (PrometheusRule spec)'));
     expect(r.verify!.ran.filter((x) => !x.ok)).toEqual([]);
     // In-cluster discovery is what this target is for: no compose warning about it.
     expect(r.diagnostics.filter((d) => d.code === 'compose-in-cluster-job')).toEqual([]);
@@ -143,7 +143,7 @@ describe('alertmanager', () => {
     const out = tempDir('obsgen-k8s-secret-');
     const r = buildStack(stack({ kubernetes: { alertmanager: 'secret' } }), out);
     expect(r.ok).toBe(true);
-    expect(r.verify!.ran.find((x) => x.tool.startsWith('amtool check-config (secret-'))?.ok).toBe(true);
+    expect(r.verify!.ran.find((x) => x.tool.startsWith(checkName('amtool check-config (secret-')))?.ok).toBe(true);
     const secret = parse(readFileSync(join(out, 'shop/kubernetes/secret-alertmanager-shop.yaml'), 'utf8'));
     const am = parse(secret.stringData['alertmanager.yaml']);
     expect(am.receivers.find((x: Obj) => x.name === 'pager').pagerduty_configs[0].routing_key_file).toBe('/etc/alertmanager/secrets/shop-credentials/pd_key');

@@ -152,14 +152,6 @@ describe('stacks and the CLI', () => {
     expect(run.findings.map((f) => `${f.stack} ${f.id}: ${f.message}`)).toEqual([]);
   });
 
-  it('runs routes.test.json through amtool', async () => {
-    if (!hasTool('amtool')) throw new Error('amtool is not on PATH; run scripts/install-tools.sh');
-    const file = `${dir}/am/route-test-mismatch.yml`;
-    const found = await lint(fromFiles({ rules: [`${dir}/base.rules.yml`], config, alertmanager: file, routeTests: file.replace(/\.yml$/, '.routes.test.json') }), { amtool: true });
-    expect(ids(found)).toEqual(['routes/amtool', 'routes/test']);
-    expect(found.find((f) => f.id === 'routes/amtool')!.message).toContain('NodeLoadHigh');
-  });
-
   it('exits 1 on errors, 0 on warnings only, 1 on warnings with --strict', () => {
     const cli = (...args: string[]) => spawnSync(process.execPath, ['bin/obsgen.js', 'lint', '--no-amtool', ...args], { encoding: 'utf8' });
     const errors = cli('--rules', `${dir}/bad/syntax-bad-matcher.rules.yml`, '--config', config);

@@ -9,7 +9,7 @@ import { re2Regexp } from '../../core/re2.ts';
 import type { Evaluator } from './engine.ts';
 import { unique } from './engine.ts';
 import { DATE_FUNCTIONS, MATH_FUNCTIONS, RANGE_FUNCTIONS } from './functions.ts';
-import { compareLabels, dropMetricName, EMPTY_LABELS, labelsKey, withLabels, type Labels } from './labels.ts';
+import { compareLabels, dropMetricName, EMPTY_LABELS, labelsKey, memo, withLabels, type Labels } from './labels.ts';
 import { bucketFraction, bucketQuantile, type Bucket } from './quantile.ts';
 import { EvalError, UnsupportedError, type Sample, type Value } from './values.ts';
 
@@ -78,7 +78,8 @@ function expandTemplate(template: string, m: RegExpExecArray): string {
   return out;
 }
 
-function isValidLabelName(s: string): boolean {
+/** Prometheus 3's label name check (UTF-8 names): non-empty, valid UTF-8. */
+export function isValidLabelName(s: string): boolean {
   return s !== '' && !/[\uD800-\uDFFF]/.test(s.replace(/[\uD800-\uDBFF][\uDC00-\uDFFF]/g, ''));
 }
 
@@ -142,11 +143,14 @@ function histogramQuantile(q: number, input: Sample[], fraction?: [number, numbe
   for (const s of input) {
     const ub = goParseFloat(s.labels.le ?? '');
     if (ub === undefined) continue;
-    const rest: Record<string, string> = { ...s.labels };
-    delete rest.le;
-    const key = labelsKey(withLabels(EMPTY_LABELS, rest));
+    // The bucket's series without `le`, once per input label set (the same objects step after step).
+    const { key, labels } = memo(s.labels, '\x00histogramGroup', () => {
+      const rest: Record<string, string> = { ...s.labels };
+      delete rest.le;
+      return { key: labelsKey(withLabels(EMPTY_LABELS, rest)), labels: dropMetricName(withLabels(EMPTY_LABELS, rest)) };
+    });
     let g = groups.get(key);
-    if (!g) groups.set(key, (g = { labels: dropMetricName(withLabels(EMPTY_LABELS, rest)), buckets: [] }));
+    if (!g) groups.set(key, (g = { labels, buckets: [] }));
     g.buckets.push({ upperBound: ub, count: s.v });
   }
   const out: Sample[] = [];

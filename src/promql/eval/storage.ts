@@ -103,7 +103,9 @@ export class SeriesStore {
 
   /** The series with exactly these labels, created empty when new. */
   series(labels: Record<string, string>): StoredSeries {
-    const l = makeLabels(labels);
+    // A frozen label set without empty values is already what makeLabels would build: keep it,
+    // so its memoised key (labels.ts) serves this store and the next.
+    const l = Object.isFrozen(labels) && !Object.values(labels).includes('') ? (labels as Labels) : makeLabels(labels);
     const key = labelsKey(l);
     let s = this.byKey.get(key);
     if (!s) {
@@ -129,6 +131,11 @@ export class SeriesStore {
     this.postings.clear();
     this.selections.clear();
     this.version++;
+  }
+
+  /** Whether some series has this metric name (one map lookup: see vanish.ts). */
+  hasName(name: string): boolean {
+    return (this.postings.get('__name__')?.get(name)?.length ?? 0) > 0;
   }
 
   get size(): number {

@@ -16,6 +16,7 @@ import { parse, stringify } from 'yaml';
 import { kindOfImage, kindOfTarget, NATIVE, type NativeKind } from './catalog.ts';
 import { parseCompose, type ComposeFile, type ComposeService } from './compose.ts';
 import { freePorts, tcpOpen } from './ports.ts';
+import { hasTool } from '../../emit/verify.ts';
 import { CLUSTER_PORT } from '../topology.ts';
 import { bundleReads, statusCodeLabel, type BundleReads } from './reads.ts';
 import { isAlive, killNow, spawnManaged, stopProcess, type StopResult } from './process.ts';
@@ -544,11 +545,12 @@ function renderRuntime(plan: Plan, root: string, options: StartOptions): Rendere
 }
 
 function checkRuntime(r: Rendered): string | undefined {
-  for (const config of which('promtool') ? r.prometheusConfigs : []) {
+  // hasTool, not which: OBSGEN_NO_TOOLS hides the tools here too (CI's no-tools job).
+  for (const config of hasTool('promtool') ? r.prometheusConfigs : []) {
     const p = spawnSync('promtool', ['check', 'config', '--lint=none', config], { encoding: 'utf8', timeout: 60_000 });
     if (p.status !== 0) return `promtool check config: ${p.stdout}${p.stderr}`;
   }
-  if (r.alertmanagerConfig && which('amtool')) {
+  if (r.alertmanagerConfig && hasTool('amtool')) {
     const p = spawnSync('amtool', ['check-config', r.alertmanagerConfig], { encoding: 'utf8', timeout: 60_000 });
     if (p.status !== 0) return `amtool check-config: ${p.stdout}${p.stderr}`;
   }
