@@ -197,11 +197,12 @@ describe('an events SLO with the default policy', () => {
       expect(own[0]!.labels.burn_policy).toBeUndefined();
     }
     const [a] = rulesOf(synth(stackWith([events({ alerting: { shared: false } })]))).alerts;
-    expect(a!.expr).toBe(
-      'slo:sli_error:ratio_rate1h{service="api",slo="availability"} / 0.001 > 14.4\nand on ()\nslo:sli_error:ratio_rate5m{service="api",slo="availability"} / 0.001 > 14.4',
-    );
+    const s = '{service="api",slo="availability"}';
+    expect(a!.expr).toBe(`(${windowRatio(H, s, [5 * 60_000, 30 * 60_000, 6 * H])}) / 0.001 > 14.4\nand on ()\n(slo:sli_error:increase5m${s} / (slo:sli_total:increase5m${s} > 0)) / 0.001 > 14.4`);
     expect(a!.annotations.runbook_url).toBe('http://localhost/runbooks/ApiAvailabilityBudgetBurn.md');
-    expect(a!.annotations.remaining_budget).toBe('{{ with query `slo:error_budget_remaining:ratio_30d{service="api",slo="availability"}` }}{{ . | first | value | humanizePercentage }}{{ else }}not known yet (no budget series){{ end }}');
+    expect(a!.annotations.remaining_budget).toBe(
+      '{{ with query `1 - slo:sli_error:ratio_rate30d{service="api",slo="availability"} / on (service, slo) group_left () slo:error_budget:ratio` }}{{ . | first | value | humanizePercentage }}{{ else }}not known yet (no budget series){{ end }}',
+    );
   });
 
   it('generates fire, quiet, outage, zero-traffic and detection scenarios', () => {
@@ -267,7 +268,7 @@ describe('grouped SLOs', () => {
     const recorded = new Set(bundle.ruleGroups.flatMap((g) => g.rules.filter((r) => r.kind === 'record').map((r) => r.name)));
     for (const a of burn) for (const m of a.expr.matchAll(/slo:[a-z_]+:[a-z0-9_]+/g)) expect(recorded, `${a.labels.long_window}: ${m[0]}`).toContain(m[0]);
     expect(burn[0]!.annotations.remaining_budget).toBe(
-      '{{ with printf `slo:error_budget_remaining:ratio_30d{region="%s",route="%s",service="api",slo="availability"}` $labels.region $labels.route | query }}{{ . | first | value | humanizePercentage }}{{ else }}not known yet (no budget series){{ end }}',
+      '{{ with printf `1 - slo:sli_error:ratio_rate30d{region="%s",route="%s",service="api",slo="availability"} / on (service, slo) group_left () slo:error_budget:ratio` $labels.region $labels.route | query }}{{ . | first | value | humanizePercentage }}{{ else }}not known yet (no budget series){{ end }}',
     );
     expect(bundle.inhibitRules.find((r) => r.equal.includes('route'))!.equal).toEqual(['service', 'slo', 'route', 'region']);
     const vars = JSON.stringify(bundle.dashboards.find((d) => d.uid === 'slo-test-slo-api-availability')!.model.templating);
@@ -277,9 +278,9 @@ describe('grouped SLOs', () => {
   it('shares pair rules among SLOs grouped by the same labels', () => {
     const g = rulesOf(synth(stackWith([events({ groupBy: ['route', 'region'] })]))).alerts;
     expect(g[0]!.labels.burn_policy).toBe('workbook-30d-by-region-route');
-    expect(g[0]!.seriesLabels).toEqual(['service', 'slo', 'route', 'region']);
+    expect(g[0]!.seriesLabels).toEqual(['service', 'slo', 'objective', 'route', 'region']);
     expect(g[0]!.annotations.remaining_budget).toBe(
-      '{{ with printf `slo:error_budget_remaining:ratio_30d{region="%s",route="%s",service="%s",slo="%s"}` $labels.region $labels.route $labels.service $labels.slo | query }}{{ . | first | value | humanizePercentage }}{{ else }}not known yet (no budget series){{ end }}',
+      '{{ with printf `1 - slo:sli_error:ratio_rate30d{region="%s",route="%s",service="%s",slo="%s"} / on (service, slo) group_left () slo:error_budget:ratio` $labels.region $labels.route $labels.service $labels.slo | query }}{{ . | first | value | humanizePercentage }}{{ else }}not known yet (no budget series){{ end }}',
     );
   });
 
