@@ -130,8 +130,9 @@ describe('SLI kinds through promtool', () => {
       const at = (name: string) => t.group_eval_order.indexOf(name);
       const reads = f.replace(/\.test\.yml$/, '');
       expect(at(reads), f).toBe(0);
-      expect(at('slo-windows'), f).toBeGreaterThan(at('slo-level-1h'));
-      expect(at('slo-budget'), f).toBeGreaterThan(at('slo-windows'));
+      expect(at('slo-level-1h'), f).toBeGreaterThan(0);
+      expect(at('slo-level-1d'), f).toBeGreaterThan(at('slo-level-1h'));
+      expect(at('slo-budget'), f).toBeGreaterThan(at('slo-level-1d'));
       if (at('slo-alerts') >= 0) expect(at('slo-alerts'), f).toBe(t.group_eval_order.length - 1);
     }
   });
