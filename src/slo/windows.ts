@@ -1,7 +1,7 @@
 /**
  * How every SLO window is derived from the recorded 5m increases, cheaply and with an
- * exact recent edge. Each SLO reads its raw counters twice, over 5m and over 6h (below), and
- * three levels are recorded:
+ * exact recent edge. Each SLO reads its raw counters over 5m, over a page's short window (30m)
+ * and over 6h (below), recording only the increases, and three levels are recorded:
  *   - `slo:sli_*:increase5m` every evaluation (from the raw counters);
  *   - `slo:sli_*:level1h`, the increase over 1h, re-recorded every 5m from the 5m series;
  *   - `slo:sli_*:level1d`, the increase over 1d, re-recorded every 1h from the 1h level.
@@ -62,10 +62,9 @@ export const READ_WINDOW = 6 * H;
 export const RAW_SHORT_MAX = 1 * H;
 
 /**
- * Windows up to this one are the page windows: their ratios are recorded in the SLO's reads
- * group, right after the reads (rules of a group run in order), so a page is one group away from
- * the raw data, as Sloth's are, not two (reads -> shared windows -> alerts): each hop between
- * groups can add an evaluation interval to detection and reset.
+ * Pairs whose long window is up to this one are pages: their short window (up to RAW_SHORT_MAX)
+ * is read raw. (Every window's ratio is summed in the alert from the reads group's increases, so
+ * a page is one group away from the raw data, as Sloth's are.)
  */
 export const NEAR_MAX = 6 * H;
 
