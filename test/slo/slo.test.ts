@@ -7,6 +7,7 @@ import { Decimal } from '../../src/core/decimal.ts';
 import { increaseExpr, increaseWindows, windowRatio } from '../../src/slo/windows.ts';
 import { defaultInhibitRules } from '../../src/alertmanager/build.ts';
 import { inhibits } from '../../src/alertmanager/inhibit.ts';
+import { renderTemplate } from '../../src/core/template.ts';
 
 const H = 3_600_000;
 
@@ -171,6 +172,21 @@ describe('an events SLO with the default policy', () => {
       `(${windowRatio(H, '', [5 * 60_000, 30 * 60_000, 6 * H])}) / on (service, slo) group_left (objective) slo:error_budget:ratio{burn_policy="workbook-30d"} > 14.4\nand\n(slo:sli_error:increase5m / (slo:sli_total:increase5m > 0)) / on (service, slo) group_left (objective) slo:error_budget:ratio{burn_policy="workbook-30d"} > 14.4`,
     );
     expect(alerts[3]!.expr).toMatch(/level1h\[2d\] offset 23h27m30s\).* > 1\nand\n\(slo:sli_error:increase6h \/ \(slo:sli_total:increase6h > 0\)\)/);
+  });
+
+  it('links every SLO of a shared rule to its own dashboard without a query, a hashed uid by a case of its own', () => {
+    const long = 'a-service-with-a-rather-long-name';
+    const b = synth(stackWith([events(), events({ service: long })]));
+    const [page] = b.ruleGroups.find((g) => g.name === 'slo-alerts')!.rules as AlertRule[];
+    const uids = b.dashboards.map((d) => d.uid);
+    expect(uids).toContain('slo-test-slo-api-availability');
+    const hashed = uids.find((u) => u.startsWith('slo-test-slo-a-service') && u !== `slo-test-slo-${long}-availability`)!;
+    expect(hashed).toMatch(/^slo-test-slo-a-service-with-a-r-[0-9a-f]{8}$/);
+    const link = page!.annotations.dashboard_url!;
+    expect(link).not.toContain('query');
+    const render = (service: string) => renderTemplate(link, { labels: { service, slo: 'availability' }, value: 1 });
+    expect(render('api')).toMatch(/\/d\/slo-test-slo-api-availability\?viewPanel=\d+$/);
+    expect(render(long)).toMatch(new RegExp(`/d/${hashed}\\?viewPanel=\\d+$`));
   });
 
   it('shares the four pair rules among SLOs of one policy, and tests them from each SLO\'s file', () => {
