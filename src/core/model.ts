@@ -98,6 +98,13 @@ export interface AlertRule {
    * conventions (severity, service, summary/description/runbook_url, `for`, tests) only warn.
    */
   imported?: boolean;
+  /**
+   * Per-series annotation values of a rule shared by many SLOs, where the SLO's value cannot be
+   * written from the alert's labels (a dashboard link whose uid `dashboardUid` hashed): gathered
+   * from every contributor and rendered into an if/else chain by `renderSharedCases`
+   * (src/slo/policy.ts). Not part of the rule's identity.
+   */
+  cases?: { match: Labels; annotations: Labels }[];
 }
 
 export interface RecordingRule {
@@ -322,7 +329,10 @@ export function mergeContributions(parts: Contribution[]): Contribution {
           const twin = same.rules.find((x) => sameRule(x, r));
           // One copy of a shared alert, tested with every contributor's scenarios.
           if (!twin) same.rules.push(ownCopy(r));
-          else if (twin.kind === 'alert' && r.kind === 'alert') twin.tests.push(...r.tests);
+          else if (twin.kind === 'alert' && r.kind === 'alert') {
+            twin.tests.push(...r.tests);
+            if (r.cases) twin.cases = [...(twin.cases ?? []), ...r.cases];
+          }
         }
       }
     }
@@ -342,7 +352,7 @@ export function mergeContributions(parts: Contribution[]): Contribution {
 
 /** A shared group's alert gathers tests from every contributor: it must not grow the contributor's rule. */
 function ownCopy(rule: Rule): Rule {
-  return rule.kind === 'alert' ? { ...rule, tests: [...rule.tests] } : rule;
+  return rule.kind === 'alert' ? { ...rule, tests: [...rule.tests], ...(rule.cases ? { cases: [...rule.cases] } : {}) } : rule;
 }
 
 function sameRule(a: Rule, b: Rule): boolean {

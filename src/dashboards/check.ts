@@ -386,7 +386,10 @@ function checkAlertLinks(c: Ctx, byUid: Map<string, DashboardFile>): void {
       if (!url) continue;
       const m = re.exec(url);
       if (!m) continue;
-      const d = byUid.get(m[1]!);
+      // A uid written from the alert's labels (`<stack>-slo-{{ $labels.service }}-{{ $labels.slo }}`,
+      // the shared SLO rules): some dashboard must have a uid of that shape, and each such must have the panel.
+      const shaped = m[1]!.includes('{{') ? templatedUids(m[1]!, byUid) : undefined;
+      const d = shaped ? shaped[0] : byUid.get(m[1]!);
       if (!d) {
         c.diag.error(r.source, 'broken-dashboard-url', `alert ${r.name} links to dashboard ${m[1]}, which the bundle does not have`, {
           value: url,
@@ -397,17 +400,24 @@ function checkAlertLinks(c: Ctx, byUid: Map<string, DashboardFile>): void {
       }
       const panel = new URLSearchParams(m[2] ?? '').get('viewPanel');
       if (panel === null) continue;
-      const ids = new Set<number>();
-      const visit = (ps: Json[]) => ps.forEach((p) => (typeof p.id === 'number' && ids.add(p.id), visit((p.panels as Json[] | undefined) ?? [])));
-      visit((d.model.panels as Json[] | undefined) ?? []);
-      if (!ids.has(Number(panel))) {
-        c.diag.error(r.source, 'broken-dashboard-url', `alert ${r.name} links to panel ${panel} of dashboard ${d.uid}, which has no such panel`, {
+      for (const x of shaped ?? [d]) {
+        const ids = new Set<number>();
+        const visit = (ps: Json[]) => ps.forEach((p) => (typeof p.id === 'number' && ids.add(p.id), visit((p.panels as Json[] | undefined) ?? [])));
+        visit((x.model.panels as Json[] | undefined) ?? []);
+        if (ids.has(Number(panel))) continue;
+        c.diag.error(r.source, 'broken-dashboard-url', `alert ${r.name} links to panel ${panel} of dashboard ${x.uid}, which has no such panel`, {
           value: url,
           hint: 'a replaced dashboard must keep the panel the alert shows, or drop the replacement',
         });
       }
     }
   }
+}
+
+/** The dashboards whose uid fits a uid with template actions (`{{ ... }}` read as any text). */
+function templatedUids(uid: string, byUid: Map<string, DashboardFile>): DashboardFile[] {
+  const re = new RegExp(`^${uid.split(/\{\{.*?\}\}/).map((part) => part.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('.+')}$`);
+  return [...byUid].filter(([u]) => re.test(u)).map(([, d]) => d);
 }
 
 /** Every dashboard check over a bundle; errors and warnings go to diag. */

@@ -29,6 +29,10 @@ export interface SloDashboardProps {
   reporting: string[];
   alertWindows: { long: string; short: string; factor: number }[];
   groupBy: string[];
+  /** The error ratio over a window for the series `sel` selects (recorded for the SLO and reporting windows, summed from the recorded increases for the others). */
+  ratio: (window: string, sel: string) => string;
+  /** The share of the budget left over a window (not recorded: the ratio and the budget). */
+  remaining: (window: string, sel: string) => string;
   datasource: DatasourceRef;
   source: string;
 }
@@ -61,7 +65,7 @@ export function sloDashboard(p: SloDashboardProps): { file: DashboardFile; panel
         decimals: 3,
         thresholds: [{ value: objective, color: 'green' }],
         baseColor: 'red',
-        queries: [{ expr: `1 - max${by} (slo:sli_error:ratio_rate${p.window}${sel})`, legend }],
+        queries: [{ expr: `1 - max${by} (${p.ratio(p.window, sel)})`, legend }],
       }),
     )
     .withPanel(
@@ -70,7 +74,7 @@ export function sloDashboard(p: SloDashboardProps): { file: DashboardFile; panel
         unit: 'percentunit',
         thresholds: [{ value: 0, color: 'orange' }, { value: 0.25, color: 'green' }],
         baseColor: 'red',
-        queries: [{ expr: `min${by} (slo:error_budget_remaining:ratio_${p.window}${sel})`, legend }],
+        queries: [{ expr: `min${by} (${p.remaining(p.window, sel)})`, legend }],
       }),
     )
     .withPanel(
@@ -88,7 +92,7 @@ export function sloDashboard(p: SloDashboardProps): { file: DashboardFile; panel
         unit: 'percentunit',
         width: 24,
         thresholds: [{ value: 0, color: 'red' }],
-        queries: [p.window, ...p.reporting].map((w) => ({ expr: `slo:error_budget_remaining:ratio_${w}${sel}`, legend: p.groupBy.length ? `${w} ${legend}` : w })),
+        queries: [p.window, ...p.reporting].map((w) => ({ expr: p.remaining(w, sel), legend: p.groupBy.length ? `${w} ${legend}` : w })),
       }),
     )
     .withRow(row('SLI and burn rate'))
@@ -99,7 +103,7 @@ export function sloDashboard(p: SloDashboardProps): { file: DashboardFile; panel
         unit: 'percentunit',
         thresholds: [{ value: objective, color: 'red' }],
         queries: ['5m', '1h', p.window].filter((w, i, a) => a.indexOf(w) === i && (w === '5m' || w === p.window || alertWins.includes(w))).map((w) => ({
-          expr: `1 - slo:sli_error:ratio_rate${w}${sel}`,
+          expr: `1 - (${p.ratio(w, sel)})`,
           legend: p.groupBy.length ? `${w} ${legend}` : w,
         })),
       }),
@@ -110,7 +114,7 @@ export function sloDashboard(p: SloDashboardProps): { file: DashboardFile; panel
         description: `Error ratio divided by the budget (${p.budget}).${p.alertWindows.length ? ` Pairs fire above: ${p.alertWindows.map((w) => `${w.long}/${w.short} ${w.factor}x`).join(', ')}.` : ''}`,
         unit: 'short',
         thresholds: [...new Set(p.alertWindows.map((w) => w.factor))].sort((a, c) => a - c).map((f) => ({ value: f, color: 'red' })),
-        queries: windows.map((w) => ({ expr: `slo:sli_error:ratio_rate${w}${sel} / ${p.budget}`, legend: p.groupBy.length ? `${w} ${legend}` : w })),
+        queries: windows.map((w) => ({ expr: `(${p.ratio(w, sel)}) / ${p.budget}`, legend: p.groupBy.length ? `${w} ${legend}` : w })),
       }),
     )
     .withRow(row('Alerts'))

@@ -21,13 +21,12 @@ import {
 } from '../core/model.ts';
 import { dashboardUid, pascalCase } from '../core/names.ts';
 import { sloDashboard, SLO_PANELS } from '../dashboards/slo.ts';
-import { burnPolicyId, infoQuery, infoTemplate, SHARED_BURN_ALERT, sharesBurnRules } from './policy.ts';
-import { seriesSelector } from '../alerts/series.ts';
+import { burnPolicyId, SHARED_BURN_ALERT, sharedLink, sharesBurnRules } from './policy.ts';
 import { exactFiring, groupValuesFor, sliInputs, type Phase } from './scenarios.ts';
 import type { SloBody } from './schema.ts';
 import { reportPromQL } from '../promql/index.ts';
-import { countRules, readExpr, selectorFields, selectorProblem, sliExprs, splitRead, splitRules, type HttpDefaults, type SliExprs } from './sli.ts';
-import { increaseExpr, increaseWindows, levelExpr, NEAR_MAX, RAW_SHORT_MAX, ratioExpr, needsLevel, READ_WINDOW, tierOf, windowName } from './windows.ts';
+import { countRules, readExpr, selectorFields, selectorProblem, sliExprs, type HttpDefaults, type SliExprs } from './sli.ts';
+import { increaseExpr, increaseWindows, levelExpr, NEAR_MAX, RAW_SHORT_MAX, needsLevel, READ_WINDOW, windowIncrease as windowIncrease_, windowName, windowRatio } from './windows.ts';
 
 const M = 60_000;
 /**
@@ -243,6 +242,9 @@ export function buildSlo(slo: SloBody, target: SloTarget, ctx: BuildContext, pat
   const alertWindows = [...new Set(pairs.flatMap((p) => [p.long, p.short]))].sort((a, b) => a - b);
   const ratioWindows = [...new Set([5 * M, ...alertWindows, period, ...reporting])].sort((a, b) => a - b);
   const incWindows = increaseWindows(ratioWindows);
+  // Read from the raw counters: 5m, a page's short window up to 1h (see RAW_SHORT_MAX), and 6h.
+  const rawShort = pairs.filter((p) => p.severity === 'critical' && p.short > 5 * M && p.short <= RAW_SHORT_MAX && p.long <= NEAR_MAX).map((p) => p.short);
+  const readWindows = [...new Set([5 * M, ...rawShort, ...(incWindows.includes(READ_WINDOW) ? [READ_WINDOW] : [])])].sort((a, b) => a - b);
   const ruleLabels: Labels = { service, slo: slo.name };
   const group = `slo-${service}-${slo.name}`;
   const rec = (name: string, expr: string, extra: Labels = {}): RecordingRule => ({ kind: 'record', name, expr, labels: { ...ruleLabels, ...extra }, source: path });
@@ -265,6 +267,8 @@ export function buildSlo(slo: SloBody, target: SloTarget, ctx: BuildContext, pat
       reporting: reporting.map(windowName),
       alertWindows: pairs.map((p) => ({ long: windowName(p.long), short: windowName(p.short), factor: p.factor.toNumber() })),
       groupBy: g,
+      ratio: (w, s) => ([period, ...reporting].includes(durationMs(w)) ? `slo:sli_error:ratio_rate${w}${s}` : windowRatio(durationMs(w), s, readWindows)),
+      remaining: (w, s) => remainingExpr(w, s),
       datasource: ctx.datasource,
       source: path,
     });
@@ -273,48 +277,31 @@ export function buildSlo(slo: SloBody, target: SloTarget, ctx: BuildContext, pat
   }
   const linkTo = (panel: string) => (slo.dashboard ? ctx.dashboardUrl(uid, panelIds.get(panel)) : undefined);
 
-  // --- recording rules: the SLO's own reads (5m, and 6h from the raw counters), then the
-  // windows, levels and budgets every SLO shares.
+  // --- recording rules: the SLO's own reads (5m, the page's short window and 6h, from the raw
+  // counters), then the levels and budgets every SLO shares. Only increases are recorded (and
+  // the SLO and reporting windows' ratios): every other window's ratio is summed where it is
+  // read (the alerts, the dashboard), so an SLO records 2 series per read and per level.
   const main: Rule[] = [];
-  const rawShort = sli.reads ? pairs.filter((p) => p.severity === 'critical' && p.short > 5 * M && p.short <= RAW_SHORT_MAX && p.long <= NEAR_MAX).map((p) => p.short) : [];
-  const readWindows = [...new Set([5 * M, ...rawShort, ...(incWindows.includes(READ_WINDOW) ? [READ_WINDOW] : [])])].sort((a, b) => a - b);
   for (const w of readWindows) for (const [name, expr] of ownReads(sli, w, g, sel)) main.push(rec(name, expr));
-  // The page windows' ratios, in the reads group after the reads (see NEAR_MAX): one hop to the alerts.
-  const near = (w: number) => w <= NEAR_MAX && alertWindows.includes(w) || w === 5 * M;
-  for (const w of ratioWindows) if (near(w)) main.push({ kind: 'record', name: `slo:sli_error:ratio_rate${windowName(w)}`, expr: ratioExpr(w, sel, readWindows), source: path });
-  // Shared by every SLO of the stack (synth keeps one copy of each rule): the windows, levels
-  // and budgets read only recorded series, so one rule serves all SLOs (their slo/service and
-  // grouping labels pass through). Per SLO there are only the raw reads and its own alerts.
-  const alertSet = new Set([5 * M, ...alertWindows]);
-  // The 5m and tail increases are recorded; every other window is summed where it is read.
-  const windowIncrease = (side: string, w: number, selector: string) =>
-    w === 5 * M || readWindows.includes(w) || isTail(w, ratioWindows) ? `slo:${side}:increase${windowName(w)}${selector}` : `(${increaseExpr(side, w, selector).replace(/\n/g, ' ')})`;
-  const windowRules: Rule[] = [];
-  for (const w of incWindows) {
-    if (!isTail(w, ratioWindows) || w === READ_WINDOW) continue;
-    for (const side of ['sli_error', 'sli_total']) windowRules.push(shared(`slo:${side}:increase${windowName(w)}`, increaseExpr(side, w, '')));
-  }
-  const policy = pairs.length && sharesBurnRules(slo) ? burnPolicyId(slo, pairs, [...g].sort()) : undefined;
-  const infoLabels = info(slo, objective, sli.kind, linkTo(SLO_PANELS.burnRate));
+  const windowIncrease = (side: string, w: number, selector: string) => windowIncrease_(side, w, selector, readWindows);
+  const burnLink = linkTo(SLO_PANELS.burnRate);
+  const link = burnLink ? sharedLink(burnLink, uid, dashboardUid(ctx.stack.name, 'slo'), service, slo.name) : undefined;
+  const policy = pairs.length && sharesBurnRules(slo) ? burnPolicyId(slo, pairs, [...g].sort(), readWindows) : undefined;
+  const infoLabels = info(slo, objective, sli.kind, burnLink);
+  // Shared by every SLO of the stack (synth keeps one copy of each rule): they read only
+  // recorded series, so one rule serves all SLOs (their slo/service and grouping labels pass through).
   const budgetRules: Rule[] = [
-    rec('slo:error_budget:ratio', `vector(${formatNumber(budget)})`, policy ? { burn_policy: policy } : {}),
+    // The objective rides on the budget (they are one number): the shared alerts bring it along
+    // (`group_left (objective)`) for their annotations, with no query at each evaluation.
+    rec('slo:error_budget:ratio', `vector(${formatNumber(budget)})`, { objective: formatNumber(objective), ...(policy ? { burn_policy: policy } : {}) }),
     rec('obsgen_slo_info', 'vector(1)', infoLabels),
   ];
-  for (const w of ratioWindows) {
-    if (near(w)) continue;
-    const n = windowName(w);
-    const expr = `${windowIncrease('sli_error', w, '')}\n/\n(${windowIncrease('sli_total', w, '')} > 0)`;
-    (alertSet.has(w) ? windowRules : budgetRules).push(shared(`slo:sli_error:ratio_rate${n}`, expr));
-  }
-  for (const w of [period, ...reporting]) {
-    const n = windowName(w);
-    budgetRules.push(shared(`slo:error_budget_remaining:ratio_${n}`, `1 - slo:sli_error:ratio_rate${n} / on (service, slo) group_left slo:error_budget:ratio`));
-  }
+  for (const w of [period, ...reporting]) budgetRules.push(shared(`slo:sli_error:ratio_rate${windowName(w)}`, windowRatio(w, '', readWindows)));
 
   // --- alerts
   const alertName = slo.alerting.name ?? `${pascalCase(service)}${pascalCase(slo.name)}BudgetBurn`;
   const describeTarget = `${service} SLO ${slo.name} (${formatNumber(objective)}% over ${slo.window})`;
-  const remainingQuery = (labels: Labels) => `slo:error_budget_remaining:ratio_${windowName(period)}{${Object.entries({ ...labels }).sort(([a], [b]) => a.localeCompare(b)).map(([k, v]) => `${k}=${JSON.stringify(v)}`).join(',')}}`;
+  const remainingQuery = (labels: Labels) => remainingExpr(windowName(period), `{${Object.entries({ ...labels }).sort(([a], [b]) => a.localeCompare(b)).map(([k, v]) => `${k}=${JSON.stringify(v)}`).join(',')}}`);
   const remainingTemplate = remainingBudgetTemplate(windowName(period), ruleLabels, g);
   const groupValues = groupValuesFor(slo);
   const outLabels: Labels = { ...groupValues, ...ruleLabels };
@@ -332,8 +319,9 @@ export function buildSlo(slo: SloBody, target: SloTarget, ctx: BuildContext, pat
     meaning: `${describeTarget} is spending its error budget faster than it can afford: ${sli.describe} are at least ${f} times the share the objective allows, over both ${long} and ${short}. Each pair fires at its own speed: fast burns page, slow burns open a ticket.`,
     impact: `Users see failures now. If the burn goes on, the ${slo.window} objective is missed: a burn at the pair's threshold (${f}x) spends ${spent}% of the budget every ${long}, a faster one more (the alert's burn_rate annotation is the measured rate).`,
     diagnosis: [
-      { title: 'Error ratio by window', query: `{__name__=~"slo:sli_error:ratio_rate.*",service="${service}",slo="${slo.name}"}` },
-      { title: 'Budget left', query: `slo:error_budget_remaining:ratio_${windowName(period)}${sel}` },
+      { title: `Error ratio over ${long}`, query: windowRatio(durationMs(long), sel, readWindows) },
+      { title: `Error ratio over ${short}`, query: windowRatio(durationMs(short), sel, readWindows) },
+      { title: 'Budget left', query: remainingExpr(windowName(period), sel) },
       { title: 'Events in the last 5m', query: `slo:sli_total:increase5m${sel}` },
     ],
     mitigation: BURN_MITIGATION,
@@ -346,44 +334,42 @@ export function buildSlo(slo: SloBody, target: SloTarget, ctx: BuildContext, pat
     const spent = formatNumber(p.budgetPercent);
     if (policy) {
       const budgetSel = `slo:error_budget:ratio{burn_policy="${policy}"}`;
-      // "(99.9% over 30d)", or "(over 30d)" before the info series exists.
-      const objectiveText = infoTemplate('label "objective"', '', '', '% ');
       return {
         kind: 'alert',
         name: SHARED_BURN_ALERT,
-        // `group_left ()`: a tool that substitutes the budget series by its expression (e.g. to
-        // evaluate the alert at past times) must not read `group_left (expr)` as a label list.
-        expr: `slo:sli_error:ratio_rate${long} / on (service, slo) group_left () ${budgetSel} > ${f}\nand\nslo:sli_error:ratio_rate${short} / on (service, slo) group_left () ${budgetSel} > ${f}`,
+        // The windows' ratios are summed here from the recorded increases (not recorded themselves).
+        expr: `(${windowRatio(p.long, '', readWindows)}) / on (service, slo) group_left (objective) ${budgetSel} > ${f}\nand\n(${windowRatio(p.short, '', readWindows)}) / on (service, slo) group_left (objective) ${budgetSel} > ${f}`,
         // burn_policy tells the rules of two policies apart (the same pair windows and severity
         // would otherwise be one alert name and label set twice, a duplicate to promtool).
         labels: { severity: p.severity, burn_policy: policy, long_window: long, short_window: short },
-        seriesLabels: ['service', 'slo', ...g],
+        seriesLabels: ['service', 'slo', 'objective', ...g],
         annotations: {
           summary: `{{ $labels.service }}: SLO {{ $labels.slo }} ${burnSummary(long, short, f)}`,
-          description: `{{ $labels.service }} SLO {{ $labels.slo }} (${objectiveText}over ${slo.window}): ${burnDescription(long, short, f, spent, slo.window)} Budget left over ${slo.window}: ${sharedRemainingTemplate}.`,
+          description: `{{ $labels.service }} SLO {{ $labels.slo }} ({{ $labels.objective }}% over ${slo.window}): ${burnDescription(long, short, f, spent, slo.window)} Budget left over ${slo.window}: ${sharedRemainingTemplate}.`,
           burn_rate: '{{ $value | printf "%.2f" }}',
           remaining_budget: sharedRemainingTemplate,
           runbook_url: ctx.runbookUrl(SHARED_BURN_ALERT),
-          // Before the info series exists: Grafana's search for the service's dashboards.
-          ...(slo.dashboard ? { dashboard_url: infoTemplate('label "dashboard_url"', `${grafanaBase(ctx)}/dashboards?query={{ $labels.service }}`) } : {}),
+          // Written from the alert's labels (an SLO with a hashed dashboard uid: a case of its own): no query.
+          ...(link ? { dashboard_url: link.template } : {}),
         },
         runbook: {
           meaning: `The SLO named by the alert's \`service\` and \`slo\` labels is spending its error budget at least as fast as the pair's factor: over both the long and the short window (labels \`long_window\`, \`short_window\`) its error ratio is that many times what the objective allows. Fast burns page, slow burns open a ticket. One rule per pair covers every SLO with the same windows and pairs (label \`burn_policy\` on \`slo:error_budget:ratio\`).`,
           impact: 'Users see failures now. If the burn goes on, the SLO misses its objective: the description says how much of the budget each long window of this burn spends, and how much is left.',
           diagnosis: [
-            { title: 'Error ratio by window (put in the alert\'s service and slo)', query: '{__name__=~"slo:sli_error:ratio_rate.*",service="<service>",slo="<slo>"}' },
-            { title: 'Budget left over each window', query: '{__name__=~"slo:error_budget_remaining:ratio_.*",service="<service>",slo="<slo>"}' },
+            { title: 'Errors and events over each read window (put in the alert\'s service and slo)', query: '{__name__=~"slo:sli_(error|total):increase.*",service="<service>",slo="<slo>"}' },
+            { title: `Budget left over ${slo.window}`, query: remainingExpr(windowName(period), '{service="<service>",slo="<slo>"}') },
             { title: 'Events in the last 5m', query: 'slo:sli_total:increase5m{service="<service>",slo="<slo>"}' },
             { title: 'What the SLO is (objective, window, SLI, owner, dashboard)', query: 'obsgen_slo_info{service="<service>",slo="<slo>"}' },
           ],
           mitigation: BURN_MITIGATION,
         },
         tests: [],
+        ...(link?.own ? { cases: [{ match: { service, slo: slo.name }, annotations: { dashboard_url: link.own } }] } : {}),
         source: p.path,
         tierOf: SLO_ALERTS,
       };
     }
-    let expr = `slo:sli_error:ratio_rate${long}${sel} / ${b} > ${f}\nand ${on(g)}\nslo:sli_error:ratio_rate${short}${sel} / ${b} > ${f}`;
+    let expr = `(${windowRatio(p.long, sel, readWindows)}) / ${b} > ${f}\nand ${on(g)}\n(${windowRatio(p.short, sel, readWindows)}) / ${b} > ${f}`;
     if (slo.alerting.minEvents > 0) expr += `\nand ${on(g)}\n${windowIncrease('sli_total', p.long, sel)} >= ${formatNumber(slo.alerting.minEvents)}`;
     return {
       kind: 'alert',
@@ -404,7 +390,7 @@ export function buildSlo(slo: SloBody, target: SloTarget, ctx: BuildContext, pat
       tierOf: SLO_ALERTS,
     };
   });
-  const scenarioCtx: ScenarioCtx = { slo, target, budget, outLabels, groupValues, remainingQuery, sel, path, rawWindows: readWindows, ...(policy ? { home: group, info: { [infoQuery(service, slo.name)]: infoLabels } } : {}) };
+  const scenarioCtx: ScenarioCtx = { slo, target, budget, outLabels, alertLabels: policy ? { ...outLabels, objective: formatNumber(objective) } : outLabels, groupValues, remainingQuery, sel, path, rawWindows: sli.reads ? readWindows : [5 * M], ...(policy ? { home: group } : {}) };
   const exprTests = alerts.length ? attachScenarios(alerts, pairs, scenarioCtx) : [];
   if (untested) for (const a of alerts) a.untested = untested;
   if (!policy) main.push(...alerts);
@@ -454,9 +440,9 @@ export function buildSlo(slo: SloBody, target: SloTarget, ctx: BuildContext, pat
       name: 'zero traffic records no ratio and no budget (no NaN)',
       series: zero.length && !('availability' in slo.sli) && !('ratio' in slo.sli) ? zero : [{ series: 'obsgen_test_placeholder', values: '0x40' }],
       checks: [
-        { at: '30m', expr: `slo:sli_error:ratio_rate5m${sel}`, samples: [] },
+        ...[...new Set([5 * M, ...alertWindows])].map((w) => ({ at: '30m', expr: windowRatio(w, sel, readWindows), samples: [] })),
         { at: '30m', expr: `slo:sli_error:ratio_rate${windowName(period)}${sel}`, samples: [] },
-        { at: '30m', expr: `slo:error_budget_remaining:ratio_${windowName(period)}${sel}`, samples: [] },
+        { at: '30m', expr: remainingExpr(windowName(period), sel), samples: [] },
       ],
     },
     ...exprTests,
@@ -468,7 +454,6 @@ export function buildSlo(slo: SloBody, target: SloTarget, ctx: BuildContext, pat
     source: path,
     ...(sli.reads ? { sloReads: { service, slo: slo.name, groupBy: g, kind: sli.kind, reads: sli.reads, windows: readWindows.map(windowName) } } : {}),
   });
-  out.ruleGroups.push({ name: 'slo-windows', rules: windowRules, source: path, shared: true });
   if (needsLevel(ratioWindows, 'level1h')) {
     out.ruleGroups.push({ name: 'slo-level-1h', interval: '5m', rules: ['sli_error', 'sli_total'].map((side) => shared(`slo:${side}:level1h`, levelExpr(side, 'level1h', ''))), source: path, shared: true });
   }
@@ -525,7 +510,7 @@ function burnDescription(long: string, short: string, factor: string, spent: str
 
 function remainingBudgetTemplate(window: string, fixed: Labels, fromAlert: string[]): string {
   const matchers = [...Object.entries(fixed).map(([k, v]) => [k, JSON.stringify(v)] as const), ...fromAlert.map((l) => [l, '"%s"'] as const)].sort(([a], [b]) => a.localeCompare(b));
-  const query = `slo:error_budget_remaining:ratio_${window}{${matchers.map(([k, v]) => `${k}=${v}`).join(',')}}`;
+  const query = remainingExpr(window, `{${matchers.map(([k, v]) => `${k}=${v}`).join(',')}}`);
   // Guarded: on a fresh Prometheus the budget series lags the burn alerts (it reads the whole
   // window), and `first` on its empty result would print a template error into the page.
   const guard = (pipeline: string) => `{{ with ${pipeline} }}{{ . | first | value | humanizePercentage }}{{ else }}${BUDGET_UNKNOWN}{{ end }}`;
@@ -534,27 +519,30 @@ function remainingBudgetTemplate(window: string, fixed: Labels, fromAlert: strin
   return guard(`printf \`${query}\` ${args} | query`);
 }
 
+/**
+ * The share of the budget left over window `w` (1 at no errors, 0 when spent, below 0 when
+ * overspent), from the recorded window ratio and the SLO's budget: not recorded itself (one
+ * series fewer per window), the dashboard and the alerts' annotation compute it.
+ */
+export function remainingExpr(w: string, sel: string): string {
+  return `1 - slo:sli_error:ratio_rate${w}${sel} / on (service, slo) group_left () slo:error_budget:ratio`;
+}
+
 /** What the remaining-budget annotation says before the budget series exists. */
 export const BUDGET_UNKNOWN = 'not known yet (no budget series)';
 
-/** Grafana's base URL, from the stack's dashboard links. */
-function grafanaBase(ctx: BuildContext): string {
-  const url = ctx.dashboardUrl('uid');
-  return url.slice(0, url.lastIndexOf('/d/uid'));
-}
 
 /**
- * The SLO's own recorded reads over `w` (5m or 6h), as [name, expr]: total and error events
- * (over 6h, from one read by the labels that tell errors apart, when the SLI allows it).
- * No bad events yet gives 0 where (and only where) there is a total, so both sides have the
- * same samples: the windows average each side's samples (`vector(0)` would add zeros where the
- * total has none and bias every window's ratio down).
+ * The SLO's own recorded reads over `w` (5m, the page's short window, 6h), as [name, expr]:
+ * total and error events. No bad events yet gives 0 where (and only where) there is a total, so
+ * both sides have the same samples: the windows average each side's samples (`vector(0)` would
+ * add zeros where the total has none and bias every window's ratio down).
  */
 function ownReads(sli: SliExprs, w: number, g: string[], sel: string): [string, string][] {
   const n = windowName(w);
   if (!sli.reads) {
-    // Raw ratios count one event per evaluation: there are no counters to read over 6h, so that
-    // window sums the SLO's recorded 5m series as the shorter windows do.
+    // Raw ratios count one event per evaluation: there are no counters to read over longer
+    // windows, so those sum the SLO's recorded 5m series.
     if (w !== 5 * M) return ['sli_error', 'sli_total'].map((side) => [`slo:${side}:increase${n}`, increaseExpr(side, w, sel)]);
     return [
       ['slo:sli_error:increase5m', sli.bad!],
@@ -562,15 +550,7 @@ function ownReads(sli: SliExprs, w: number, g: string[], sel: string): [string, 
     ];
   }
   const r = sli.reads;
-  const split = w === READ_WINDOW ? splitRead(r, g) : undefined;
-  const open = sel.slice(0, -1);
-  if (split) return splitRules(n, readExpr(r.total, n, [...g, split.label]), split, g, open, on(g));
-  return countRules(n, readExpr(r.total, n, g), r.bad && readExpr(r.bad, n, g), r.good && readExpr(r.good, n, g), open, on(g));
-}
-
-/** Whether `w` is the tail another window is built on (1d). */
-function isTail(w: number, windows: number[]): boolean {
-  return increaseWindows(windows).some((x) => x !== w && tierOf(x).tail === w);
+  return countRules(n, readExpr(r.total, n, g), r.bad && readExpr(r.bad, n, g), r.good && readExpr(r.good, n, g), sel.slice(0, -1), on(g));
 }
 
 function info(slo: SloBody, objective: Decimal, kind: string, dashboardUrl: string | undefined): Labels {
@@ -587,6 +567,8 @@ interface ScenarioCtx {
   target: SloTarget;
   budget: Decimal;
   outLabels: Labels;
+  /** The labels of the SLO's burn-rate alerts (the shared rules add the objective). */
+  alertLabels: Labels;
   groupValues: Labels;
   remainingQuery: (labels: Labels) => string;
   sel: string;
@@ -595,8 +577,6 @@ interface ScenarioCtx {
   home?: string;
   /** Windows read from the raw counters (exact edges, as rate()). */
   rawWindows: number[];
-  /** Labels of the SLO's info series by query text, for the shared rules' annotations. */
-  info?: Record<string, Labels>;
 }
 
 const BURN_MITIGATION = [
@@ -626,11 +606,11 @@ function attachScenarios(alerts: AlertRule[], pairs: ResolvedPair[], c: Scenario
       .map((p, j) => ({ p, j }))
       .filter(({ p }) => ratio / b > p.factor.toNumber() && ratio > 0)
       .map(({ j }) => ({
-        labels: c.outLabels,
+        labels: c.alertLabels,
         value: ratio / b,
         queries: { [c.remainingQuery(c.outLabels)]: 1 - ratio / b },
-        ...(c.info ? { queryLabels: c.info } : {}),
-        ...(j !== carrier ? { rule: { labels: alerts[j]!.labels, annotations: alerts[j]!.annotations } } : {}),
+        // (The SLO's own values where the shared rule's annotation has a case for it.)
+        ...(j !== carrier ? { rule: { labels: alerts[j]!.labels, annotations: { ...alerts[j]!.annotations, ...alerts[j]!.cases?.[0]?.annotations } } } : {}),
       }));
   const scenario = (name: string, phases: Phase[], at: string, carrier: number): AlertScenario | undefined => {
     const series = sliInputs(c.slo, c.target.http, phases, c.groupValues, c.outLabels);
@@ -660,7 +640,6 @@ function attachScenarios(alerts: AlertRule[], pairs: ResolvedPair[], c: Scenario
       const s4 = scenario('zero traffic fires nothing', steady(0, 0), '30m', i);
       if (s4) tests.push(s4);
     }
-    if (i === 0 && c.slo.alerting.minEvents === 0) tests.push(freshScenario(p, c));
     alerts[i]!.tests = tests;
   });
   // Detection and reset after a healthy warm-up, through ALERTS.
@@ -700,12 +679,16 @@ function attachScenarios(alerts: AlertRule[], pairs: ResolvedPair[], c: Scenario
     // minute early (the newest body tile overlaps the tail): it may fire one evaluation before
     // rate() does, never two. A window read raw is what rate() reads.
     const early = p.long === 5 * M || c.rawWindows.includes(p.long) ? 0 : 1;
-    // Prometheus 3 reads a window left-open, (t - W, t], and 2.x closed, [t - W, t]: the raw read
-    // and the window it feeds each drop the oldest sample one step earlier in 3.x, so the alert
-    // may start a step earlier or later and stop two steps earlier than in 2.x (at the step where
-    // the exact ratio equals the threshold, 3.x's extrapolation lands just above it); the bounds
-    // hold for both.
-    const checks = [count(fireAt - 2 - early, false), count(fireAt + 2, true), count(stopAt - 2, true), count(stopAt + 2 + tileEdge, false)];
+    // Within one evaluation of the exact windows, under both semantics the tests run on:
+    // promtool 2.x reads a window closed, [t - W, t], Prometheus 3 (obsgen's engine) left-open,
+    // (t - W, t]. On these minute-aligned samples a counter's increase() in 2.x is the exact
+    // answer and in 3.x the last W - 1 minutes extrapolated to W (the ratio of a growing or
+    // shrinking burn crosses the threshold at the same step or one before); a gauge's
+    // count_over_time() is exact in 3.x and one sample longer in 2.x (the same step or one
+    // after). So the page must not fire two steps before the exact answer, must fire one step
+    // after it, must still fire two steps before the exact answer stops and be gone one step
+    // after (plus the tile edge of a short window summed from tiles).
+    const checks = [count(fireAt - 2 - early, false), count(fireAt + 1, true), count(stopAt - 2, true), count(stopAt + 1 + tileEdge, false)];
     exprTests.push({
       name: `${windowName(p.long)}/${windowName(p.short)}: a total outage after ${windowName(p.long)} of health fires within one evaluation of the exact windows (${formatDuration((fireAt - warm) * M)} in) and resets within ${tileEdge ? `${tileEdge}m and ` : ''}one evaluation of them (${formatDuration((stopAt - warm - outage) * M)} after recovery)`,
       series,
@@ -714,24 +697,6 @@ function attachScenarios(alerts: AlertRule[], pairs: ResolvedPair[], c: Scenario
   });
   void c.path;
   return exprTests;
-}
-
-/**
- * A burn the first pair sees before the budget series exists (a fresh Prometheus: the burn
- * windows fill within the hour, the budget reads the whole SLO window): the pair's two recorded
- * ratios are the inputs, nothing records the budget left, and the annotations must say so in
- * words, not print a template error. Only the first pair fires: the others' windows are absent.
- */
-function freshScenario(p: ResolvedPair, c: ScenarioCtx): AlertScenario {
-  const ratio = 1;
-  const labels = { ...c.groupValues, service: c.target.service, slo: c.slo.name };
-  const series = [p.long, p.short].map((w) => ({ series: seriesSelector(`slo:sli_error:ratio_rate${windowName(w)}`, labels), values: `${ratio}x20` }));
-  return {
-    name: `${windowName(p.long)}/${windowName(p.short)}: a burn before the budget series exists says the budget is not known yet`,
-    series,
-    checks: [{ at: '10m', firing: [{ labels: c.outLabels, value: ratio / c.budget.toNumber(), ...(c.info ? { queryLabels: c.info } : {}) }] }],
-    ...(c.home ? { home: c.home } : {}),
-  };
 }
 
 /** The no-data alert's defaults: on unless alerting is disabled or `noData: false`. */

@@ -12,9 +12,7 @@
 import type { AlertRule, RecordingRule, RuleGroup, SloReads } from '../core/model.ts';
 import { fnv1a } from '../core/names.ts';
 import { matcherText } from '../alertmanager/matchers.ts';
-import { countRules, plainSelector, regexQuote, splitRead, splitRules } from './sli.ts';
-import { ratioExpr, READ_WINDOW, windowName } from './windows.ts';
-import { durationMs } from '../core/duration.ts';
+import { countRules, plainSelector, regexQuote } from './sli.ts';
 
 type ParsedRead = { fn: string } & NonNullable<ReturnType<typeof plainSelector>>;
 
@@ -25,7 +23,7 @@ interface Member {
   value: string;
 }
 
-const READ_RULE = /^slo:sli_(total|error|events):increase(\w+)$/;
+const READ_RULE = /^slo:sli_(total|error):increase(\w+)$/;
 
 /** Merges the raw reads of SLOs of one shape (see above); other groups pass through unchanged. */
 export function mergeSloReads(groups: RuleGroup[]): RuleGroup[] {
@@ -80,15 +78,7 @@ function isNoData(rule: RecordingRule | AlertRule): boolean {
 
 function isRead(rule: RecordingRule | AlertRule, reads: SloReads): boolean {
   const m = rule.kind === 'record' ? READ_RULE.exec(rule.name) : null;
-  if (m) return reads.windows.includes(m[2]!) && rule.labels?.service === reads.service && rule.labels?.slo === reads.slo;
-  // The page windows' ratios recorded after the reads: one rule per window serves the cluster.
-  return isNearRatio(rule);
-}
-
-const NEAR_RATIO = /^slo:sli_error:ratio_rate(\w+)$/;
-
-function isNearRatio(rule: RecordingRule | AlertRule): boolean {
-  return rule.kind === 'record' && NEAR_RATIO.test(rule.name) && rule.labels === undefined;
+  return !!m && reads.windows.includes(m[2]!) && rule.labels?.service === reads.service && rule.labels?.slo === reads.slo;
 }
 
 function rehomeScenarios(rule: AlertRule, rehome: Map<string, { name: string; service: string }>): void {
@@ -206,22 +196,11 @@ function mergedGroup(name: string, c: Cluster, whole: boolean): RuleGroup {
       const own = m.group.rules.find((r): r is RecordingRule => r.kind === 'record' && r.name === ruleName && isRead(r, m.reads));
       return (own?.tests ?? []).map((t) => ({ ...t, name: `${t.name} (${m.reads.service})` }));
     });
-  const split = splitRead(first.reads, g);
   for (const w of first.windows) {
-    // As each SLO's own rules do: over 6h one read of the total, bad events marked by the split label.
-    const list =
-      split && w === windowName(READ_WINDOW)
-        ? splitRules(w, read(parsed.total, w, [...g, split.label]), split, ['service', ...g], cluster, on)
-        : countRules(w, read(parsed.total, w), parsed.bad && read(parsed.bad, w), parsed.good && read(parsed.good, w), cluster, on);
-    for (const [rule, expr] of list) {
+    for (const [rule, expr] of countRules(w, read(parsed.total, w), parsed.bad && read(parsed.bad, w), parsed.good && read(parsed.good, w), cluster, on)) {
       const tests = testsOf(rule);
       rules.push({ kind: 'record', name: rule, expr, labels: { slo: c.slo }, source, ...(tests.length ? { tests } : {}) });
     }
-  }
-  const raw = first.windows.map(durationMs);
-  for (const r of c.members[0]!.group.rules) {
-    if (!isNearRatio(r)) continue;
-    rules.push({ kind: 'record', name: r.name, expr: ratioExpr(durationMs(NEAR_RATIO.exec(r.name)![1]!), `${cluster}}`, raw), source });
   }
   return { name, rules, source, shared: true };
 }

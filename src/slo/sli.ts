@@ -95,46 +95,6 @@ export function selectorProblem(text: string): string | undefined {
   return sel.length ? 'is a query, not a series selector' : 'selects no series';
 }
 
-/** How one read of the total tells bad events apart: by one matcher on one label. */
-export interface SplitRead {
-  label: string;
-  /** The matcher's regex (anchored, as label_replace and `=~` both read it). */
-  regex: string;
-  /** `!=` or `!~`: the events that do not match are the bad ones. */
-  negate: boolean;
-}
-
-/**
- * When the bad read is the total read plus one matcher (`code=~"5.."`): one read of the total by
- * that label then serves both sides, as Pyrra records it. Over 6h that saves reading the error
- * series again (half of the series, when errors are 2 of 4 codes).
- */
-export function splitRead(reads: { total: { fn: string; selector: string }; bad?: { fn: string; selector: string } }, groupBy: string[]): SplitRead | undefined {
-  const { total, bad } = reads;
-  if (!bad || total.fn !== 'increase' || bad.fn !== 'increase') return undefined;
-  const t = plainSelector(total.selector);
-  const b = plainSelector(bad.selector);
-  if (!t || !b || t.metric !== b.metric) return undefined;
-  const inTotal = new Set(t.matchers.map(matcherText));
-  const inBad = new Set(b.matchers.map(matcherText));
-  if (![...inTotal].every((m) => inBad.has(m))) return undefined;
-  const extra = b.matchers.filter((m) => !inTotal.has(matcherText(m)));
-  if (extra.length !== 1) return undefined;
-  const m = extra[0]!;
-  // The split label is summed away, and `event` is the label the split writes.
-  if (['service', 'slo', 'event'].includes(m.name) || groupBy.includes(m.name) || groupBy.includes('event') || t.matchers.some((x) => x.name === m.name)) return undefined;
-  return { label: m.name, regex: m.op.endsWith('~') ? m.value : regexQuote(m.value), negate: m.op.startsWith('!') };
-}
-
-/**
- * The read `inner` (summed by `by` and the split label) summed by `by` and `event`: "bad" for
- * the bad events, "other" for the rest. The sides then select `event="bad"` or sum both.
- */
-function eventsExpr(inner: string, split: SplitRead, by: string[]): string {
-  const [all, matching] = split.negate ? ['bad', 'other'] : ['other', 'bad'];
-  return `sum by (${[...by, 'event'].join(', ')}) (label_replace(label_replace(${inner}, "event", "${all}", "", ""), "event", "${matching}", ${JSON.stringify(split.label)}, ${JSON.stringify(split.regex)}))`;
-}
-
 /**
  * Recorded reads over window `n` as [name, expr]: the total read and the error events from the
  * bad or good read. `sel` selects the recorded series of the SLO (or SLOs) the rules record,
@@ -144,15 +104,6 @@ export function countRules(n: string, total: string, bad: string | undefined, go
   return [
     [`slo:sli_total:increase${n}`, total],
     [`slo:sli_error:increase${n}`, errorExpr(bad, good, `slo:sli_total:increase${n}${sel}}`, on)],
-  ];
-}
-
-/** The same from one read of the total, `inner` (summed by `by` and the split label): events, then total and error from them. */
-export function splitRules(n: string, inner: string, split: SplitRead, by: string[], sel: string, on: string): [string, string][] {
-  const events = `slo:sli_events:increase${n}`;
-  return [
-    [events, eventsExpr(inner, split, by)],
-    ...countRules(n, `sum without (event) (${events}${sel}})`, `sum without (event) (${events}${sel},event="bad"})`, undefined, sel, on),
   ];
 }
 

@@ -1,7 +1,7 @@
 /**
  * How every SLO window is derived from the recorded 5m increases, cheaply and with an
- * exact recent edge. Each SLO reads its raw counters twice, over 5m and over 6h (below), and
- * three levels are recorded:
+ * exact recent edge. Each SLO reads its raw counters over 5m, over a page's short window (30m)
+ * and over 6h (below), recording only the increases, and three levels are recorded:
  *   - `slo:sli_*:increase5m` every evaluation (from the raw counters);
  *   - `slo:sli_*:level1h`, the increase over 1h, re-recorded every 5m from the 5m series;
  *   - `slo:sli_*:level1d`, the increase over 1d, re-recorded every 1h from the 1h level.
@@ -62,17 +62,26 @@ export const READ_WINDOW = 6 * H;
 export const RAW_SHORT_MAX = 1 * H;
 
 /**
- * Windows up to this one are the page windows: their ratios are recorded in the SLO's reads
- * group, right after the reads (rules of a group run in order), so a page is one group away from
- * the raw data, as Sloth's are, not two (reads -> shared windows -> alerts): each hop between
- * groups can add an evaluation interval to detection and reset.
+ * Pairs whose long window is up to this one are pages: their short window (up to RAW_SHORT_MAX)
+ * is read raw. (Every window's ratio is summed in the alert from the reads group's increases, so
+ * a page is one group away from the raw data, as Sloth's are.)
  */
 export const NEAR_MAX = 6 * H;
 
-/** The error-ratio expression of window `w` over increases selected by `sel`; `raw` lists the windows recorded as increases. */
-export function ratioExpr(w: number, sel: string, raw: number[]): string {
-  const inc = (side: string) => (w === 5 * M || raw.includes(w) ? `slo:${side}:increase${windowName(w)}${sel}` : `(${increaseExpr(side, w, sel).replace(/\n/g, ' ')})`);
-  return `${inc('sli_error')}\n/\n(${inc('sli_total')} > 0)`;
+/**
+ * The increase over window `w` for one side (`sli_error` or `sli_total`), written out down to
+ * the series an SLO records: the increases of the windows in `recorded` (5m and the raw reads)
+ * and the levels. Nothing between them is recorded (the tails, the ratios): every window is
+ * summed where it is read, so an SLO records 2 series per raw read and 2 per level, not one
+ * more per window (see docs/slo.md, "Recorded series").
+ */
+export function windowIncrease(side: string, w: number, sel: string, recorded: number[]): string {
+  return increaseExprInline(side, w, sel, (s, ms) => `slo:${s}:increase${windowName(ms)}${sel}`, recorded);
+}
+
+/** The error ratio over window `w` from the recorded series (`windowIncrease`), guarded: no traffic gives no sample. */
+export function windowRatio(w: number, sel: string, recorded: number[]): string {
+  return `${windowIncrease('sli_error', w, sel, recorded)} / (${windowIncrease('sli_total', w, sel, recorded)} > 0)`;
 }
 
 export function tierOf(ms: number): Tier {
@@ -133,9 +142,12 @@ export function parseWindow(text: string): number {
  */
 export function increaseExprInline(side: string, ms: number, sel: string, readRaw: (side: string, ms: number) => string, raw: number[] = [READ_WINDOW]): string {
   if (ms === 5 * M) return `slo:${side}:increase5m${sel}`;
-  if (raw.includes(ms)) return `(${readRaw(side, ms)})`;
+  if (raw.includes(ms)) {
+    const read = readRaw(side, ms);
+    return /\s/.test(read) ? `(${read})` : read;
+  }
   const t = tierOf(ms);
-  const tail = t.tail === 5 * M ? `slo:${side}:increase5m${sel}` : `(${increaseExprInline(side, t.tail, sel, readRaw, raw)})`;
+  const tail = increaseExprInline(side, t.tail, sel, readRaw, raw);
   const range = ms - t.tail;
   const offset = t.tail - t.tile / 2 - t.lag;
   const k = Decimal.from(range).div(t.tile, 12);

@@ -7,6 +7,7 @@ import { inhibitionExpectations } from '../alertmanager/inhibit.ts';
 import { BuildError, Diagnostics, joinPath } from '../core/diagnostics.ts';
 import { mergeContributions, type AlertRule, type Contribution, type Rule, type ScrapeJob } from '../core/model.ts';
 import { mergeSloReads } from '../slo/merge.ts';
+import { renderSharedCases } from '../slo/policy.ts';
 import { validate } from '../core/schema.ts';
 import { STACK_NAME_RE } from '../core/names.ts';
 import { customAlertRule, recordingGroups } from '../alerts/custom.ts';
@@ -117,6 +118,7 @@ export function trySynth(stack: Stack | unknown): SynthResult {
 
   const merged = mergeContributions(parts);
   merged.ruleGroups = mergeSloReads(merged.ruleGroups);
+  renderSharedCases(merged.ruleGroups);
   merged.scrapeJobs.push(...config.scrapeJobs.map((j, i) => toScrapeJob(j, joinPath('', 'scrapeJobs', i))));
   // Before self-monitoring, whose jobs have an in-cluster form in every stack.
   const targets = config.targets ?? defaultTargets(merged.scrapeJobs);

@@ -87,7 +87,8 @@ describe('obsgen stack up|status|reload|down', () => {
     try {
       // The demo had counted its errors under a label the rules do not read (status vs code): both stayed 0.
       const raw = 'sum(rate(http_requests_total{job="shop",code=~"5.."}[1m])) / sum(rate(http_requests_total{job="shop"}[1m]))';
-      const slo = 'slo:sli_error:ratio_rate5m{service="shop",slo="availability"}';
+      const sel = '{service="shop",slo="availability"}';
+      const slo = `slo:sli_error:increase5m${sel} / slo:sli_total:increase5m${sel}`;
       const { value } = await waitFor('the raw and the SLO error ratio near 0.1', 60_000, async () => {
         const [r, o] = [await query(raw), await query(slo)];
         return r.length === 1 && o.length === 1 && Math.abs(r[0]! - 0.1) <= 0.02 && Math.abs(o[0]! - 0.1) <= 0.02 ? { raw: r[0]!, slo: o[0]! } : undefined;

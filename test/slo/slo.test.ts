@@ -4,9 +4,10 @@ import { defineStack, httpService, slo, synth, trySynth, type AlertRule, type Re
 import financialApi from '../../stacks/financial-api.ts';
 import { pairFactor } from '../../src/slo/build.ts';
 import { Decimal } from '../../src/core/decimal.ts';
-import { increaseExpr, increaseWindows } from '../../src/slo/windows.ts';
+import { increaseExpr, increaseWindows, windowRatio } from '../../src/slo/windows.ts';
 import { defaultInhibitRules } from '../../src/alertmanager/build.ts';
 import { inhibits } from '../../src/alertmanager/inhibit.ts';
+import { renderTemplate } from '../../src/core/template.ts';
 
 const H = 3_600_000;
 
@@ -69,25 +70,17 @@ describe('an events SLO with the default policy', () => {
 
   it('reads the raw counters over 5m, the page\'s 30m short window and 6h only, in its own group', () => {
     const raw = records.filter((r) => r.expr.includes('http_requests_total'));
-    expect(raw.map((r) => r.name)).toEqual(['slo:sli_total:increase5m', 'slo:sli_error:increase5m', 'slo:sli_total:increase30m', 'slo:sli_error:increase30m', 'slo:sli_events:increase6h']);
+    expect(raw.map((r) => r.name)).toEqual(['5m', '30m', '6h'].flatMap((w) => [`slo:sli_total:increase${w}`, `slo:sli_error:increase${w}`]));
     expect(raw[0]!.expr).toBe('sum(increase(http_requests_total{job="api"}[5m]))');
     expect(raw[2]!.expr).toBe('sum(increase(http_requests_total{job="api"}[30m]))');
+    expect(raw[4]!.expr).toBe('sum(increase(http_requests_total{job="api"}[6h]))');
     // No 5xx yet gives 0 errors where there is a total: both sides have the same samples.
     expect(raw[1]!.expr).toContain('or on ()\n0 * slo:sli_total:increase5m{service="api",slo="availability"}');
-    // Over 6h one read serves both sides: bad events marked by the code matcher.
-    expect(raw[4]!.expr).toBe('sum by (event) (label_replace(label_replace(sum by (code) (increase(http_requests_total{job="api"}[6h])), "event", "other", "", ""), "event", "bad", "code", "5.."))');
-    const six = (n: string) => records.find((r) => r.name === n)!.expr;
-    expect(six('slo:sli_total:increase6h')).toBe('sum without (event) (slo:sli_events:increase6h{service="api",slo="availability"})');
-    expect(six('slo:sli_error:increase6h')).toBe('sum without (event) (slo:sli_events:increase6h{service="api",slo="availability",event="bad"})\nor on ()\n0 * slo:sli_total:increase6h{service="api",slo="availability"}');
-    // The 1d window builds on the raw 6h read.
-    expect(records.find((r) => r.name === 'slo:sli_error:increase1d')!.expr).toMatch(/^slo:sli_error:increase6h \+ avg_over_time\(slo:sli_error:level1h\[18h\]/);
+    expect(raw[5]!.expr).toBe('sum(increase(http_requests_total{job="api",code=~"5.."}[6h]))\nor on ()\n0 * slo:sli_total:increase6h{service="api",slo="availability"}');
     const own = bundle.ruleGroups.find((g) => g.name === 'slo-api-availability')!.rules;
-    // The reads carry the SLO's labels; the page windows' ratios after them select the SLO's reads.
-    for (const r of own) {
-      if (r.name.startsWith('slo:sli_error:ratio_rate')) expect(r.expr).toContain('{service="api",slo="availability"}');
-      else expect(r.labels).toMatchObject({ service: 'api', slo: 'availability' });
-    }
-    expect(own.map((r) => r.name).filter((n) => n.includes('ratio_rate'))).toEqual(['5m', '30m', '1h', '2h', '6h'].map((w) => `slo:sli_error:ratio_rate${w}`));
+    // The reads carry the SLO's labels; nothing else is recorded there.
+    for (const r of own) if (r.kind === 'record') expect(r.labels).toMatchObject({ service: 'api', slo: 'availability' });
+    expect(own.filter((r) => r.kind === 'record')).toEqual(raw);
     // Everything else reads recorded series only, in groups every SLO of the stack shares.
     for (const g of bundle.ruleGroups.filter((x) => x.name !== 'slo-api-availability')) {
       expect(g.shared).toBe(true);
@@ -95,26 +88,27 @@ describe('an events SLO with the default policy', () => {
     }
   });
 
-  it('records the error ratio per window, guarded against zero traffic', () => {
+  it('records only the SLO and reporting windows\' ratios; the others are summed where they are read', () => {
     const ratios = records.filter((r) => r.name.startsWith('slo:sli_error:ratio_rate')).map((r) => r.name);
-    expect(ratios).toEqual(['5m', '30m', '1h', '2h', '6h', '1d', '3d', '7d', '30d'].map((w) => `slo:sli_error:ratio_rate${w}`));
-    const r1h = records.find((r) => r.name === 'slo:sli_error:ratio_rate1h')!;
+    expect(ratios).toEqual(['30d', '7d'].map((w) => `slo:sli_error:ratio_rate${w}`));
+    expect(records.filter((r) => r.name.includes('increase1d') || r.name.includes('remaining') || r.name.includes('sli_events'))).toEqual([]);
+    // 30d: the 1d tail (the raw 6h read and 18h of the 1h level) and 29 days of the 1d level, guarded against zero traffic.
+    const r30d = records.find((r) => r.name === 'slo:sli_error:ratio_rate30d')!.expr;
+    expect(r30d).toContain('(slo:sli_error:increase6h + avg_over_time(slo:sli_error:level1h[18h] offset 5h27m30s) * 18 or slo:sli_error:increase6h) + avg_over_time(slo:sli_error:level1d[29d] offset 11h27m30s) * 29');
+    expect(r30d).toMatch(/ > 0\)$/);
     const s = '{service="api",slo="availability"}';
-    expect(r1h.expr).toBe(
-      `(slo:sli_error:increase5m${s} + avg_over_time(slo:sli_error:increase5m${s}[55m] offset 2m30s) * 11 or slo:sli_error:increase5m${s})\n/\n((slo:sli_total:increase5m${s} + avg_over_time(slo:sli_total:increase5m${s}[55m] offset 2m30s) * 11 or slo:sli_total:increase5m${s}) > 0)`,
+    expect(windowRatio(H, s, [5 * 60_000, 30 * 60_000, 6 * H])).toBe(
+      `(slo:sli_error:increase5m${s} + avg_over_time(slo:sli_error:increase5m${s}[55m] offset 2m30s) * 11 or slo:sli_error:increase5m${s}) / ((slo:sli_total:increase5m${s} + avg_over_time(slo:sli_total:increase5m${s}[55m] offset 2m30s) * 11 or slo:sli_total:increase5m${s}) > 0)`,
     );
     // The page's short window is read raw: it clears when rate() over 30m does.
-    expect(records.find((r) => r.name === 'slo:sli_error:ratio_rate30m')!.expr).toBe(`slo:sli_error:increase30m${s}\n/\n(slo:sli_total:increase30m${s} > 0)`);
-    expect(records.find((r) => r.name === 'slo:sli_error:ratio_rate1d')!.expr).toBe('slo:sli_error:increase1d\n/\n(slo:sli_total:increase1d > 0)');
+    expect(windowRatio(30 * 60_000, s, [5 * 60_000, 30 * 60_000, 6 * H])).toBe(`slo:sli_error:increase30m${s} / (slo:sli_total:increase30m${s} > 0)`);
   });
 
   it('records budget, objective and metadata with exact numbers', () => {
     const expr = (n: string) => records.find((r) => r.name === n)!.expr;
-    expect(expr('slo:error_budget_remaining:ratio_30d')).toBe('1 - slo:sli_error:ratio_rate30d / on (service, slo) group_left slo:error_budget:ratio');
-    expect(expr('slo:error_budget_remaining:ratio_7d')).toContain('ratio_rate7d');
     expect(expr('slo:error_budget:ratio')).toBe('vector(0.001)');
-    // The budget series says which shared pair rules cover the SLO.
-    expect(records.find((r) => r.name === 'slo:error_budget:ratio')!.labels).toEqual({ service: 'api', slo: 'availability', burn_policy: 'workbook-30d' });
+    // The budget series says which shared pair rules cover the SLO, and its objective.
+    expect(records.find((r) => r.name === 'slo:error_budget:ratio')!.labels).toEqual({ service: 'api', slo: 'availability', objective: '99.9', burn_policy: 'workbook-30d' });
     const info = records.find((r) => r.name === 'obsgen_slo_info')!;
     expect(info.labels).toEqual({
       service: 'api',
@@ -128,11 +122,10 @@ describe('an events SLO with the default policy', () => {
     });
   });
 
-  it('puts the windows, the 1h and 1d levels and the budgets in shared groups with longer intervals', () => {
+  it('puts the 1h and 1d levels and the budgets in shared groups with longer intervals', () => {
     const groups = bundle.ruleGroups.map((g) => [g.name, g.interval ?? '']);
     expect(groups).toEqual([
       ['slo-api-availability', ''],
-      ['slo-windows', ''],
       ['slo-level-1h', '5m'],
       ['slo-level-1d', '1h'],
       ['slo-budget', '1m'],
@@ -142,10 +135,11 @@ describe('an events SLO with the default policy', () => {
 
   it('keeps one copy of the shared rules for many SLOs', () => {
     const two = synth(stackWith([events(), events({ name: 'other', objective: 99 })]));
-    const windows = two.ruleGroups.find((g) => g.name === 'slo-windows')!;
-    expect(windows.rules.length).toBe(bundle.ruleGroups.find((g) => g.name === 'slo-windows')!.rules.length);
+    const levels = two.ruleGroups.find((g) => g.name === 'slo-level-1h')!;
+    expect(levels.rules.length).toBe(bundle.ruleGroups.find((g) => g.name === 'slo-level-1h')!.rules.length);
     const budget = two.ruleGroups.find((g) => g.name === 'slo-budget')!.rules.filter((r) => r.name === 'slo:error_budget:ratio');
     expect(budget.map((r) => r.expr)).toEqual(['vector(0.001)', 'vector(0.01)']);
+    expect(two.ruleGroups.find((g) => g.name === 'slo-alerts')!.rules).toHaveLength(4);
   });
 
   it('has one alert per Workbook pair with stable labels and no for:', () => {
@@ -155,26 +149,44 @@ describe('an events SLO with the default policy', () => {
       ['1d', '2h', 'warning'],
       ['3d', '6h', 'warning'],
     ]);
-    // Every query is guarded: on a fresh Prometheus its result is empty, and `first` would print an error.
-    const info = 'with printf `obsgen_slo_info{service="%s",slo="%s"}` $labels.service $labels.slo | query';
     for (const a of alerts) {
       expect(a.name).toBe('SLOBudgetBurn');
       expect(a.for).toBeUndefined();
       // service and slo come from the series: one rule serves every SLO of the policy.
       expect(a.labels).toMatchObject({ burn_policy: 'workbook-30d' });
       expect(a.labels.service).toBeUndefined();
-      expect(a.seriesLabels).toEqual(['service', 'slo']);
+      expect(a.seriesLabels).toEqual(['service', 'slo', 'objective']);
       expect(a.annotations.runbook_url).toBe('http://localhost/runbooks/SLOBudgetBurn.md');
-      expect(a.annotations.dashboard_url).toMatch(/^\{\{ with printf .* \| query \}\}\{\{ \. \| first \| label "dashboard_url" \}\}\{\{ else \}\}https?:\/\/[^{]+\/dashboards\?query=\{\{ \$labels\.service \}\}\{\{ end \}\}$/);
-      expect(a.annotations.dashboard_url!.startsWith(`{{ ${info} }}`)).toBe(true);
-      expect(a.annotations.description).toContain(`{{ $labels.service }} SLO {{ $labels.slo }} ({{ ${info} }}{{ . | first | label "objective" }}% {{ else }}{{ end }}over 30d)`);
+      // Static: the link is written from the alert's labels, the objective comes with the budget series.
+      expect(a.annotations.dashboard_url).toMatch(/^http:\/\/localhost:3000\/d\/slo-test-slo-\{\{ \$labels\.service \}\}-\{\{ \$labels\.slo \}\}\?viewPanel=\d+$/);
+      expect(a.annotations.description).toContain('{{ $labels.service }} SLO {{ $labels.slo }} ({{ $labels.objective }}% over 30d)');
       expect(a.annotations.burn_rate).toBe('{{ $value | printf "%.2f" }}');
-      expect(a.annotations.remaining_budget).toBe('{{ with printf `slo:error_budget_remaining:ratio_30d{service="%s",slo="%s"}` $labels.service $labels.slo | query }}{{ . | first | value | humanizePercentage }}{{ else }}not known yet (no budget series){{ end }}');
+      // The one query left, guarded: before the budget series exists its result is empty, and `first` would print an error.
+      expect(a.annotations.remaining_budget).toBe(
+        '{{ with printf `1 - slo:sli_error:ratio_rate30d{service="%s",slo="%s"} / on (service, slo) group_left () slo:error_budget:ratio` $labels.service $labels.slo | query }}{{ . | first | value | humanizePercentage }}{{ else }}not known yet (no budget series){{ end }}',
+      );
+      for (const v of Object.values(a.annotations)) expect(v).not.toContain('obsgen_slo_info');
+      expect(Object.values(a.annotations).join('\n').match(/\| query/g)).toHaveLength(2);
     }
     expect(alerts[0]!.expr).toBe(
-      'slo:sli_error:ratio_rate1h / on (service, slo) group_left () slo:error_budget:ratio{burn_policy="workbook-30d"} > 14.4\nand\nslo:sli_error:ratio_rate5m / on (service, slo) group_left () slo:error_budget:ratio{burn_policy="workbook-30d"} > 14.4',
+      `(${windowRatio(H, '', [5 * 60_000, 30 * 60_000, 6 * H])}) / on (service, slo) group_left (objective) slo:error_budget:ratio{burn_policy="workbook-30d"} > 14.4\nand\n(slo:sli_error:increase5m / (slo:sli_total:increase5m > 0)) / on (service, slo) group_left (objective) slo:error_budget:ratio{burn_policy="workbook-30d"} > 14.4`,
     );
-    expect(alerts[3]!.expr).toMatch(/ratio_rate3d.* > 1\n/);
+    expect(alerts[3]!.expr).toMatch(/level1h\[2d\] offset 23h27m30s\).* > 1\nand\n\(slo:sli_error:increase6h \/ \(slo:sli_total:increase6h > 0\)\)/);
+  });
+
+  it('links every SLO of a shared rule to its own dashboard without a query, a hashed uid by a case of its own', () => {
+    const long = 'a-service-with-a-rather-long-name';
+    const b = synth(stackWith([events(), events({ service: long })]));
+    const [page] = b.ruleGroups.find((g) => g.name === 'slo-alerts')!.rules as AlertRule[];
+    const uids = b.dashboards.map((d) => d.uid);
+    expect(uids).toContain('slo-test-slo-api-availability');
+    const hashed = uids.find((u) => u.startsWith('slo-test-slo-a-service') && u !== `slo-test-slo-${long}-availability`)!;
+    expect(hashed).toMatch(/^slo-test-slo-a-service-with-a-r-[0-9a-f]{8}$/);
+    const link = page!.annotations.dashboard_url!;
+    expect(link).not.toContain('query');
+    const render = (service: string) => renderTemplate(link, { labels: { service, slo: 'availability' }, value: 1 });
+    expect(render('api')).toMatch(/\/d\/slo-test-slo-api-availability\?viewPanel=\d+$/);
+    expect(render(long)).toMatch(new RegExp(`/d/${hashed}\\?viewPanel=\\d+$`));
   });
 
   it('shares the four pair rules among SLOs of one policy, and tests them from each SLO\'s file', () => {
@@ -201,11 +213,12 @@ describe('an events SLO with the default policy', () => {
       expect(own[0]!.labels.burn_policy).toBeUndefined();
     }
     const [a] = rulesOf(synth(stackWith([events({ alerting: { shared: false } })]))).alerts;
-    expect(a!.expr).toBe(
-      'slo:sli_error:ratio_rate1h{service="api",slo="availability"} / 0.001 > 14.4\nand on ()\nslo:sli_error:ratio_rate5m{service="api",slo="availability"} / 0.001 > 14.4',
-    );
+    const s = '{service="api",slo="availability"}';
+    expect(a!.expr).toBe(`(${windowRatio(H, s, [5 * 60_000, 30 * 60_000, 6 * H])}) / 0.001 > 14.4\nand on ()\n(slo:sli_error:increase5m${s} / (slo:sli_total:increase5m${s} > 0)) / 0.001 > 14.4`);
     expect(a!.annotations.runbook_url).toBe('http://localhost/runbooks/ApiAvailabilityBudgetBurn.md');
-    expect(a!.annotations.remaining_budget).toBe('{{ with query `slo:error_budget_remaining:ratio_30d{service="api",slo="availability"}` }}{{ . | first | value | humanizePercentage }}{{ else }}not known yet (no budget series){{ end }}');
+    expect(a!.annotations.remaining_budget).toBe(
+      '{{ with query `1 - slo:sli_error:ratio_rate30d{service="api",slo="availability"} / on (service, slo) group_left () slo:error_budget:ratio` }}{{ . | first | value | humanizePercentage }}{{ else }}not known yet (no budget series){{ end }}',
+    );
   });
 
   it('generates fire, quiet, outage, zero-traffic and detection scenarios', () => {
@@ -271,7 +284,7 @@ describe('grouped SLOs', () => {
     const recorded = new Set(bundle.ruleGroups.flatMap((g) => g.rules.filter((r) => r.kind === 'record').map((r) => r.name)));
     for (const a of burn) for (const m of a.expr.matchAll(/slo:[a-z_]+:[a-z0-9_]+/g)) expect(recorded, `${a.labels.long_window}: ${m[0]}`).toContain(m[0]);
     expect(burn[0]!.annotations.remaining_budget).toBe(
-      '{{ with printf `slo:error_budget_remaining:ratio_30d{region="%s",route="%s",service="api",slo="availability"}` $labels.region $labels.route | query }}{{ . | first | value | humanizePercentage }}{{ else }}not known yet (no budget series){{ end }}',
+      '{{ with printf `1 - slo:sli_error:ratio_rate30d{region="%s",route="%s",service="api",slo="availability"} / on (service, slo) group_left () slo:error_budget:ratio` $labels.region $labels.route | query }}{{ . | first | value | humanizePercentage }}{{ else }}not known yet (no budget series){{ end }}',
     );
     expect(bundle.inhibitRules.find((r) => r.equal.includes('route'))!.equal).toEqual(['service', 'slo', 'route', 'region']);
     const vars = JSON.stringify(bundle.dashboards.find((d) => d.uid === 'slo-test-slo-api-availability')!.model.templating);
@@ -281,9 +294,9 @@ describe('grouped SLOs', () => {
   it('shares pair rules among SLOs grouped by the same labels', () => {
     const g = rulesOf(synth(stackWith([events({ groupBy: ['route', 'region'] })]))).alerts;
     expect(g[0]!.labels.burn_policy).toBe('workbook-30d-by-region-route');
-    expect(g[0]!.seriesLabels).toEqual(['service', 'slo', 'route', 'region']);
+    expect(g[0]!.seriesLabels).toEqual(['service', 'slo', 'objective', 'route', 'region']);
     expect(g[0]!.annotations.remaining_budget).toBe(
-      '{{ with printf `slo:error_budget_remaining:ratio_30d{region="%s",route="%s",service="%s",slo="%s"}` $labels.region $labels.route $labels.service $labels.slo | query }}{{ . | first | value | humanizePercentage }}{{ else }}not known yet (no budget series){{ end }}',
+      '{{ with printf `1 - slo:sli_error:ratio_rate30d{region="%s",route="%s",service="%s",slo="%s"} / on (service, slo) group_left () slo:error_budget:ratio` $labels.region $labels.route $labels.service $labels.slo | query }}{{ . | first | value | humanizePercentage }}{{ else }}not known yet (no budget series){{ end }}',
     );
   });
 

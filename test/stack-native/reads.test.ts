@@ -42,7 +42,7 @@ describe('bundleReads', () => {
     expect(lag.map((r) => r.reader)).toContain('alert PostgresReplicationLag');
     expect(lag.some((r) => r.reader.startsWith('panel '))).toBe(true);
     for (const r of lag) expect(r.jobs).toEqual(['postgres']);
-    expect(b.recorded.has('slo:sli_error:ratio_rate5m')).toBe(true);
+    expect(b.recorded.has('slo:sli_error:increase5m')).toBe(true);
     expect(b.reads.find((r) => r.metric === 'http_requests_total' && r.reader.startsWith('record '))!.jobs).toEqual(['shop']);
   });
 
