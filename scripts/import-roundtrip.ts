@@ -1,7 +1,7 @@
 // Round trip of `obsgen import rules` over a corpus of rule files (docs/import.md):
 // each file -> printed stack file -> loaded as a stack -> built -> its rule files compared
 // with the original, normalised (group membership and order, names, exprs verbatim, labels,
-// annotations, for, keep_firing_for, group interval and limit).
+// annotations, for, keep_firing_for, group interval, limit, query_offset and labels).
 //   OBSGEN_RULES_CORPUS=/work/corpus/files npx tsx scripts/import-roundtrip.ts
 // OBSGEN_VERIFY=1 also writes each bundle, verifies it (promtool check, amtool) and runs what `obsgen test` runs.
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
@@ -38,6 +38,8 @@ const sortMap = (m: unknown) => (m && typeof m === 'object' ? Object.fromEntries
 
 /** A group as Prometheus reads it: what decides which series and alerts it produces. */
 function normalGroup(g: Raw): { name: string; text: string; rules: string[] } {
+  // Group labels count as each rule's (what Prometheus attaches), so a rule label the group also sets compares equal.
+  const groupLabels = g.labels && typeof g.labels === 'object' ? (g.labels as Raw) : {};
   const rules = (Array.isArray(g.rules) ? (g.rules as Raw[]) : []).map((r) =>
     JSON.stringify({
       kind: r.alert !== undefined ? 'alert' : 'record',
@@ -45,11 +47,11 @@ function normalGroup(g: Raw): { name: string; text: string; rules: string[] } {
       expr: r.expr,
       for: dur(r.for),
       keepFiringFor: dur(r.keep_firing_for),
-      labels: sortMap(r.labels),
+      labels: sortMap({ ...groupLabels, ...((r.labels as Raw | undefined) ?? {}) }),
       annotations: sortMap(r.annotations),
     }),
   );
-  return { name: String(g.name), text: JSON.stringify({ interval: dur(g.interval), limit: g.limit ?? '0' }), rules };
+  return { name: String(g.name), text: JSON.stringify({ interval: dur(g.interval), limit: g.limit ?? '0', queryOffset: dur(g.query_offset), labels: sortMap(groupLabels) }), rules };
 }
 
 function groupsOfText(text: string): Raw[] {

@@ -127,7 +127,7 @@ function absentShape(e: Expr): Shape | undefined {
  * Scenarios (one where the alert fires, one where it stays quiet) for an alert of a known shape,
  * or undefined. Series run one sample a minute; the check comes two minutes after `for` has passed.
  */
-export function alertScenarios(rule: { expr: string; for?: string; labels: Record<string, string>; annotations: Record<string, string> }): AlertTest[] | undefined {
+export function alertScenarios(rule: { expr: string; for?: string; queryOffset?: string; labels: Record<string, string>; annotations: Record<string, string> }): AlertTest[] | undefined {
   const checked = typeCheck(rule.expr);
   if (!checked.ast || checked.errors.length) return undefined;
   const top = unparen(checked.ast);
@@ -165,7 +165,9 @@ export function alertScenarios(rule: { expr: string; for?: string; labels: Recor
     }
   }
   const forMs = rule.for ? durationMs(rule.for) : 0;
-  const atMinutes = Math.ceil(forMs / 60_000) + 2;
+  // A group's query_offset delays what the rule sees of the series by that much.
+  const offsetMs = rule.queryOffset ? durationMs(rule.queryOffset) : 0;
+  const atMinutes = Math.ceil((forMs + offsetMs) / 60_000) + 2;
   const steps = atMinutes + 2;
   const selector = seriesSelector(shape.series.metric, labels);
   const at = formatDuration(atMinutes * 60_000);

@@ -84,9 +84,9 @@ describe('obsgen import rules', () => {
     const crd = importRules([{ file: 'crd.yaml', text: 'apiVersion: monitoring.coreos.com/v1\nkind: PrometheusRule\nspec:\n  groups:\n    - name: g\n      rules:\n        - record: a:b:c\n          expr: up\n' }]);
     expect(crd.errors).toEqual([]);
     expect(crd.groups).toEqual([{ name: 'g', rules: [{ record: 'a:b:c', expr: 'up' }] }]);
-    const bad = importRules([{ file: 'bad.yml', text: 'groups:\n  - name: g\n    query_offset: 1m\n    rules:\n      - alert: A\n        expr: up == 0\n        for: soon\n        lables: {}\n' }]);
+    const bad = importRules([{ file: 'bad.yml', text: 'groups:\n  - name: g\n    concurrency: 2\n    rules:\n      - alert: A\n        expr: up == 0\n        for: soon\n        lables: {}\n' }]);
     expect(bad.errors).toEqual([
-      "bad.yml: groups[0].query_offset: obsgen does not carry this group field yet; remove it or set it by hand after the import",
+      "bad.yml: groups[0].concurrency: obsgen does not carry this group field yet; remove it or set it by hand after the import",
       'bad.yml: groups[0].rules[0].lables: is not a rule field Prometheus knows',
       'bad.yml: groups[0].rules[0].for: "soon" is not a Prometheus duration (e.g. 5m, 1h30m)',
     ]);
