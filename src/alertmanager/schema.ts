@@ -1,6 +1,12 @@
 /** Props of a stack's Alertmanager: receivers (secrets from files only), route tree, inhibition. */
 import { z } from 'zod';
 import { duration, filePath, labelName } from '../core/schema.ts';
+import { EXTRA_RECEIVER_KINDS, extraReceiverSchemas, type ExtraReceiverKind } from './receivers.ts';
+
+/** opsgenie, victorops, pushover, ... (receivers.ts), each optional on a receiver. */
+const extraReceivers = Object.fromEntries(EXTRA_RECEIVER_KINDS.map((k) => [k, extraReceiverSchemas[k].optional()])) as {
+  [K in ExtraReceiverKind]: z.ZodOptional<(typeof extraReceiverSchemas)[K]>;
+};
 
 /**
  * Matchers as a map: a string is an exact match, `{ re }` a regex, `{ not }` / `{ notRe }` negations,
@@ -74,6 +80,7 @@ export const receiverSchema = z
       })
       .strict()
       .optional(),
+    ...extraReceivers,
   })
   .strict();
 

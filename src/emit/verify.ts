@@ -10,7 +10,7 @@ import { checkRuleFile } from '../ruletest/checkrules.ts';
 import { parse } from 'yaml';
 import { toYaml } from './yaml.ts';
 import { prometheusConfigFiles, PROMETHEUS3_GROUP_FIELDS } from './prometheus.ts';
-import { standInUrlFiles } from './amtoolcompat.ts';
+import { standInNewerReceivers, standInUrlFiles } from './amtoolcompat.ts';
 import { verifyKubernetesAlertmanager, verifyKubernetesRules } from './kubernetes/verify.ts';
 
 export interface ToolRun {
@@ -88,14 +88,15 @@ function promtoolConfigPath(dir: string, file = 'prometheus.yml', unreadableRule
  * Debian's amtool is 0.25, which predates webhook `url_file` (0.26): it checks a copy whose
  * url_file fields are swapped for a stand-in url; obsgen's own validation checked url_file.
  */
-function amtoolConfigPath(dir: string): { path: string; swapped: string[] } {
+function amtoolConfigPath(dir: string): { path: string; swapped: string[]; newer: string[] } {
   const path = join(dir, 'alertmanager/alertmanager.yml');
-  const config = parse(readFileSync(path, 'utf8')) as Parameters<typeof standInUrlFiles>[0];
+  const config = parse(readFileSync(path, 'utf8')) as Parameters<typeof standInUrlFiles>[0] & Parameters<typeof standInNewerReceivers>[0];
   const swapped = standInUrlFiles(config);
-  if (swapped.length === 0) return { path, swapped };
+  const newer = standInNewerReceivers(config);
+  if (swapped.length === 0 && newer.length === 0) return { path, swapped, newer };
   const copy = join(dir, 'alertmanager/.amtool-check.yml');
   writeFileSync(copy, toYaml(config));
-  return { path: copy, swapped };
+  return { path: copy, swapped, newer };
 }
 
 /** `promtool check rules --lint=duplicate-rules` in process (src/ruletest/checkrules.ts), with promtool's output format. */
@@ -184,14 +185,14 @@ export function verifyBundle(bundleDir: string, options: { compose?: boolean } =
   }
   if (hasTool('amtool')) {
     ran.push(...verifyKubernetesAlertmanager(dir, run));
-    const { path, swapped } = amtoolConfigPath(dir);
-    ran.push({
-      tool: 'amtool check-config',
-      ...run('amtool', ['check-config', path], dir),
-      ...(swapped.length ? { note: `receivers ${swapped.join(', ')} use webhook url_file (Alertmanager 0.26+), which Debian's amtool 0.25 lacks: it checked a copy with a stand-in url, obsgen's own validation checked url_file` } : {}),
-    });
+    const { path, swapped, newer } = amtoolConfigPath(dir);
+    const notes = [
+      ...(swapped.length ? [`receivers ${swapped.join(', ')} use webhook url_file (Alertmanager 0.26+), which Debian's amtool 0.25 lacks: it checked a copy with a stand-in url, obsgen's own validation checked url_file`] : []),
+      ...(newer.length ? [`receivers ${newer.join(', ')} use integrations or fields newer than Debian's amtool 0.25: it checked a copy without them (stand-in values for the newer *_file fields), obsgen's own validation checked them`] : []),
+    ];
+    ran.push({ tool: 'amtool check-config', ...run('amtool', ['check-config', path], dir), ...(notes.length ? { note: notes.join('; ') } : {}) });
     // The copy must not land in the bundle.
-    if (swapped.length) spawnSync('rm', ['-f', path]);
+    if (swapped.length || newer.length) spawnSync('rm', ['-f', path]);
   } else missing.push('amtool');
   // blackbox.yml of the blackbox_exporter the compose file runs (src/scrape/provide.ts).
   const blackboxConfigs = readdirSync(dir, { withFileTypes: true })
