@@ -6,7 +6,7 @@ import type { Diagnostics, PathPart } from '../core/diagnostics.ts';
 import { joinPath } from '../core/diagnostics.ts';
 import type { InhibitRule, Matcher } from '../core/model.ts';
 import { emittedRouteMatchers, exampleValue, matcherText, matchersFromMap, matchesAll, routeMatchers } from './matchers.ts';
-import type { Alerting, ReceiverProps, RouteProps } from './schema.ts';
+import { bundledTemplatePath, type Alerting, type ReceiverProps, type RouteProps } from './schema.ts';
 import { validateAlertmanagerConfig } from './validate.ts';
 import { EXTRA_RECEIVER_KINDS, extraReceiverYaml } from './receivers.ts';
 
@@ -182,7 +182,7 @@ export function alertmanagerYaml(alerting: Alerting, inhibitRules: InhibitRule[]
       equal: r.equal,
     }));
   }
-  if (alerting.templates?.length) out.templates = alerting.templates;
+  if (alerting.templates?.length) out.templates = alerting.templates.map((t) => (typeof t === 'string' ? t : bundledTemplatePath(t.name)));
   const intervals = Object.keys(alerting.timeIntervals).sort();
   if (intervals.length) {
     out.time_intervals = intervals.map((name) => ({
@@ -217,6 +217,17 @@ export function checkAlerting(alerting: Alerting, inhibitRules: InhibitRule[], d
       });
     }
   }
+  const templateNames = new Set<string>();
+  (alerting.templates ?? []).forEach((t, i) => {
+    if (typeof t === 'string') {
+      diag.warn(joinPath(basePath, 'templates', i), 'template-not-bundled', `template ${t} is read from the Alertmanager's file system; the bundle does not ship it`, {
+        value: t,
+        hint: "mount it into the Alertmanager yourself, or give { name, content } (e.g. content: readFileSync(new URL('./slack.tmpl', import.meta.url), 'utf8')) to ship it in the bundle",
+      });
+    } else if (templateNames.has(t.name)) {
+      diag.error(joinPath(basePath, 'templates', i, 'name'), 'duplicate-template', `template file ${t.name} is given twice`, { value: t.name, hint: 'give each template file its own name' });
+    } else templateNames.add(t.name);
+  });
   if (alerting.defaultReceiver && !receivers.has(alerting.defaultReceiver)) {
     diag.error(joinPath(basePath, 'defaultReceiver'), 'unknown-receiver', `receiver ${JSON.stringify(alerting.defaultReceiver)} is not defined`, {
       value: alerting.defaultReceiver,

@@ -276,7 +276,10 @@ export interface AlertmanagerImport {
   notes: string[];
 }
 
-export function importAlertmanager(text: string, file: string): AlertmanagerImport {
+/** The template files a `templates:` entry (a path or glob) names, read by the caller; undefined or [] when none. */
+export type TemplateReader = (pattern: string) => { name: string; content: string }[] | undefined;
+
+export function importAlertmanager(text: string, file: string, readTemplates?: TemplateReader): AlertmanagerImport {
   const ctx: Ctx = { errors: [], notes: [], defaults: {} };
   let doc: unknown;
   try {
@@ -341,13 +344,21 @@ export function importAlertmanager(text: string, file: string): AlertmanagerImpo
   alerting.timeIntervals = {};
   timeIntervals(doc.time_intervals, 'time_intervals', ctx, alerting.timeIntervals);
   timeIntervals(doc.mute_time_intervals, 'mute_time_intervals', ctx, alerting.timeIntervals);
-  const templates = strings(doc.templates);
-  if (templates?.length) alerting.templates = templates;
+  // Template files found next to the config are shipped in the bundle; others stay paths to mount.
+  const shipped = new Set<string>();
+  const templates = (strings(doc.templates) ?? []).flatMap((t): NonNullable<AlertingProps['templates']> => {
+    const found = readTemplates?.(t);
+    // Two globs naming one file ship it once, as Alertmanager loads it once.
+    if (found?.length) return found.filter((f) => !shipped.has(f.name) && shipped.add(f.name));
+    ctx.notes.push(`templates: ${t} was not found next to ${file}; kept as a path the Alertmanager reads (mount it yourself, or give { name, content })`);
+    return [t];
+  });
+  if (templates.length) alerting.templates = templates;
   return { alerting, errors: ctx.errors.map((e) => `${file}: ${e}`), notes: ctx.notes.map((n) => `${file}: ${n}`) };
 }
 
-export function alertmanagerToTypeScript(text: string, file: string): { code: string; errors: string[]; notes: string[] } {
-  const r = importAlertmanager(text, file);
+export function alertmanagerToTypeScript(text: string, file: string, readTemplates?: TemplateReader): { code: string; errors: string[]; notes: string[] } {
+  const r = importAlertmanager(text, file, readTemplates);
   if (!r.alerting || r.errors.length) return { code: '', errors: r.errors, notes: r.notes };
   const code = [
     `// Imported by \`obsgen import alertmanager\` from ${file}: use it as defineStack({ ..., alerting }).`,
