@@ -31,6 +31,12 @@ function walk(dir: string): string[] {
 type Json = Record<string, unknown>;
 const TYPE: Record<string, string> = { graph: 'timeseries', singlestat: 'stat', 'table-old': 'table' };
 
+/** JSON with object keys sorted: key order carries no meaning in Grafana's model. */
+function canonical(v: unknown): string {
+  const sort = (x: unknown): unknown => (Array.isArray(x) ? x.map(sort) : x && typeof x === 'object' ? Object.fromEntries(Object.keys(x).sort().map((k) => [k, sort((x as Json)[k])])) : x);
+  return JSON.stringify(sort(v));
+}
+
 /** Panels in reading order (rows, then their panels), as [title/type, queries] pairs. */
 function panelsOf(model: Json, mapTypes: boolean): { panel: string; queries: string[]; grid: string; extra: string }[] {
   const out: { panel: string; queries: string[]; grid: string; extra: string }[] = [];
@@ -49,7 +55,7 @@ function panelsOf(model: Json, mapTypes: boolean): { panel: string; queries: str
       // Position and size as Grafana places the panel (a row spans the grid: its x and w do not matter).
       grid: JSON.stringify(((g: Json) => (type === 'row' ? [g.y] : [g.x, g.y, g.w, g.h]))((p.gridPos ?? {}) as Json)),
       // Field overrides and transformations, empty lists as none.
-      extra: JSON.stringify([((p.fieldConfig as Json | undefined)?.overrides as unknown[] | undefined) ?? [], (p.transformations as unknown[] | undefined) ?? []]),
+      extra: canonical([((p.fieldConfig as Json | undefined)?.overrides as unknown[] | undefined) ?? [], (p.transformations as unknown[] | undefined) ?? []]),
     });
     for (const c of byPos((p.panels as Json[] | undefined) ?? [])) visit(c);
   };
