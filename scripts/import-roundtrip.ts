@@ -3,7 +3,8 @@
 // with the original, normalised (group membership and order, names, exprs verbatim, labels,
 // annotations, for, keep_firing_for, group interval, limit, query_offset and labels).
 //   OBSGEN_RULES_CORPUS=/work/corpus/files npx tsx scripts/import-roundtrip.ts
-// OBSGEN_VERIFY=1 also writes each bundle, verifies it (promtool check, amtool) and runs what `obsgen test` runs.
+// OBSGEN_VERIFY=1 also writes each bundle, verifies it (promtool check, amtool) and runs the generated tests on
+// obsgen's engine (what `obsgen test` runs) and on promtool.
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative, resolve } from 'node:path';
@@ -66,7 +67,7 @@ function groupsOfText(text: string): Raw[] {
 
 const index = resolve('src/index.ts');
 const work = mkdtempSync(join(tmpdir(), 'obsgen-import-rt-'));
-const totals = { files: 0, groups: 0, rules: 0, alerts: 0, identical: 0, tested: 0, importErrors: 0, empty: 0, buildFailed: 0, verifyFailed: 0, testCases: 0, testsFailed: 0 };
+const totals = { files: 0, groups: 0, rules: 0, alerts: 0, identical: 0, tested: 0, importErrors: 0, empty: 0, buildFailed: 0, verifyFailed: 0, testCases: 0, testsFailed: 0, promtoolCases: 0, promtoolFailed: 0 };
 const problems: string[] = [];
 const warnings = new Map<string, number>();
 let stackNo = 0;
@@ -143,6 +144,13 @@ for (const file of walk(corpus)) {
       if (tests.ruleFailures.length || tests.routeFailures.length) {
         totals.testsFailed++;
         problems.push(`${name}: obsgen test: ${[...tests.ruleFailures, ...tests.routeFailures].join(' | ').replace(/\s+/g, ' ').slice(0, 600)}`);
+      }
+      // The same generated tests on promtool.
+      const onPromtool = runBundleTests(join(out, result.bundle.stack), result.bundle.stack, { engine: 'promtool' });
+      totals.promtoolCases += onPromtool.ruleCases;
+      if (onPromtool.ruleFailures.length) {
+        totals.promtoolFailed++;
+        problems.push(`${name}: promtool test rules: ${onPromtool.ruleFailures.join(' | ').replace(/\s+/g, ' ').slice(0, 600)}`);
       }
     }
     rmSync(join(out, result.bundle.stack), { recursive: true, force: true });
