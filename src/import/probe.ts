@@ -165,7 +165,7 @@ type Spread = 'same' | 'up' | 'down';
 const key = (l: Labels) => JSON.stringify(Object.entries(l).sort());
 
 /** The expression's result at every minute 0..atMin under these inputs. */
-function evaluate(expr: string, input: Input[], atMin: number): Map<string, { labels: Labels; value: number }>[] | undefined {
+function evaluate(expr: string, input: Input[], atMin: number, fromMin = 0): Map<string, { labels: Labels; value: number }>[] | undefined {
   const engine = engineFactory.create({ subqueryStepMs: MINUTE });
   for (const s of input) {
     const text = `{${Object.entries(s.labels).map(([k, v]) => `${k}=${JSON.stringify(v)}`).join(',')}}`;
@@ -176,6 +176,11 @@ function evaluate(expr: string, input: Input[], atMin: number): Map<string, { la
   const out: Map<string, { labels: Labels; value: number }>[] = [];
   try {
     for (let m = 0; m <= atMin; m++) {
+      // Minutes before the window that matters stay unevaluated (an empty result).
+      if (m < fromMin) {
+        out.push(new Map());
+        continue;
+      }
       const step = new Map<string, { labels: Labels; value: number }>();
       for (const s of ruleQuery(engine, expr, m * MINUTE)) {
         // An alert is known by its labels without the metric name (a comparison filter keeps the name on the sample).
@@ -238,7 +243,8 @@ export function probeScenarios(ast: Expr, expr: string, forMs: number, offsetMs:
   const spreads: Spread[] = new Set(series.map((l) => l.__name__)).size > 1 ? ['same', 'up', 'down'] : ['same'];
   for (const [p, spread] of spreads.flatMap((sp) => fires.map((f) => [f, sp] as const))) {
     const input = inputs(series, p, steps, les, true, spread);
-    const r = evaluate(expr, input, atMin);
+    // Only the minutes the alert must hold through are needed (the rule sees them offset back).
+    const r = evaluate(expr, input, atMin, Math.max(0, holdFrom - Math.ceil(offsetMs / MINUTE)));
     if (!r) continue;
     // The alert's query runs query_offset back: the result at minute m is what the rule sees at m + offset.
     const seen = (m: number) => r[m - Math.ceil(offsetMs / MINUTE)];
