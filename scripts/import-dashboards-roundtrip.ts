@@ -1,7 +1,8 @@
 // Round trip of `obsgen import grafana` over a corpus of dashboard JSON files (docs/import.md):
 // the dashboards of one source -> printed dashboards -> loaded into a stack -> built -> each built dashboard compared
 // with the original: panels (title, type; graph/singlestat read as timeseries/stat), queries
-// (expr, legend) and variables (name, query), in order.
+// (expr, legend) and variables (name, query), in order; for dashboard({...}) ones also each
+// panel's position and size (gridPos), field overrides and transformations.
 //   OBSGEN_DASH_CORPUS=/work/corpus-dash npx tsx scripts/import-dashboards-roundtrip.ts
 import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -30,9 +31,15 @@ function walk(dir: string): string[] {
 type Json = Record<string, unknown>;
 const TYPE: Record<string, string> = { graph: 'timeseries', singlestat: 'stat', 'table-old': 'table' };
 
+/** JSON with object keys sorted: key order carries no meaning in Grafana's model. */
+function canonical(v: unknown): string {
+  const sort = (x: unknown): unknown => (Array.isArray(x) ? x.map(sort) : x && typeof x === 'object' ? Object.fromEntries(Object.keys(x).sort().map((k) => [k, sort((x as Json)[k])])) : x);
+  return JSON.stringify(sort(v));
+}
+
 /** Panels in reading order (rows, then their panels), as [title/type, queries] pairs. */
-function panelsOf(model: Json, mapTypes: boolean): { panel: string; queries: string[] }[] {
-  const out: { panel: string; queries: string[] }[] = [];
+function panelsOf(model: Json, mapTypes: boolean): { panel: string; queries: string[]; grid: string; extra: string }[] {
+  const out: { panel: string; queries: string[]; grid: string; extra: string }[] = [];
   const byPos = (list: Json[]) =>
     [...list].sort((a, b) => {
       const ga = (a.gridPos ?? {}) as Json;
@@ -45,6 +52,10 @@ function panelsOf(model: Json, mapTypes: boolean): { panel: string; queries: str
       panel: JSON.stringify([p.title ?? '', mapTypes ? (TYPE[type] ?? type) : type]),
       // A target without an expression shows nothing; legendFormat absent is the verbose legend, as "".
       queries: ((p.targets as Json[] | undefined) ?? []).filter((t) => typeof t.expr === 'string' && t.expr.trim()).map((t) => JSON.stringify([t.expr, t.legendFormat ?? ''])),
+      // Position and size as Grafana places the panel (a row spans the grid: its x and w do not matter).
+      grid: JSON.stringify(((g: Json) => (type === 'row' ? [g.y] : [g.x, g.y, g.w, g.h]))((p.gridPos ?? {}) as Json)),
+      // Field overrides and transformations, empty lists as none.
+      extra: canonical([((p.fieldConfig as Json | undefined)?.overrides as unknown[] | undefined) ?? [], (p.transformations as unknown[] | undefined) ?? []]),
     });
     for (const c of byPos((p.panels as Json[] | undefined) ?? [])) visit(c);
   };
@@ -59,7 +70,7 @@ function variablesOf(model: Json, skipDatasource: boolean): string[] {
 
 const index = resolve('src/index.ts');
 const work = mkdtempSync(join(tmpdir(), 'obsgen-import-dash-'));
-const t = { files: 0, built: 0, notDashboards: 0, modelled: 0, keptRaw: 0, buildFailed: 0, panels: 0, panelsSame: 0, queries: 0, queriesSame: 0, variables: 0, variablesSame: 0, addedVariables: 0 };
+const t = { files: 0, built: 0, notDashboards: 0, modelled: 0, keptRaw: 0, buildFailed: 0, modelledBuilt: 0, modelledAllPanelsIdentical: 0, panels: 0, panelsSame: 0, modelledPanels: 0, modelledPanelsSamePosition: 0, modelledPanelsIdentical: 0, queries: 0, queriesSame: 0, variables: 0, variablesSame: 0, addedVariables: 0 };
 const problems: string[] = [];
 const rawWhy = new Map<string, number>();
 const failCodes = new Map<string, number>();
@@ -116,9 +127,24 @@ export default defineStack({ name: 'dash-rt', scrapeJobs: [{ name: 'node', targe
     const a = panelsOf(model, entry.kind === 'dashboard');
     const b = panelsOf(built, false);
     t.panels += a.length;
+    let allSame = a.length === b.length;
+    if (entry.kind === 'dashboard') {
+      t.modelledBuilt++;
+      t.modelledPanels += a.length;
+    }
     a.forEach((p, j) => {
       if (b[j]?.panel === p.panel) t.panelsSame++;
       else problems.push(`${name}: panel ${j}: built ${b[j]?.panel} != ${p.panel}`);
+      // Identical: type and title, queries, position and size, overrides and transformations.
+      const placed = b[j]?.panel === p.panel && b[j]?.grid === p.grid;
+      const same = placed && b[j]?.extra === p.extra && JSON.stringify(b[j]?.queries) === JSON.stringify(p.queries);
+      if (entry.kind === 'dashboard') {
+        if (placed) t.modelledPanelsSamePosition++;
+        else problems.push(`${name}: panel ${j} ${p.panel}: built at ${b[j]?.grid} != ${p.grid}`);
+        if (same) t.modelledPanelsIdentical++;
+        else if (placed) problems.push(`${name}: panel ${j} ${p.panel}: overrides/transformations/queries differ: built ${b[j]?.extra.slice(0, 160)} != ${p.extra.slice(0, 160)}`);
+      }
+      if (!same) allSame = false;
       t.queries += p.queries.length;
       p.queries.forEach((q, k) => {
         if (b[j]?.queries[k] === q) t.queriesSame++;
@@ -133,6 +159,7 @@ export default defineStack({ name: 'dash-rt', scrapeJobs: [{ name: 'node', targe
       else problems.push(`${name}: variable ${v} missing`);
     }
     t.addedVariables += vb.filter((v) => !va.includes(v)).length;
+    if (entry.kind === 'dashboard' && allSame) t.modelledAllPanelsIdentical++;
     t.built++;
   });
 }

@@ -1,9 +1,10 @@
 // Round trip of `obsgen import rules` over a corpus of rule files (docs/import.md):
 // each file -> printed stack file -> loaded as a stack -> built -> its rule files compared
 // with the original, normalised (group membership and order, names, exprs verbatim, labels,
-// annotations, for, keep_firing_for, group interval and limit).
+// annotations, for, keep_firing_for, group interval, limit, query_offset and labels).
 //   OBSGEN_RULES_CORPUS=/work/corpus/files npx tsx scripts/import-roundtrip.ts
-// OBSGEN_VERIFY=1 also writes each bundle, verifies it (promtool check, amtool) and runs what `obsgen test` runs.
+// OBSGEN_VERIFY=1 also writes each bundle, verifies it (promtool check, amtool) and runs the generated tests on
+// obsgen's engine (what `obsgen test` runs) and on promtool.
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative, resolve } from 'node:path';
@@ -21,7 +22,9 @@ if (!corpus) {
   console.error('set OBSGEN_RULES_CORPUS to a directory of Prometheus rule files (*.yml, *.yaml)');
   process.exit(1);
 }
-const verify = process.env.OBSGEN_VERIFY === '1';
+// OBSGEN_VERIFY=tests writes each bundle and runs only the generated tests (engine and promtool), without the tools' checks.
+const verify = process.env.OBSGEN_VERIFY === '1' || process.env.OBSGEN_VERIFY === 'tests';
+const verifyTools = process.env.OBSGEN_VERIFY === '1';
 
 function walk(dir: string): string[] {
   return readdirSync(dir)
@@ -38,6 +41,8 @@ const sortMap = (m: unknown) => (m && typeof m === 'object' ? Object.fromEntries
 
 /** A group as Prometheus reads it: what decides which series and alerts it produces. */
 function normalGroup(g: Raw): { name: string; text: string; rules: string[] } {
+  // Group labels count as each rule's (what Prometheus attaches), so a rule label the group also sets compares equal.
+  const groupLabels = g.labels && typeof g.labels === 'object' ? (g.labels as Raw) : {};
   const rules = (Array.isArray(g.rules) ? (g.rules as Raw[]) : []).map((r) =>
     JSON.stringify({
       kind: r.alert !== undefined ? 'alert' : 'record',
@@ -45,11 +50,11 @@ function normalGroup(g: Raw): { name: string; text: string; rules: string[] } {
       expr: r.expr,
       for: dur(r.for),
       keepFiringFor: dur(r.keep_firing_for),
-      labels: sortMap(r.labels),
+      labels: sortMap({ ...groupLabels, ...((r.labels as Raw | undefined) ?? {}) }),
       annotations: sortMap(r.annotations),
     }),
   );
-  return { name: String(g.name), text: JSON.stringify({ interval: dur(g.interval), limit: g.limit ?? '0' }), rules };
+  return { name: String(g.name), text: JSON.stringify({ interval: dur(g.interval), limit: g.limit ?? '0', queryOffset: dur(g.query_offset), labels: sortMap(groupLabels) }), rules };
 }
 
 function groupsOfText(text: string): Raw[] {
@@ -64,7 +69,7 @@ function groupsOfText(text: string): Raw[] {
 
 const index = resolve('src/index.ts');
 const work = mkdtempSync(join(tmpdir(), 'obsgen-import-rt-'));
-const totals = { files: 0, groups: 0, rules: 0, alerts: 0, identical: 0, tested: 0, importErrors: 0, empty: 0, buildFailed: 0, verifyFailed: 0, testCases: 0, testsFailed: 0 };
+const totals = { files: 0, groups: 0, rules: 0, alerts: 0, identical: 0, tested: 0, importErrors: 0, empty: 0, buildFailed: 0, verifyFailed: 0, testCases: 0, testsFailed: 0, promtoolCases: 0, promtoolFailed: 0 };
 const problems: string[] = [];
 const warnings = new Map<string, number>();
 let stackNo = 0;
@@ -129,7 +134,7 @@ for (const file of walk(corpus)) {
   if (verify) {
     const out = join(work, 'out');
     mkdirSync(out, { recursive: true });
-    const r = buildStack(stack, out, { verify: true });
+    const r = buildStack(stack, out, { verify: verifyTools });
     const failed = r.verify?.ran.filter((t) => !t.ok) ?? [];
     if (!r.ok || failed.length) {
       totals.verifyFailed++;
@@ -141,6 +146,13 @@ for (const file of walk(corpus)) {
       if (tests.ruleFailures.length || tests.routeFailures.length) {
         totals.testsFailed++;
         problems.push(`${name}: obsgen test: ${[...tests.ruleFailures, ...tests.routeFailures].join(' | ').replace(/\s+/g, ' ').slice(0, 600)}`);
+      }
+      // The same generated tests on promtool.
+      const onPromtool = runBundleTests(join(out, result.bundle.stack), result.bundle.stack, { engine: 'promtool' });
+      totals.promtoolCases += onPromtool.ruleCases;
+      if (onPromtool.ruleFailures.length) {
+        totals.promtoolFailed++;
+        problems.push(`${name}: promtool test rules: ${onPromtool.ruleFailures.join(' | ').replace(/\s+/g, ' ').slice(0, 600)}`);
       }
     }
     rmSync(join(out, result.bundle.stack), { recursive: true, force: true });

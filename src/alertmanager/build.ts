@@ -6,8 +6,9 @@ import type { Diagnostics, PathPart } from '../core/diagnostics.ts';
 import { joinPath } from '../core/diagnostics.ts';
 import type { InhibitRule, Matcher } from '../core/model.ts';
 import { emittedRouteMatchers, exampleValue, matcherText, matchersFromMap, matchesAll, routeMatchers } from './matchers.ts';
-import type { Alerting, ReceiverProps, RouteProps } from './schema.ts';
+import { bundledTemplatePath, type Alerting, type ReceiverProps, type RouteProps } from './schema.ts';
 import { validateAlertmanagerConfig } from './validate.ts';
+import { EXTRA_RECEIVER_KINDS, extraReceiverYaml } from './receivers.ts';
 
 export const NULL_RECEIVER = 'default';
 
@@ -98,6 +99,10 @@ function receiverYaml(name: string, r: ReceiverProps): Record<string, unknown> {
     if (r.email.requireTls !== undefined) e.require_tls = r.email.requireTls;
     out.email_configs = [e];
   }
+  for (const kind of EXTRA_RECEIVER_KINDS) {
+    const props = r[kind];
+    if (props) out[`${kind}_configs`] = [extraReceiverYaml(kind, props as Record<string, unknown>)];
+  }
   return out;
 }
 
@@ -177,7 +182,7 @@ export function alertmanagerYaml(alerting: Alerting, inhibitRules: InhibitRule[]
       equal: r.equal,
     }));
   }
-  if (alerting.templates?.length) out.templates = alerting.templates;
+  if (alerting.templates?.length) out.templates = alerting.templates.map((t) => (typeof t === 'string' ? t : bundledTemplatePath(t.name)));
   const intervals = Object.keys(alerting.timeIntervals).sort();
   if (intervals.length) {
     out.time_intervals = intervals.map((name) => ({
@@ -206,12 +211,23 @@ export function checkAlerting(alerting: Alerting, inhibitRules: InhibitRule[], d
   const receivers = new Set(Object.keys(alerting.receivers));
   const known = [...receivers].sort().join(', ') || '(none)';
   for (const [name, r] of Object.entries(alerting.receivers)) {
-    if (!r.webhook && !r.slack && !r.pagerduty && !r.email) {
+    if (!r.webhook && !r.slack && !r.pagerduty && !r.email && !EXTRA_RECEIVER_KINDS.some((k) => r[k])) {
       diag.warn(joinPath(basePath, 'receivers', name), 'empty-receiver', `receiver ${name} has no integration and notifies nobody`, {
-        hint: 'add webhook, slack, pagerduty or email, or remove the receiver',
+        hint: `add webhook, slack, pagerduty, email or ${EXTRA_RECEIVER_KINDS.join(', ')}, or remove the receiver`,
       });
     }
   }
+  const templateNames = new Set<string>();
+  (alerting.templates ?? []).forEach((t, i) => {
+    if (typeof t === 'string') {
+      diag.warn(joinPath(basePath, 'templates', i), 'template-not-bundled', `template ${t} is read from the Alertmanager's file system; the bundle does not ship it`, {
+        value: t,
+        hint: "mount it into the Alertmanager yourself, or give { name, content } (e.g. content: readFileSync(new URL('./slack.tmpl', import.meta.url), 'utf8')) to ship it in the bundle",
+      });
+    } else if (templateNames.has(t.name)) {
+      diag.error(joinPath(basePath, 'templates', i, 'name'), 'duplicate-template', `template file ${t.name} is given twice`, { value: t.name, hint: 'give each template file its own name' });
+    } else templateNames.add(t.name);
+  });
   if (alerting.defaultReceiver && !receivers.has(alerting.defaultReceiver)) {
     diag.error(joinPath(basePath, 'defaultReceiver'), 'unknown-receiver', `receiver ${JSON.stringify(alerting.defaultReceiver)} is not defined`, {
       value: alerting.defaultReceiver,
@@ -229,7 +245,13 @@ export function checkAlerting(alerting: Alerting, inhibitRules: InhibitRule[], d
 }
 
 const camel = (k: string) => k.replace(/_([a-z])/g, (_, c: string) => c.toUpperCase());
-const INTEGRATIONS: Record<string, string> = { webhook_configs: 'webhook', slack_configs: 'slack', pagerduty_configs: 'pagerduty', email_configs: 'email' };
+const INTEGRATIONS: Record<string, string> = {
+  webhook_configs: 'webhook',
+  slack_configs: 'slack',
+  pagerduty_configs: 'pagerduty',
+  email_configs: 'email',
+  ...Object.fromEntries(EXTRA_RECEIVER_KINDS.map((k) => [`${k}_configs`, k])),
+};
 const RENAMED: Record<string, string> = { start_time: 'start', end_time: 'end', http_config: 'auth', credentials_file: 'bearerTokenFile' };
 
 /** Props keys for the rest of a YAML path: snake_case to camelCase, indexes kept. */
@@ -264,6 +286,8 @@ export function propsPathOf(path: PathPart[], yaml: Record<string, unknown>, ale
     const p = joinPath(base, 'receivers', name);
     const [kind, , ...field] = rest;
     const integration = typeof kind === 'string' ? INTEGRATIONS[kind] : undefined;
+    // Webex's token is its own prop (credentialsFile), not an auth block.
+    if (integration === 'webex' && field[0] === 'http_config') return joinPath(p, 'webex', 'credentialsFile');
     return integration ? propsTail(joinPath(p, integration), field) : p;
   }
   if (head === 'inhibit_rules' && typeof i === 'number') {

@@ -1,6 +1,12 @@
 /** Props of a stack's Alertmanager: receivers (secrets from files only), route tree, inhibition. */
 import { z } from 'zod';
 import { duration, filePath, labelName } from '../core/schema.ts';
+import { EXTRA_RECEIVER_KINDS, extraReceiverSchemas, type ExtraReceiverKind } from './receivers.ts';
+
+/** opsgenie, victorops, pushover, ... (receivers.ts), each optional on a receiver. */
+const extraReceivers = Object.fromEntries(EXTRA_RECEIVER_KINDS.map((k) => [k, extraReceiverSchemas[k].optional()])) as {
+  [K in ExtraReceiverKind]: z.ZodOptional<(typeof extraReceiverSchemas)[K]>;
+};
 
 /**
  * Matchers as a map: a string is an exact match, `{ re }` a regex, `{ not }` / `{ notRe }` negations,
@@ -74,6 +80,7 @@ export const receiverSchema = z
       })
       .strict()
       .optional(),
+    ...extraReceivers,
   })
   .strict();
 
@@ -144,6 +151,18 @@ export const inhibitRuleSchema = z
   })
   .strict();
 
+/** A notification template file shipped in the bundle: `{{ define "slack.title" }}...{{ end }}`. */
+export const templateFileSchema = z
+  .object({
+    /** File name under alertmanager/templates/, e.g. `slack.tmpl`. */
+    name: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_.-]*$/, 'is not a file name (letters, digits, ., - and _)'),
+    content: z.string().min(1),
+  })
+  .strict();
+
+/** Where alertmanager.yml finds a bundled template: relative paths are read from the config's folder. */
+export const bundledTemplatePath = (name: string) => `templates/${name}`;
+
 export const alertingSchema = z
   .object({
     receivers: z.record(z.string().regex(/^[A-Za-z0-9_.-]+$/, 'is not a receiver name'), receiverSchema),
@@ -167,10 +186,11 @@ export const alertingSchema = z
     defaultInhibitRules: z.boolean().default(true),
     timeIntervals: z.record(z.string(), z.array(timeIntervalSchema)).default({}),
     /**
-     * Notification template files (Alertmanager's `templates:`), as paths the Alertmanager
-     * process reads (mount them next to its config). @default []
+     * Notification templates (Alertmanager's `templates:`). `{ name, content }` is written into
+     * the bundle as alertmanager/templates/<name> and loaded from there (compose and
+     * `obsgen stack up`); a string is a path the Alertmanager process reads, left for you to mount. @default []
      */
-    templates: z.array(filePath).optional(),
+    templates: z.array(z.union([filePath, templateFileSchema])).optional(),
     smtp: z
       .object({
         smarthost: z.string().regex(/^[^:\s]+:\d+$/, 'is not host:port'),

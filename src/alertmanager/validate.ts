@@ -13,6 +13,7 @@ import { re2Problem } from '../core/re2.ts';
 import { redactUrl, urlCredentials } from '../core/secrets.ts';
 import { parseMatchers } from './matchers.ts';
 import { checkTimeInterval } from './timeinterval.ts';
+import { EXTRA_RECEIVER_KINDS, RECEIVER_SPECS, type ExtraReceiverKind } from './receivers.ts';
 
 export interface ConfigIssue {
   /** Path in alertmanager.yml, e.g. ['time_intervals', 0, 'time_intervals', 0, 'times', 0, 'end_time']. */
@@ -197,6 +198,34 @@ function checkReceiver(r: unknown, path: PathPart[], out: ConfigIssue[], g: Glob
     exactlyOne(e, ['auth_password', 'auth_password_file'], p, out, false);
     checkFileRef(e.auth_password_file, [...p, 'auth_password_file'], out);
   });
+  for (const kind of EXTRA_RECEIVER_KINDS) {
+    list(r[`${kind}_configs`]).forEach((c, i) => {
+      const p = [...path, `${kind}_configs`, i];
+      if (isObj(c)) checkExtraReceiver(kind, c, p, out);
+    });
+  }
+}
+
+/** opsgenie, victorops, pushover, ...: what Alertmanager requires, secrets from files only, URLs. */
+function checkExtraReceiver(kind: ExtraReceiverKind, c: Obj, p: PathPart[], out: ConfigIssue[]): void {
+  const spec = RECEIVER_SPECS[kind];
+  const set = (k: string) => c[k] !== undefined && c[k] !== '';
+  for (const keys of spec.required) {
+    if (keys.length > 1) exactlyOne(c, keys, p, out, true);
+    else if (!set(keys[0]!)) out.push({ path: [...p, keys[0]!], code: 'receiver-config', message: `missing ${keys[0]} in ${kind}_config`, hint: `set ${keys[0]}` });
+  }
+  for (const [inline, file] of Object.entries(spec.secrets)) {
+    // Alertmanager takes the inline form; obsgen never writes a secret into a bundle.
+    if (c[inline] !== undefined) out.push({ path: [...p, inline], code: 'secret-in-config', message: 'a credential written into the config in plain text', hint: `read it from a file with ${file}` });
+    checkFileRef(c[file], [...p, file], out);
+  }
+  for (const k of spec.urls) if (c[k] !== undefined) checkUrl(c[k], [...p, k], out);
+  if (kind === 'telegram' && c.chat_id !== undefined && !Number.isInteger(c.chat_id)) out.push({ path: [...p, 'chat_id'], code: 'receiver-config', message: 'chat_id is not an integer', value: c.chat_id, hint: 'give the numeric chat id, e.g. -1001234567890' });
+  if (kind === 'webex') {
+    const h = isObj(c.http_config) ? c.http_config : {};
+    if (!isObj(h.authorization)) out.push({ path: [...p, 'http_config'], code: 'receiver-config', message: 'missing webex_configs.http_config.authorization', hint: 'give the bot token in a file (http_config.authorization.credentials_file)' });
+  }
+  checkHttpConfig(c.http_config, [...p, 'http_config'], out);
 }
 
 // ---- routes ----

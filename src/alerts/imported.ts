@@ -1,7 +1,7 @@
 /**
  * Rule groups kept as written: what `obsgen import rules` prints for a team's existing rule
  * files. The build emits them verbatim (names, expressions, labels, annotations, `for`,
- * `keep_firing_for`, group interval and limit) and checks them as Prometheus does (PromQL,
+ * `keep_firing_for`, group interval, limit, query_offset and labels) and checks them as Prometheus does (PromQL,
  * label names, templates); obsgen's own conventions (severity and service labels,
  * summary/description/runbook_url, a `for`, tests) are warnings on them, to fix at leisure.
  */
@@ -39,6 +39,10 @@ export const importedGroupSchema = z
       .optional(),
     interval: duration.optional(),
     limit: z.number().int().min(0).optional(),
+    /** Prometheus 3 (2.53+) `query_offset`: every rule of the group queries this far in the past. */
+    queryOffset: duration.optional(),
+    /** Prometheus 3.0+ group `labels`: added to every rule of the group; a rule's own labels win. */
+    labels: stringMap.optional(),
     rules: z.array(z.union([importedAlertSchema, importedRecordSchema])).min(1),
   })
   .strict();
@@ -56,9 +60,13 @@ export function importedGroups(groups: z.output<typeof importedGroupSchema>[], b
       ...(g.file ? { file: g.file } : {}),
       ...(g.interval ? { interval: g.interval } : {}),
       ...(g.limit !== undefined ? { limit: g.limit } : {}),
+      ...(g.queryOffset ? { queryOffset: g.queryOffset } : {}),
+      ...(g.labels && Object.keys(g.labels).length ? { labels: g.labels } : {}),
       rules: g.rules.map((r, j) => {
         const source = joinPath(base, 'rules', j);
-        if ('record' in r) return { kind: 'record', name: r.record, expr: r.expr, ...(r.labels ? { labels: r.labels } : {}), source } satisfies RecordingRule;
+        // The labels Prometheus attaches: the group's, then the rule's own over them.
+        const labels = g.labels && Object.keys(g.labels).length ? { ...g.labels, ...(r.labels ?? {}) } : r.labels;
+        if ('record' in r) return { kind: 'record', name: r.record, expr: r.expr, ...(labels ? { labels } : {}), source } satisfies RecordingRule;
         return {
           kind: 'alert',
           name: r.alert,
@@ -66,7 +74,7 @@ export function importedGroups(groups: z.output<typeof importedGroupSchema>[], b
           ...(r.for ? { for: r.for } : {}),
           ...(r.keepFiringFor ? { keepFiringFor: r.keepFiringFor } : {}),
           // An imported alert may have no severity: the checks warn, the file keeps what it had.
-          labels: { ...(r.labels ?? {}) } as AlertRule['labels'],
+          labels: { ...(labels ?? {}) } as AlertRule['labels'],
           annotations: { ...(r.annotations ?? {}) },
           tests: (r.tests ?? []).map((t) => ({ name: t.name, ...(t.interval ? { interval: t.interval } : {}), series: t.series, checks: [{ at: t.at, firing: t.firing }] })),
           source,

@@ -2,8 +2,8 @@
  * `obsgen import openslo|rules|alertmanager|grafana FILE...`: prints TypeScript for a stack file
  * from what a team already has. Output goes to stdout, problems to stderr (exit 1 on any).
  */
-import { readFileSync } from 'node:fs';
-import { basename } from 'node:path';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { basename, dirname, isAbsolute, join, resolve } from 'node:path';
 import { openSloToTypeScript } from '../slo/openslo.ts';
 import { importRules, rulesToTypeScript } from '../import/rules.ts';
 import { alertmanagerToTypeScript } from '../import/alertmanager.ts';
@@ -23,6 +23,27 @@ function read(files: string[]): { file: string; text: string }[] | undefined {
     }
   }
   return failed ? undefined : out;
+}
+
+/**
+ * Template files of an alertmanager.yml `templates:` entry: the path (or `*` glob in its file
+ * name) relative to the config's folder as Alertmanager resolves it; an absolute path that is not
+ * on this machine (`/etc/alertmanager/templates/*.tmpl`) is looked for under the config's folder
+ * by its last folder and file name, then by file name.
+ */
+export function templateReader(configFile: string): (pattern: string) => { name: string; content: string }[] {
+  const base = dirname(resolve(configFile));
+  return (pattern) => {
+    const candidates = isAbsolute(pattern) ? [pattern, join(base, basename(dirname(pattern)), basename(pattern)), join(base, basename(pattern))] : [resolve(base, pattern)];
+    for (const c of candidates) {
+      const dir = dirname(c);
+      if (!existsSync(dir) || !statSync(dir).isDirectory()) continue;
+      const re = new RegExp(`^${basename(c).replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.')}$`);
+      const names = readdirSync(dir).filter((f) => re.test(f) && statSync(join(dir, f)).isFile()).sort();
+      if (names.length) return names.map((name) => ({ name, content: readFileSync(join(dir, name), 'utf8') }));
+    }
+    return [];
+  };
 }
 
 /** A stack name from a file name: lowercase letters, digits and -. */
@@ -55,7 +76,7 @@ export function cmdImport(args: Args): number {
       return finish({ code: rulesToTypeScript(r, name, files), errors: r.errors, notes: r.notes });
     }
     case 'alertmanager':
-      return finish(alertmanagerToTypeScript(inputs[0]!.text, inputs[0]!.file));
+      return finish(alertmanagerToTypeScript(inputs[0]!.text, inputs[0]!.file, templateReader(inputs[0]!.file)));
     default:
       return finish(grafanaToTypeScript(inputs, { raw: args.flags.has('raw') }));
   }

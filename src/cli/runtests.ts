@@ -5,9 +5,11 @@
  * obsgen's own route walk over the emitted alertmanager.yml.
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { parse } from 'yaml';
+import { parse, stringify } from 'yaml';
+import { standInNewerReceivers, standInUrlFiles } from '../emit/amtoolcompat.ts';
 import { hasTool } from '../emit/verify.ts';
 import { inhibits, type InhibitionCase } from '../alertmanager/inhibit.ts';
 import { parseMatcher } from '../alertmanager/matchers.ts';
@@ -31,6 +33,20 @@ export interface TestSummary {
   /** What ran the rule tests and the route tests. */
   ruleEngine: RuleEngineChoice;
   routeEngine: 'amtool' | 'obsgen';
+}
+
+/**
+ * The config amtool 0.25 reads: the file itself, or a temporary copy without what it predates
+ * (url_file, newer integrations and *_file fields: src/emit/amtoolcompat.ts); routing is unchanged.
+ */
+function amtoolReadableConfig(file: string): { path: string; remove: () => void } {
+  const config = parse(readFileSync(file, 'utf8')) as Parameters<typeof standInUrlFiles>[0] & Parameters<typeof standInNewerReceivers>[0];
+  if (standInUrlFiles(config).length + standInNewerReceivers(config).length === 0) return { path: file, remove: () => {} };
+  // Routing does not read templates, and bundled ones are relative to the real file's folder.
+  delete (config as { templates?: unknown }).templates;
+  const dir = mkdtempSync(join(tmpdir(), 'obsgen-amtool-'));
+  writeFileSync(join(dir, 'alertmanager.yml'), stringify(config));
+  return { path: join(dir, 'alertmanager.yml'), remove: () => rmSync(dir, { recursive: true, force: true }) };
 }
 
 export function runBundleTests(bundleDir: string, stack: string, options: { engine?: RuleEngineChoice } = {}): TestSummary {
@@ -98,16 +114,18 @@ export function runBundleTests(bundleDir: string, stack: string, options: { engi
         if (got.join(',') !== c.receivers.join(',')) summary.routeFailures.push(`${c.name} (${Object.entries(c.labels).map(([k, v]) => `${k}=${v}`).join(' ')}): expected ${c.receivers.join(',')}, routed to ${got.join(',')}`);
       }
     } else {
+      const configFile = amtoolReadableConfig(join(bundleDir, 'alertmanager/alertmanager.yml'));
       for (const c of cases) {
         summary.routeCases++;
         const labels = Object.entries(c.labels).map(([k, v]) => `${k}=${v}`);
         const r = spawnSync(
           'amtool',
-          ['config', 'routes', 'test', `--config.file=${join(bundleDir, 'alertmanager/alertmanager.yml')}`, `--verify.receivers=${c.receivers.join(',')}`, ...labels],
+          ['config', 'routes', 'test', `--config.file=${configFile.path}`, `--verify.receivers=${c.receivers.join(',')}`, ...labels],
           { encoding: 'utf8', timeout: 60_000 },
         );
         if (r.status !== 0) summary.routeFailures.push(`${c.name} (${labels.join(' ')}): expected ${c.receivers.join(',')}: ${`${r.stdout}${r.stderr}`.trim()}`);
       }
+      configFile.remove();
     }
   }
   return summary;

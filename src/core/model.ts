@@ -128,6 +128,13 @@ export interface RuleGroup {
   /** Contributed by several components (e.g. the SLO windows every SLO reads): merged by name, identical rules once. */
   shared?: boolean;
   interval?: string;
+  /**
+   * Prometheus 3 group fields, kept as an imported file has them (query_offset: Prometheus 2.53+,
+   * labels: 3.0+). The rules' `labels` already include the group's (what Prometheus attaches), so
+   * every check and test sees the alert's real label set; the emitter writes them back at group level.
+   */
+  queryOffset?: string;
+  labels?: Record<string, string>;
   rules: Rule[];
   source: string;
   /** The raw reads of the SLO whose group this is: SLOs of one shape share them (src/slo/merge.ts). */

@@ -50,6 +50,14 @@ const linkSchema = z.union([
   z.object({ title: z.string().min(1), dashboard: z.string().regex(DASHBOARD_UID_RE, 'is not a dashboard uid') }).strict(),
 ]);
 
+/** Where a panel sits (Grafana's gridPos x and y); `obsgen import grafana` keeps them. Panels without them are laid out in order. */
+const placementFields = {
+  /** Column of the 24-column grid the panel starts at (0-23). */
+  x: z.number().int().min(0).max(23).optional(),
+  /** Grid row the panel starts at. */
+  y: z.number().int().min(0).optional(),
+};
+
 const panelFields = {
   title: z.string().min(1),
   description: z.string().optional(),
@@ -72,6 +80,11 @@ const panelFields = {
   height: z.number().int().min(1).max(60).optional(),
   /** Header links: `{ title, url }` or `{ title, dashboard: uid }`. */
   links: z.array(linkSchema).optional(),
+  ...placementFields,
+  /** Grafana field overrides (fieldConfig.overrides), as Grafana writes them: `[{ matcher: { id: 'byName', options: 'errors' }, properties: [{ id: 'color', value: {...} }] }]`. */
+  overrides: z.array(z.looseObject({ matcher: z.looseObject({ id: z.string().min(1) }), properties: z.array(z.looseObject({ id: z.string().min(1) })) })).optional(),
+  /** Grafana transformations, as Grafana writes them: `[{ id: 'organize', options: {...} }]`. */
+  transformations: z.array(z.looseObject({ id: z.string().min(1) })).optional(),
 };
 
 const oneQuery = (p: { query?: string; queries?: unknown[] }) => (p.query === undefined) !== (p.queries === undefined);
@@ -93,6 +106,7 @@ const textSchema = z
     description: z.string().optional(),
     width: z.number().int().min(1).max(24).optional(),
     height: z.number().int().min(1).max(60).optional(),
+    ...placementFields,
   })
   .strict();
 
@@ -104,6 +118,8 @@ const rowSchema = z
     panels: z.array(panelSchema),
     /** Collapsed rows hold their panels until opened. @default false */
     collapsed: z.boolean().default(false),
+    /** Grid row the row header sits on (Grafana's gridPos.y). @default laid out in order */
+    y: z.number().int().min(0).optional(),
   })
   .strict();
 
@@ -276,7 +292,36 @@ export function buildUserDashboard(spec: UserDashboard, ctx: UserDashboardContex
     }
   }
   const model = finalizeDashboard(b.build(), ctx.datasource);
+  placePanels(model, spec);
   return { uid, title: spec.title, folder: spec.folder ?? ctx.stack, model, source: ctx.source, ...(spec.imported ? { imported: true } : {}) };
+}
+
+/**
+ * What the helpers do not build and a panel spec carries as Grafana has it: its grid position
+ * (x, y; the size is already width and height), field overrides and transformations. The built
+ * model has one panel per spec panel in spec order (a row, then its panels; a collapsed row's in
+ * its `panels`). Positions are the spec's, so the dashboards check reports an overlap they make.
+ */
+function placePanels(model: Record<string, unknown>, spec: UserDashboard): void {
+  type Json = Record<string, unknown>;
+  const built = (model.panels as Json[] | undefined) ?? [];
+  let i = 0;
+  const apply = (p: Json | undefined, s: PanelConfig | z.output<typeof rowSchema>) => {
+    if (!p) return;
+    const g = (p.gridPos ?? {}) as Json;
+    if (s.y !== undefined) p.gridPos = { ...g, y: s.y, ...(s.type === 'row' ? { x: 0 } : s.x !== undefined ? { x: s.x } : {}) };
+    else if (s.type !== 'row' && s.x !== undefined) p.gridPos = { ...g, x: s.x };
+    if (s.type === 'row' || s.type === 'text') return;
+    if (s.overrides?.length) p.fieldConfig = { ...((p.fieldConfig as Json | undefined) ?? {}), overrides: s.overrides };
+    if (s.transformations?.length) p.transformations = s.transformations;
+  };
+  for (const s of spec.panels) {
+    const p = built[i++];
+    apply(p, s);
+    if (s.type !== 'row') continue;
+    if (s.collapsed) s.panels.forEach((c, j) => apply(((p?.panels as Json[] | undefined) ?? [])[j], c));
+    else for (const c of s.panels) apply(built[i++], c);
+  }
 }
 
 export interface AssembleProps {

@@ -6,6 +6,7 @@ import { composeFile, composeServiceFiles, secretsReadme } from './compose.ts';
 import { dashboardFiles, dashboardProvidersFile, datasourcesFile } from './grafana.ts';
 import { prometheusConfig, RULES_DIR, ruleFileName, ruleFileYaml } from './prometheus.ts';
 import { alertmanagerYaml } from '../alertmanager/build.ts';
+import { bundledTemplatePath } from '../alertmanager/schema.ts';
 import { GENERATED, toYaml } from './yaml.ts';
 import { serverConfigs } from './topology.ts';
 import { kubernetesFiles } from './kubernetes/index.ts';
@@ -41,6 +42,8 @@ export function bundleFiles(bundle: Bundle): BundleFiles {
   }
   const amConfig = alertmanagerYaml(bundle.alerting, bundle.inhibitRules);
   files.set('alertmanager/alertmanager.yml', toYaml(amConfig, GENERATED));
+  // Bundled notification templates, next to the config that reads them (templates/<name>).
+  for (const t of bundle.alerting.templates ?? []) if (typeof t !== 'string') files.set(`alertmanager/${bundledTemplatePath(t.name)}`, t.content);
   files.set('alertmanager/routes.test.json', routeTestsFile(bundle));
   const runbooks = runbookFiles(bundle);
   for (const [p, c] of runbooks) files.set(p, c);

@@ -55,25 +55,49 @@ export function prometheusConfig(bundle: Bundle): Record<string, unknown> {
   return config;
 }
 
+/** One rule with its full label set (a PrometheusRule's rules carry the group's labels themselves). */
 export function ruleYaml(rule: RuleGroup['rules'][number]): Record<string, unknown> {
+  return ruleInGroupYaml(rule, {});
+}
+
+/** One rule of a group that carries `groupLabels` itself: a label of the same value is left to the group. */
+function ruleInGroupYaml(rule: RuleGroup['rules'][number], groupLabels: Record<string, string>): Record<string, unknown> {
+  const own = (labels: Record<string, string>) => Object.fromEntries(Object.entries(labels).filter(([k, v]) => groupLabels[k] !== v));
   if (rule.kind === 'record') {
-    return { record: rule.name, expr: rule.expr, ...(rule.labels && Object.keys(rule.labels).length ? { labels: sorted(rule.labels) } : {}) };
+    const labels = own(rule.labels ?? {});
+    return { record: rule.name, expr: rule.expr, ...(Object.keys(labels).length ? { labels: sorted(labels) } : {}) };
   }
   const a: AlertRule = rule;
+  const labels = own(a.labels);
   return {
     alert: a.name,
     expr: a.expr,
     ...(a.for ? { for: a.for } : {}),
     ...(a.keepFiringFor ? { keep_firing_for: a.keepFiringFor } : {}),
     // Only an imported alert can have none (obsgen's own always carry severity and summary).
-    ...(Object.keys(a.labels).length ? { labels: sorted(a.labels) } : {}),
+    ...(Object.keys(labels).length ? { labels: sorted(labels) } : {}),
     ...(Object.keys(a.annotations).length ? { annotations: sorted(a.annotations) } : {}),
   };
 }
 
 export function ruleFileYaml(group: RuleGroup): string {
+  const groupLabels = group.labels ?? {};
   return toYaml(
-    { groups: [{ name: group.name, ...(group.interval ? { interval: group.interval } : {}), ...(group.limit !== undefined ? { limit: group.limit } : {}), rules: group.rules.map(ruleYaml) }] },
+    {
+      groups: [
+        {
+          name: group.name,
+          ...(group.interval ? { interval: group.interval } : {}),
+          ...(group.queryOffset ? { query_offset: group.queryOffset } : {}),
+          ...(group.limit !== undefined ? { limit: group.limit } : {}),
+          ...(Object.keys(groupLabels).length ? { labels: sorted(groupLabels) } : {}),
+          rules: group.rules.map((r) => ruleInGroupYaml(r, groupLabels)),
+        },
+      ],
+    },
     GENERATED,
   );
 }
+
+/** Group fields Debian's promtool 2.42 does not know (query_offset: 2.53+, labels: 3.0+). */
+export const PROMETHEUS3_GROUP_FIELDS = ['query_offset', 'labels'] as const;

@@ -13,8 +13,8 @@ import { validateAlertmanagerConfig } from '../alertmanager/validate.ts';
 import { checkRuleFile, type RuleFileCheck } from '../ruletest/checkrules.ts';
 import { parse } from 'yaml';
 import { toYaml } from './yaml.ts';
-import { prometheusConfigFiles } from './prometheus.ts';
-import { standInUrlFiles } from './amtoolcompat.ts';
+import { prometheusConfigFiles, PROMETHEUS3_GROUP_FIELDS } from './prometheus.ts';
+import { standInNewerReceivers, standInUrlFiles } from './amtoolcompat.ts';
 import { KUBERNETES_DIR } from './kubernetes/index.ts';
 import { verifyKubernetesAlertmanager, verifyKubernetesRules } from './kubernetes/verify.ts';
 
@@ -56,9 +56,13 @@ function run(cmd: string, args: string[], cwd: string): { ok: boolean; output: s
  * those jobs. promtool also wants every credentials file to exist: the copy points the
  * compose secrets (/run/secrets/<name>) at empty stand-ins, removed after the check.
  */
-function promtoolConfigPath(dir: string, file = 'prometheus.yml'): { path: string; skipped: string[]; standIns: string[] } {
+function promtoolConfigPath(dir: string, file = 'prometheus.yml', unreadableRules: string[] = []): { path: string; skipped: string[]; standIns: string[] } {
   const path = join(dir, 'prometheus', file);
-  const config = parse(readFileSync(path, 'utf8')) as { scrape_configs?: Record<string, unknown>[] };
+  const config = parse(readFileSync(path, 'utf8')) as { scrape_configs?: Record<string, unknown>[]; rule_files?: string[] };
+  // Rule files with fields this promtool predates are checked in process (inProcessRuleCheck): the copy lists the others.
+  const ruleDir = join(dir, 'prometheus/rules');
+  const narrowed = unreadableRules.length > 0 && (config.rule_files ?? []).length > 0;
+  if (narrowed) config.rule_files = readdirSync(ruleDir).filter((f) => f.endsWith('.rules.yml') && !unreadableRules.includes(f)).sort().map((f) => `rules/${f}`);
   const k8s = (config.scrape_configs ?? []).filter((j) => 'kubernetes_sd_configs' in j).map((j) => String(j.job_name));
   config.scrape_configs = (config.scrape_configs ?? []).filter((j) => !('kubernetes_sd_configs' in j));
   const standInDir = join(dir, 'prometheus/.promtool-secrets');
@@ -79,7 +83,7 @@ function promtoolConfigPath(dir: string, file = 'prometheus.yml'): { path: strin
   };
   secrets(config.scrape_configs);
   secrets((config as { remote_write?: unknown }).remote_write);
-  if (k8s.length === 0 && standIns.length === 0) return { path, skipped: [], standIns };
+  if (k8s.length === 0 && standIns.length === 0 && !narrowed) return { path, skipped: [], standIns };
   const copy = join(dir, `prometheus/.promtool-check-${file}`);
   writeFileSync(copy, toYaml(config));
   return { path: copy, skipped: k8s, standIns: standIns.length ? [standInDir] : [] };
@@ -89,14 +93,39 @@ function promtoolConfigPath(dir: string, file = 'prometheus.yml'): { path: strin
  * Debian's amtool is 0.25, which predates webhook `url_file` (0.26): it checks a copy whose
  * url_file fields are swapped for a stand-in url; obsgen's own validation checked url_file.
  */
-function amtoolConfigPath(dir: string): { path: string; swapped: string[] } {
+function amtoolConfigPath(dir: string): { path: string; swapped: string[]; newer: string[] } {
   const path = join(dir, 'alertmanager/alertmanager.yml');
-  const config = parse(readFileSync(path, 'utf8')) as Parameters<typeof standInUrlFiles>[0];
+  const config = parse(readFileSync(path, 'utf8')) as Parameters<typeof standInUrlFiles>[0] & Parameters<typeof standInNewerReceivers>[0];
   const swapped = standInUrlFiles(config);
-  if (swapped.length === 0) return { path, swapped };
+  const newer = standInNewerReceivers(config);
+  if (swapped.length === 0 && newer.length === 0) return { path, swapped, newer };
   const copy = join(dir, 'alertmanager/.amtool-check.yml');
   writeFileSync(copy, toYaml(config));
-  return { path: copy, swapped };
+  return { path: copy, swapped, newer };
+}
+
+/** `promtool check rules --lint=duplicate-rules` in process (src/ruletest/checkrules.ts), with promtool's output format. */
+function inProcessRuleCheck(rulesDir: string, files: string[]): ToolRun {
+  const checks = files.map((f) => ({ ...checkRuleFile(join(rulesDir, f)), file: f }));
+  return { tool: 'obsgen check rules', ok: checks.every((c) => !c.errors.length), output: ruleChecksOutput(checks) };
+}
+
+/** The Prometheus 3 group fields a rule file uses, which promtool 2.x before 2.53 refuses to load. */
+function prometheus3GroupFields(file: string): (typeof PROMETHEUS3_GROUP_FIELDS)[number][] {
+  const doc = parse(readFileSync(file, 'utf8')) as { groups?: Record<string, unknown>[] } | null;
+  return PROMETHEUS3_GROUP_FIELDS.filter((k) => (doc?.groups ?? []).some((g) => g && typeof g === 'object' && k in g));
+}
+
+let promtoolVersionSeen: string | undefined | null = null;
+function promtoolVersion(): string | undefined {
+  if (promtoolVersionSeen === null) promtoolVersionSeen = /version (\d+\.\d+\.\d+)/.exec(run('promtool', ['--version'], '.').output)?.[1];
+  return promtoolVersionSeen;
+}
+
+/** Whether the promtool on PATH loads a group field: query_offset since 2.53, group labels since 3.0. */
+function promtoolReads(field: (typeof PROMETHEUS3_GROUP_FIELDS)[number]): boolean {
+  const [major = 0, minor = 0] = (promtoolVersion() ?? '0.0').split('.').map(Number);
+  return field === 'labels' ? major >= 3 : major > 2 || (major === 2 && minor >= 53);
 }
 
 /** Rule files checked in process as `promtool check rules --lint=duplicate-rules` does, each written to a temp folder first. */
@@ -170,8 +199,13 @@ export function verifyBundle(bundleDir: string, options: { compose?: boolean } =
   if (hasTool('promtool')) {
     // One config per Prometheus server in an HA layout (docs/ha.md).
     const configs = prometheusConfigFiles(dir);
+    const rulesDir = join(dir, 'prometheus/rules');
+    const ruleFiles = existsSync(rulesDir) ? readdirSync(rulesDir).filter((f) => f.endsWith('.yml')).sort() : [];
+    // promtool lints duplicates per file, so the files it cannot read are checked apart without loss.
+    const newer = ruleFiles.filter((f) => prometheus3GroupFields(join(rulesDir, f)).some((k) => !promtoolReads(k)));
+    const older = ruleFiles.filter((f) => !newer.includes(f));
     for (const file of configs) {
-      const { path, skipped, standIns } = promtoolConfigPath(dir, file);
+      const { path, skipped, standIns } = promtoolConfigPath(dir, file, newer);
       const r = run('promtool', ['check', 'config', '--lint=none', path], join(dir, 'prometheus'));
       ran.push({
         tool: configs.length > 1 ? `promtool check config ${file}` : 'promtool check config',
@@ -183,10 +217,15 @@ export function verifyBundle(bundleDir: string, options: { compose?: boolean } =
         spawnSync('rm', ['-rf', path, ...standIns]);
       }
     }
-    const rulesDir = join(dir, 'prometheus/rules');
-    const ruleFiles = existsSync(rulesDir) ? readdirSync(rulesDir).filter((f) => f.endsWith('.yml')).sort() : [];
-    if (ruleFiles.length) {
-      ran.push({ tool: 'promtool check rules', ...run('promtool', ['check', 'rules', '--lint=duplicate-rules', '--lint-fatal', ...ruleFiles], rulesDir) });
+    if (older.length) {
+      ran.push({ tool: 'promtool check rules', ...run('promtool', ['check', 'rules', '--lint=duplicate-rules', '--lint-fatal', ...older], rulesDir) });
+    }
+    if (newer.length) {
+      const fields = [...new Set(newer.flatMap((f) => prometheus3GroupFields(join(rulesDir, f))))].sort();
+      ran.push({
+        ...inProcessRuleCheck(rulesDir, newer),
+        note: `${newer.join(', ')} use group ${fields.join(' and ')} (Prometheus 2.53+/3.0+), which promtool ${promtoolVersion() ?? '(unknown version)'} on PATH refuses: obsgen's engine checked them as promtool check rules --lint=duplicate-rules does`,
+      });
     }
     ran.push(...verifyKubernetesRules(dir, run));
   } else {
@@ -195,9 +234,7 @@ export function verifyBundle(bundleDir: string, options: { compose?: boolean } =
     const rulesDir = join(dir, 'prometheus/rules');
     const ruleFiles = existsSync(rulesDir) ? readdirSync(rulesDir).filter((f) => f.endsWith('.yml')).sort() : [];
     if (ruleFiles.length) {
-      const checks = ruleFiles.map((f) => ({ ...checkRuleFile(join(rulesDir, f)), file: f }));
-      const output = ruleChecksOutput(checks);
-      ran.push({ tool: 'obsgen check rules', ok: checks.every((c) => !c.errors.length), output, note: "promtool is not on PATH: obsgen's engine checked the rule files as promtool check rules --lint=duplicate-rules does" });
+      ran.push({ ...inProcessRuleCheck(rulesDir, ruleFiles), note: "promtool is not on PATH: obsgen's engine checked the rule files as promtool check rules --lint=duplicate-rules does" });
     }
     ran.push(...checkKubernetesRulesInProcess(dir));
   }
@@ -215,14 +252,14 @@ export function verifyBundle(bundleDir: string, options: { compose?: boolean } =
   }
   if (hasTool('amtool')) {
     ran.push(...verifyKubernetesAlertmanager(dir, run));
-    const { path, swapped } = amtoolConfigPath(dir);
-    ran.push({
-      tool: 'amtool check-config',
-      ...run('amtool', ['check-config', path], dir),
-      ...(swapped.length ? { note: `receivers ${swapped.join(', ')} use webhook url_file (Alertmanager 0.26+), which Debian's amtool 0.25 lacks: it checked a copy with a stand-in url, obsgen's own validation checked url_file` } : {}),
-    });
+    const { path, swapped, newer } = amtoolConfigPath(dir);
+    const notes = [
+      ...(swapped.length ? [`receivers ${swapped.join(', ')} use webhook url_file (Alertmanager 0.26+), which Debian's amtool 0.25 lacks: it checked a copy with a stand-in url, obsgen's own validation checked url_file`] : []),
+      ...(newer.length ? [`receivers ${newer.join(', ')} use integrations or fields newer than Debian's amtool 0.25: it checked a copy without them (stand-in values for the newer *_file fields), obsgen's own validation checked them`] : []),
+    ];
+    ran.push({ tool: 'amtool check-config', ...run('amtool', ['check-config', path], dir), ...(notes.length ? { note: notes.join('; ') } : {}) });
     // The copy must not land in the bundle.
-    if (swapped.length) spawnSync('rm', ['-f', path]);
+    if (swapped.length || newer.length) spawnSync('rm', ['-f', path]);
   } else {
     missing.push('amtool');
     ran.push(...checkAlertmanagerInProcess(dir));

@@ -8,6 +8,8 @@ import { parse } from 'yaml';
 import type { AlertingProps, ReceiverProps, RouteProps } from '../alertmanager/schema.ts';
 import { parseMatchers } from '../alertmanager/matchers.ts';
 import { printTs } from './tsprint.ts';
+import { z } from 'zod';
+import { camel, EXTRA_RECEIVER_KINDS, extraReceiverSchemas, RECEIVER_SPECS, type ExtraReceiverKind } from '../alertmanager/receivers.ts';
 
 type Raw = Record<string, unknown>;
 const isMap = (v: unknown): v is Raw => typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -17,6 +19,77 @@ interface Ctx {
   notes: string[];
   /** global.slack_api_url_file: the default of every Slack config. */
   slackApiUrlFile?: string;
+  /** Other globals that are defaults of an integration's field (GLOBAL_DEFAULTS), by kind then yaml field. */
+  defaults: Partial<Record<ExtraReceiverKind, Raw>>;
+}
+
+/** Globals Alertmanager uses as an integration's default: global key -> [kind, field]. */
+const GLOBAL_DEFAULTS: Record<string, [ExtraReceiverKind, string]> = {
+  opsgenie_api_key_file: ['opsgenie', 'api_key_file'],
+  opsgenie_api_url: ['opsgenie', 'api_url'],
+  victorops_api_key_file: ['victorops', 'api_key_file'],
+  victorops_api_url: ['victorops', 'api_url'],
+  wechat_api_url: ['wechat', 'api_url'],
+  wechat_api_corp_id: ['wechat', 'corp_id'],
+  telegram_api_url: ['telegram', 'api_url'],
+  webex_api_url: ['webex', 'api_url'],
+  jira_api_url: ['jira', 'api_url'],
+  rocketchat_api_url: ['rocketchat', 'api_url'],
+  rocketchat_token_file: ['rocketchat', 'token_file'],
+  rocketchat_token_id_file: ['rocketchat', 'token_id_file'],
+};
+const GLOBAL_SECRETS = ['smtp_auth_password', 'slack_api_url', 'opsgenie_api_key', 'wechat_api_secret', 'telegram_bot_token', 'victorops_api_key', 'rocketchat_token', 'rocketchat_token_id'];
+
+/** The zod type under optional/default wrappers, to read what a prop takes. */
+function baseType(t: z.ZodTypeAny): z.ZodTypeAny {
+  let x = t;
+  while (x instanceof z.ZodOptional || x instanceof z.ZodDefault) x = (x instanceof z.ZodOptional ? x.unwrap() : x.removeDefault()) as z.ZodTypeAny;
+  return x;
+}
+
+/** opsgenie, victorops, pushover, ... (src/alertmanager/receivers.ts): yaml fields -> props, secrets from files only. */
+function extraReceiver(kind: ExtraReceiverKind, c: Raw, at: string, ctx: Ctx): Raw {
+  const spec = RECEIVER_SPECS[kind];
+  const shape = extraReceiverSchemas[kind].shape as Record<string, z.ZodTypeAny>;
+  const out: Raw = {};
+  for (const [k, v] of Object.entries({ ...(ctx.defaults[kind] ?? {}), ...c })) {
+    if (k in spec.secrets) secret(ctx, at, k, spec.secrets[k]!);
+    else if (k === 'http_config') {
+      if (kind === 'webex') {
+        const h = isMap(v) ? v : {};
+        unsupported(ctx, `${at}.http_config`, Object.keys(h), ['authorization'], 'webex receiver');
+        const a = isMap(h.authorization) ? h.authorization : {};
+        if (a.credentials !== undefined) secret(ctx, `${at}.http_config.authorization`, 'credentials', 'credentials_file');
+        if (typeof a.credentials_file === 'string') out.credentialsFile = a.credentials_file;
+      } else if (!('auth' in shape)) unsupported(ctx, at, [k], [], `${kind} receiver`);
+      else {
+        const auth = httpAuth(v, `${at}.http_config`, ctx);
+        if (auth) out.auth = auth;
+      }
+    } else if (k === 'sigv4' && kind === 'sns') {
+      const s = isMap(v) ? v : {};
+      for (const inline of ['access_key', 'secret_key']) {
+        if (s[inline] !== undefined) ctx.errors.push(`${at}.sigv4.${inline}: is an inline AWS credential and Alertmanager has no file form for it; obsgen never writes secrets into a bundle. Give Alertmanager its credentials from the environment, a profile (sigv4.profile) or a role (sigv4.role_arn)`);
+      }
+      unsupported(ctx, `${at}.sigv4`, Object.keys(s), ['region', 'profile', 'role_arn', 'access_key', 'secret_key'], 'sns receiver');
+      out.sigv4 = Object.fromEntries(Object.entries(s).filter(([x]) => ['region', 'profile', 'role_arn'].includes(x)).map(([x, y]) => [camel(x), String(y)]));
+    } else {
+      const prop = camel(k);
+      const t = shape[prop];
+      if (!t || prop === 'credentialsFile' || prop === 'auth') unsupported(ctx, at, [k], [], `${kind} receiver`);
+      // YAML reads `priority: 2` as a number; Alertmanager reads the string.
+      else out[prop] = baseType(t) instanceof z.ZodString && (typeof v === 'number' || typeof v === 'boolean') ? String(v) : v;
+    }
+  }
+  const parsed = extraReceiverSchemas[kind].safeParse(out);
+  if (!parsed.success) {
+    for (const issue of parsed.error.issues) {
+      const field = `${at}.${issue.path.map((p) => (typeof p === 'string' ? p.replace(/[A-Z]/g, (x) => `_${x.toLowerCase()}`) : String(p))).join('.')}`;
+      const missing = issue.code === 'invalid_type' && issue.path.length === 1 && out[String(issue.path[0])] === undefined;
+      ctx.errors.push(missing ? `${field}: missing; obsgen's ${kind} receiver needs it${field.endsWith('_file') ? ' (the path of the file that holds the secret)' : ''}` : `${field}: ${issue.message}`);
+    }
+  }
+  return out;
 }
 
 /** Alertmanager's own defaults where obsgen's differ, so an absent field keeps its meaning. */
@@ -68,10 +141,14 @@ function bool(v: unknown, fallback: boolean): boolean {
 
 function receiver(r: Raw, where: string, ctx: Ctx): ReceiverProps {
   const out: ReceiverProps = {};
-  const kinds = ['webhook_configs', 'slack_configs', 'pagerduty_configs', 'email_configs'];
+  const kinds = ['webhook_configs', 'slack_configs', 'pagerduty_configs', 'email_configs', ...EXTRA_RECEIVER_KINDS.map((k) => `${k}_configs`)];
   for (const k of Object.keys(r)) {
     if (k === 'name' || kinds.includes(k)) continue;
     ctx.errors.push(`${where}.${k}: obsgen has no ${k.replace(/_configs$/, '')} receiver yet; keep that receiver outside obsgen or use a webhook bridge`);
+  }
+  for (const kind of EXTRA_RECEIVER_KINDS) {
+    const c = one(r[`${kind}_configs`], `${where}.${kind}_configs`, ctx);
+    if (c) (out as Raw)[kind] = extraReceiver(kind, c, `${where}.${kind}_configs[0]`, ctx);
   }
   const w = one(r.webhook_configs, `${where}.webhook_configs`, ctx);
   if (w) {
@@ -199,8 +276,11 @@ export interface AlertmanagerImport {
   notes: string[];
 }
 
-export function importAlertmanager(text: string, file: string): AlertmanagerImport {
-  const ctx: Ctx = { errors: [], notes: [] };
+/** The template files a `templates:` entry (a path or glob) names, read by the caller; undefined or [] when none. */
+export type TemplateReader = (pattern: string) => { name: string; content: string }[] | undefined;
+
+export function importAlertmanager(text: string, file: string, readTemplates?: TemplateReader): AlertmanagerImport {
+  const ctx: Ctx = { errors: [], notes: [], defaults: {} };
   let doc: unknown;
   try {
     doc = parse(text);
@@ -212,8 +292,11 @@ export function importAlertmanager(text: string, file: string): AlertmanagerImpo
   const alerting: AlertingProps = { receivers: {} };
   const g = isMap(doc.global) ? doc.global : {};
   for (const k of Object.keys(g)) {
-    if (k === 'smtp_auth_password' || k === 'slack_api_url' || k === 'opsgenie_api_key' || k === 'wechat_api_secret' || k === 'telegram_bot_token') secret(ctx, 'global', k, `${k}_file`);
-    else if (!['resolve_timeout', 'slack_api_url_file', 'smtp_smarthost', 'smtp_from', 'smtp_auth_username', 'smtp_auth_password_file', 'smtp_require_tls', 'smtp_hello', 'pagerduty_url'].includes(k)) {
+    if (GLOBAL_SECRETS.includes(k)) secret(ctx, 'global', k, `${k}_file`);
+    else if (k in GLOBAL_DEFAULTS) {
+      const [kind, field] = GLOBAL_DEFAULTS[k]!;
+      (ctx.defaults[kind] ??= {})[field] = g[k];
+    } else if (!['resolve_timeout', 'slack_api_url_file', 'smtp_smarthost', 'smtp_from', 'smtp_auth_username', 'smtp_auth_password_file', 'smtp_require_tls', 'smtp_hello', 'pagerduty_url'].includes(k)) {
       ctx.errors.push(`global.${k}: obsgen does not carry this global yet; remove it, or keep this part of the configuration outside obsgen`);
     }
   }
@@ -261,13 +344,21 @@ export function importAlertmanager(text: string, file: string): AlertmanagerImpo
   alerting.timeIntervals = {};
   timeIntervals(doc.time_intervals, 'time_intervals', ctx, alerting.timeIntervals);
   timeIntervals(doc.mute_time_intervals, 'mute_time_intervals', ctx, alerting.timeIntervals);
-  const templates = strings(doc.templates);
-  if (templates?.length) alerting.templates = templates;
+  // Template files found next to the config are shipped in the bundle; others stay paths to mount.
+  const shipped = new Set<string>();
+  const templates = (strings(doc.templates) ?? []).flatMap((t): NonNullable<AlertingProps['templates']> => {
+    const found = readTemplates?.(t);
+    // Two globs naming one file ship it once, as Alertmanager loads it once.
+    if (found?.length) return found.filter((f) => !shipped.has(f.name) && shipped.add(f.name));
+    ctx.notes.push(`templates: ${t} was not found next to ${file}; kept as a path the Alertmanager reads (mount it yourself, or give { name, content })`);
+    return [t];
+  });
+  if (templates.length) alerting.templates = templates;
   return { alerting, errors: ctx.errors.map((e) => `${file}: ${e}`), notes: ctx.notes.map((n) => `${file}: ${n}`) };
 }
 
-export function alertmanagerToTypeScript(text: string, file: string): { code: string; errors: string[]; notes: string[] } {
-  const r = importAlertmanager(text, file);
+export function alertmanagerToTypeScript(text: string, file: string, readTemplates?: TemplateReader): { code: string; errors: string[]; notes: string[] } {
+  const r = importAlertmanager(text, file, readTemplates);
   if (!r.alerting || r.errors.length) return { code: '', errors: r.errors, notes: r.notes };
   const code = [
     `// Imported by \`obsgen import alertmanager\` from ${file}: use it as defineStack({ ..., alerting }).`,

@@ -3,10 +3,12 @@
  * (panels, queries, variables, layout as widths and heights), or, when a dashboard uses what
  * obsgen's panels cannot express (a panel type, variable type or datasource obsgen does not
  * model), `rawDashboard({ model })`: the JSON kept as it is and checked at build.
- * Per-panel details the model has no field for (overrides, colors, options) are listed.
+ * Positions (gridPos), field overrides and transformations are kept on the panels; per-panel
+ * details the model has no field for (colors, options) are listed.
  */
 import type { DashboardSpec, PanelSpec, QuerySpec, RowSpec } from '../dashboards/user.ts';
 import { upgradeRows } from './grafana-rows.ts';
+import { gridIsValid } from '../dashboards/finalize.ts';
 import { printTs } from './tsprint.ts';
 
 type Json = Record<string, unknown>;
@@ -37,6 +39,16 @@ function isPrometheusRef(ds: unknown): boolean {
   return r.type === undefined || r.type === 'prometheus' || (typeof r.uid === 'string' && /^\$\{?\w+\}?$/.test(r.uid) && r.type !== 'loki');
 }
 
+/** Grafana's gridPos x and y as the panel props carry them (whole numbers, x within the 24 columns). */
+function position(grid: Json): { x?: number; y?: number } {
+  const x = num(grid.x);
+  const y = num(grid.y);
+  return {
+    ...(x !== undefined && Number.isInteger(x) && x >= 0 && x <= 23 ? { x } : {}),
+    ...(y !== undefined && Number.isInteger(y) && y >= 0 ? { y } : {}),
+  };
+}
+
 function queriesOf(p: Json, where: string, dropped: string[]): QuerySpec[] {
   if (!isPrometheusRef(p.datasource)) throw new Unmodelled(`${where} queries a non-Prometheus datasource`);
   const out: QuerySpec[] = [];
@@ -56,7 +68,11 @@ function panel(p: Json, where: string, dropped: string[]): PanelSpec {
   const title = typeof p.title === 'string' ? p.title : '';
   if (!title.trim()) throw new Unmodelled(`${where} has no title`);
   const grid = isMap(p.gridPos) ? p.gridPos : {};
-  const size = { ...(num(grid.w) ? { width: Math.min(24, Math.max(1, Math.round(num(grid.w)!))) } : {}), ...(num(grid.h) ? { height: Math.min(60, Math.max(1, Math.round(num(grid.h)!))) } : {}) };
+  const size = {
+    ...(num(grid.w) ? { width: Math.min(24, Math.max(1, Math.round(num(grid.w)!))) } : {}),
+    ...(num(grid.h) ? { height: Math.min(60, Math.max(1, Math.round(num(grid.h)!))) } : {}),
+    ...position(grid),
+  };
   const description = typeof p.description === 'string' && p.description ? { description: p.description } : {};
   if (p.repeat) throw new Unmodelled(`${where} repeats over $${String(p.repeat)}`);
   if (type === 'text') {
@@ -75,8 +91,10 @@ function panel(p: Json, where: string, dropped: string[]): PanelSpec {
   if (th.mode === 'percentage') dropped.push(`${where}: percentage thresholds read as absolute`);
   const thresholds = steps.filter((s) => typeof s.value === 'number' && typeof s.color === 'string').map((s) => ({ value: s.value as number, color: s.color as string }));
   const base = steps.find((s) => s.value === null || s.value === undefined)?.color;
-  if (Array.isArray(fc.overrides) && fc.overrides.length) dropped.push(`${where}: ${fc.overrides.length} field override(s)`);
-  if (p.transformations && Array.isArray(p.transformations) && p.transformations.length) dropped.push(`${where}: transformations`);
+  // Overrides and transformations are kept as Grafana wrote them (the panel's `overrides` and `transformations`).
+  const overrides = Array.isArray(fc.overrides) ? (fc.overrides as Json[]).filter((o) => isMap(o.matcher) && typeof o.matcher.id === 'string' && o.matcher.id && Array.isArray(o.properties)) : [];
+  if (Array.isArray(fc.overrides) && overrides.length < fc.overrides.length) dropped.push(`${where}: ${fc.overrides.length - overrides.length} field override(s) without a matcher`);
+  const transformations = Array.isArray(p.transformations) ? (p.transformations as Json[]).filter((t) => isMap(t) && typeof t.id === 'string' && t.id) : [];
   const links = ((p.links as Json[] | undefined) ?? []).filter((l) => typeof l.title === 'string' && l.title && typeof l.url === 'string' && l.url).map((l) => ({ title: l.title as string, url: l.url as string }));
   const common = {
     title,
@@ -90,6 +108,8 @@ function panel(p: Json, where: string, dropped: string[]): PanelSpec {
     ...(num(defaults.decimals) !== undefined && Number.isInteger(defaults.decimals) && (defaults.decimals as number) <= 10 && (defaults.decimals as number) >= 0 ? { decimals: num(defaults.decimals) } : {}),
     ...size,
     ...(links.length ? { links } : {}),
+    ...(overrides.length ? { overrides } : {}),
+    ...(transformations.length ? { transformations } : {}),
   };
   // One query with `instant` needs the queries form.
   if (queries.length === 1 && queries[0]!.instant) {
@@ -149,7 +169,14 @@ function layout(panels: Json[], dropped: string[]): DashboardSpec['panels'] {
       const title = typeof p.title === 'string' && p.title.trim() ? p.title : undefined;
       if (!title) throw new Unmodelled(`${where} is a row without a title`);
       if (p.repeat) throw new Unmodelled(`${where} repeats over $${String(p.repeat)}`);
-      current = { type: 'row', title, panels: ((p.panels as Json[] | undefined) ?? []).map((c, j) => panel(c, `${where}.panels[${j}]`, dropped)), ...(p.collapsed === true ? { collapsed: true } : {}) };
+      const y = position(isMap(p.gridPos) ? p.gridPos : {}).y;
+      current = {
+        type: 'row',
+        title,
+        panels: ((p.panels as Json[] | undefined) ?? []).map((c, j) => panel(c, `${where}.panels[${j}]`, dropped)),
+        ...(p.collapsed === true ? { collapsed: true } : {}),
+        ...(y !== undefined ? { y } : {}),
+      };
       out.push(current);
       return;
     }
@@ -158,6 +185,17 @@ function layout(panels: Json[], dropped: string[]): DashboardSpec['panels'] {
     else if (current) throw new Unmodelled(`${where} follows a collapsed row outside it`);
     else out.push(spec);
   });
+  // Grafana pushes overlapping panels apart when it loads a dashboard; obsgen's check refuses
+  // them. Positions are kept only where the file's grid is valid, else panels go in reading order.
+  if (!gridIsValid(panels)) {
+    dropped.push('panel positions (they overlap or run past the 24 columns in the file): panels laid out in reading order');
+    const strip = (x: PanelSpec | RowSpec) => {
+      delete (x as { x?: number }).x;
+      delete (x as { y?: number }).y;
+      if (x.type === 'row') x.panels.forEach(strip);
+    };
+    out.forEach(strip);
+  }
   return out;
 }
 

@@ -1,7 +1,7 @@
 /**
  * `obsgen import rules FILE...`: Prometheus rule files (or PrometheusRule objects) -> a stack
  * file whose `ruleGroups` build into the same rules: names, expressions verbatim, labels,
- * annotations, `for`, `keep_firing_for`, group interval and limit. Alerts of a shape obsgen can
+ * annotations, `for`, `keep_firing_for`, group interval, limit, query_offset and labels. Alerts of a shape obsgen can
  * write input series for get generated promtool scenarios (src/import/ruletests.ts).
  */
 import { parseAllDocuments } from 'yaml';
@@ -26,7 +26,7 @@ export interface RulesImport {
   alerts: number;
 }
 
-const GROUP_KEYS = new Set(['name', 'interval', 'limit', 'rules']);
+const GROUP_KEYS = new Set(['name', 'interval', 'query_offset', 'limit', 'labels', 'rules']);
 const RULE_KEYS = new Set(['alert', 'record', 'expr', 'for', 'keep_firing_for', 'labels', 'annotations']);
 
 type Raw = Record<string, unknown>;
@@ -142,6 +142,8 @@ function importGroup(g: unknown, where: string, out: RulesImport): ImportedGroup
     return undefined;
   }
   const interval = durationField(g.interval, `${where}.interval`, out.errors);
+  const queryOffset = durationField(g.query_offset, `${where}.query_offset`, out.errors);
+  const groupLabels = stringMap(g.labels, `${where}.labels`, out.errors) ?? {};
   let limit: number | undefined;
   if (g.limit !== undefined && g.limit !== null) {
     limit = /^\d+$/.test(String(g.limit)) ? Number(g.limit) : undefined;
@@ -173,7 +175,8 @@ function importGroup(g: unknown, where: string, out: RulesImport): ImportedGroup
     const forDuration = durationField(r.for, `${rw}.for`, out.errors);
     const keepFiringFor = durationField(r.keep_firing_for, `${rw}.keep_firing_for`, out.errors);
     const annotations = stringMap(r.annotations, `${rw}.annotations`, out.errors);
-    const tests = alertScenarios({ expr: r.expr, for: forDuration, labels: labels ?? {}, annotations: annotations ?? {} });
+    // The scenarios expect the labels Prometheus attaches (the group's, then the rule's) and query at the offset.
+    const tests = alertScenarios({ expr: r.expr, for: forDuration, queryOffset, labels: { ...groupLabels, ...(labels ?? {}) }, annotations: annotations ?? {} });
     if (tests) out.tested++;
     rules.push({
       alert: r.alert,
@@ -190,7 +193,14 @@ function importGroup(g: unknown, where: string, out: RulesImport): ImportedGroup
     if (!rawRules.length) out.notes.push(`${where}: group ${JSON.stringify(g.name)} has no rules; left out (it evaluates nothing)`);
     return undefined;
   }
-  return { name: g.name, ...(interval ? { interval } : {}), ...(limit !== undefined ? { limit } : {}), rules };
+  return {
+    name: g.name,
+    ...(interval ? { interval } : {}),
+    ...(queryOffset ? { queryOffset } : {}),
+    ...(limit !== undefined ? { limit } : {}),
+    ...(Object.keys(groupLabels).length ? { labels: groupLabels } : {}),
+    rules,
+  };
 }
 
 /** The stack file for the imported groups. */

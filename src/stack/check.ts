@@ -5,7 +5,7 @@
  * conventions and has tests, every inhibit rule can mute some pair of alerts, dashboards are
  * well-formed.
  */
-import type { Diagnostics } from '../core/diagnostics.ts';
+import { joinPath, type Diagnostics } from '../core/diagnostics.ts';
 import { durationMs } from '../core/duration.ts';
 import type { AlertRule, ExpectedAlert, Rule } from '../core/model.ts';
 import { LABEL_NAME_HINT, LABEL_NAME_RE } from '../core/names.ts';
@@ -160,6 +160,13 @@ export function checkBundle(bundle: Bundle, diag: Diagnostics, labels?: { flow: 
         hint: 'give each group a unique name (it is also the rule file name)',
       });
     } else groups.set(stem, group.source);
+    // The kubernetes target's PrometheusRule carries the group labels on each rule, but not query_offset.
+    if (group.queryOffset && bundle.targets.includes('kubernetes')) {
+      diag.error(joinPath(group.source, 'queryOffset'), 'query-offset-target', `query_offset ${group.queryOffset} is not carried into the kubernetes target's PrometheusRule objects`, {
+        value: group.queryOffset,
+        hint: "remove queryOffset (Prometheus then queries at evaluation time), or build this stack for compose only (targets: ['compose'])",
+      });
+    }
     for (const rule of group.rules) {
       const key = ruleKey(rule);
       const dup = rules.get(key);

@@ -25,6 +25,7 @@ import { resolveTopology, VM_PORT, VMALERT_PORT } from './topology.ts';
 import { checkShardLocalRules } from './shardlocal.ts';
 import { defaultTargets } from './targets.ts';
 import { buildKubernetes } from '../emit/kubernetes/index.ts';
+import { checkKubernetesCarries } from './kubernetesgaps.ts';
 import { assembleDashboards } from '../dashboards/user.ts';
 import { absoluteLink, resolveLinks, warnLocalLinks } from './links.ts';
 
@@ -212,6 +213,7 @@ export function trySynth(stack: Stack | unknown): SynthResult {
     bundle.composeServices.push(...provideExporters(bundle.scrapeJobs, bundle.composeServices, diag));
   }
   // The same model as operator objects; only for a stack that is sound so far (errors there would echo).
+  if (targets.includes('kubernetes')) checkKubernetesCarries(bundle.alerting, config.kubernetes?.alertmanager ?? 'alertmanagerConfig', diag);
   if (targets.includes('kubernetes') && !diag.hasErrors()) bundle.kubernetes = buildKubernetes(bundle, config.kubernetes, diag);
   if (!targets.includes('kubernetes') && (stack.props as { kubernetes?: unknown }).kubernetes !== undefined) {
     diag.warn('kubernetes', 'kubernetes-unused', `the kubernetes props do nothing: the stack's targets are ${JSON.stringify(targets)}`, {

@@ -68,9 +68,9 @@ describe('obsgen import alertmanager', () => {
   });
 
   it('says what it cannot carry', () => {
-    const r = importAlertmanager('route: { receiver: x }\nreceivers:\n  - name: x\n    opsgenie_configs: [{ api_key_file: /k }]\n    webhook_configs: [{ url: http://a/ }, { url: http://b/ }]\n', 'am.yml');
+    const r = importAlertmanager('route: { receiver: x }\nreceivers:\n  - name: x\n    mattermost_configs: [{ webhook_url_file: /k }]\n    webhook_configs: [{ url: http://a/ }, { url: http://b/ }]\n', 'am.yml');
     expect(r.errors).toEqual([
-      'am.yml: receivers[0].opsgenie_configs: obsgen has no opsgenie receiver yet; keep that receiver outside obsgen or use a webhook bridge',
+      'am.yml: receivers[0].mattermost_configs: obsgen has no mattermost receiver yet; keep that receiver outside obsgen or use a webhook bridge',
       'am.yml: receivers[0].webhook_configs: has 2 configs; obsgen\'s receivers hold one of each kind: split them into receivers of their own and route with continue: true',
     ]);
   });

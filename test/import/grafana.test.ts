@@ -101,3 +101,47 @@ describe('obsgen import grafana', () => {
     expect(() => synth(defineStack({ name: 'x', scrapeJobs: [{ name: 'a', targets: ['localhost:1'] }], dashboards: [{ kind: 'raw', model: { panels: [] } }] }))).toThrow(/dashboards\[0\]\.model.*has no title/s);
   });
 });
+
+describe('obsgen import grafana: positions, overrides and transformations', () => {
+  const overrides = [{ matcher: { id: 'byName', options: 'errors' }, properties: [{ id: 'color', value: { fixedColor: 'red', mode: 'fixed' } }] }];
+  const transformations = [{ id: 'organize', options: { excludeByName: { Time: true }, renameByName: { Value: 'Requests' } } }];
+  const q = (expr: string) => [{ expr, legendFormat: '{{instance}}', refId: 'A' }];
+  // B and C stack beside a tall A: laid out in order, C would wrap below A.
+  const model = {
+    title: 'Placed',
+    uid: 'placed',
+    panels: [
+      { type: 'timeseries', title: 'A', gridPos: { x: 0, y: 0, w: 12, h: 16 }, targets: q('sum by (instance) (up)'), fieldConfig: { defaults: {}, overrides } },
+      { type: 'stat', title: 'B', gridPos: { x: 12, y: 0, w: 12, h: 8 }, targets: q('count(up)') },
+      { type: 'table', title: 'C', gridPos: { x: 12, y: 8, w: 12, h: 8 }, targets: q('up'), transformations },
+      { type: 'row', title: 'More', collapsed: false, gridPos: { x: 0, y: 16, w: 24, h: 1 }, panels: [] },
+      { type: 'text', title: 'Note', gridPos: { x: 6, y: 17, w: 12, h: 4 }, options: { content: 'hello' } },
+    ],
+  };
+
+  it('keeps every panel where Grafana had it, with its overrides and transformations, in dashboard({...})', async () => {
+    const parsed = importGrafana([{ file: 'placed.json', text: JSON.stringify(model) }]);
+    expect(parsed.dashboards[0]).toMatchObject({ kind: 'dashboard', dropped: [] });
+    const printed = grafanaToTypeScript([{ file: 'placed.json', text: JSON.stringify(model) }]);
+    expect(printed.code).toMatch(/x: 12,\s+y: 8,/);
+    const dashboards = await loadPrinted<unknown[]>(printed.code, 'dashboards');
+    const result = trySynth(defineStack({ name: 'shop', scrapeJobs: [{ name: 'node', targets: ['localhost:9100'] }], dashboards: dashboards as never }));
+    expect(result.diagnostics.items.filter((d) => d.severity === 'error')).toEqual([]);
+    const built = result.bundle!.dashboards.find((d) => d.uid === 'placed')!.model as Json;
+    const panels = built.panels as Json[];
+    expect(panels.map((p) => [p.title, p.gridPos])).toEqual(model.panels.map((p) => [p.title, p.gridPos]));
+    expect((panels[0]!.fieldConfig as Json).overrides).toEqual(overrides);
+    expect(panels[2]!.transformations).toEqual(transformations);
+  });
+
+  it('reports panels a stack places on top of each other', () => {
+    const r = trySynth(
+      defineStack({
+        name: 'shop',
+        scrapeJobs: [{ name: 'node', targets: ['localhost:9100'] }],
+        dashboards: [{ kind: 'dashboard', title: 'Clash', panels: [{ type: 'stat', title: 'A', query: 'count(up)', x: 0, y: 0, width: 12 }, { type: 'stat', title: 'B', query: 'sum(up)', x: 6, y: 0, width: 12 }] }],
+      }),
+    );
+    expect(r.diagnostics.items.filter((d) => d.severity === 'error').map((d) => d.code)).toEqual(['grid-overlap']);
+  });
+});
