@@ -9,6 +9,7 @@ import { spawnSync } from 'node:child_process';
 import { readdirSync, readFileSync, writeFileSync, existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { templateFileProblem } from '../alertmanager/templatefile.ts';
 import { validateAlertmanagerConfig } from '../alertmanager/validate.ts';
 import { checkRuleFile, type RuleFileCheck } from '../ruletest/checkrules.ts';
 import { parse } from 'yaml';
@@ -169,6 +170,17 @@ function amIssues(text: string): string[] {
   return validateAlertmanagerConfig(config).map((i) => `${i.path.join('.')}: ${i.message}${i.hint ? ` (${i.hint})` : ''}`);
 }
 
+/** The bundle's Alertmanager template files that do not parse (amtool check-config loads them). */
+function bundledTemplateIssues(templatesDir: string): string[] {
+  if (!existsSync(templatesDir)) return [];
+  return readdirSync(templatesDir)
+    .sort()
+    .flatMap((f) => {
+      const problem = templateFileProblem(readFileSync(join(templatesDir, f), 'utf8'));
+      return problem ? [`templates/${f}: ${problem}`] : [];
+    });
+}
+
 /**
  * Without amtool: alertmanager.yml (and the 'secret' mode's alertmanager.yaml) through obsgen's
  * Alertmanager validation (src/alertmanager/validate.ts), the check the build and lint share.
@@ -178,7 +190,7 @@ function checkAlertmanagerInProcess(dir: string): ToolRun[] {
   const out: ToolRun[] = [];
   const file = join(dir, 'alertmanager/alertmanager.yml');
   if (existsSync(file)) {
-    const issues = amIssues(readFileSync(file, 'utf8'));
+    const issues = [...amIssues(readFileSync(file, 'utf8')), ...bundledTemplateIssues(join(dir, 'alertmanager/templates'))];
     out.push({ tool: 'obsgen check alertmanager config', ok: issues.length === 0, output: issues.length ? issues.join('\n') : 'SUCCESS', note });
   }
   for (const s of kubernetesObjects(dir, 'Secret')) {
