@@ -16,8 +16,7 @@ import { parse } from 'yaml';
 import { toYaml } from './yaml.ts';
 import { prometheusConfigFiles, PROMETHEUS3_GROUP_FIELDS } from './prometheus.ts';
 import { standInNewerReceivers, standInUrlFiles } from './amtoolcompat.ts';
-import { KUBERNETES_DIR } from './kubernetes/index.ts';
-import { verifyKubernetesAlertmanager, verifyKubernetesRules } from './kubernetes/verify.ts';
+import { objectsOfKind, verifyKubernetesAlertmanager, verifyKubernetesRules } from './kubernetes/verify.ts';
 
 export interface ToolRun {
   tool: string;
@@ -146,20 +145,9 @@ function ruleChecksOutput(checks: RuleFileCheck[]): string {
   return checks.map((c) => (c.errors.length ? `Checking ${c.file}\n  FAILED:\n${c.errors.join('\n')}` : `Checking ${c.file}\n  SUCCESS: ${c.rules} rules found`)).join('\n\n');
 }
 
-/** The Kubernetes target's objects of one kind (the same files verifyKubernetesRules reads). */
-function kubernetesObjects(dir: string, kind: string): { file: string; object: Record<string, unknown> }[] {
-  const k8s = join(dir, KUBERNETES_DIR);
-  if (!existsSync(k8s)) return [];
-  return readdirSync(k8s)
-    .filter((f) => f.endsWith('.yaml') && f !== 'kustomization.yaml')
-    .sort()
-    .map((f) => ({ file: f, object: parse(readFileSync(join(k8s, f), 'utf8')) as Record<string, unknown> }))
-    .filter((o) => o.object?.kind === kind);
-}
-
 /** Without promtool: every PrometheusRule's groups through obsgen's rule check (what promtool check rules does on them). */
 function checkKubernetesRulesInProcess(dir: string): ToolRun[] {
-  const rules = kubernetesObjects(dir, 'PrometheusRule');
+  const rules = objectsOfKind(dir, 'PrometheusRule');
   if (!rules.length) return [];
   const checks = checkRuleTexts(rules.map((r) => ({ name: r.file.replace(/\.yaml$/, '.rules.yml'), text: toYaml((r.object as { spec: unknown }).spec) })));
   return [{ tool: 'obsgen check rules (PrometheusRule spec)', ok: checks.every((c) => !c.errors.length), output: ruleChecksOutput(checks), note: "promtool is not on PATH: obsgen's engine checked the PrometheusRule groups" }];
@@ -193,7 +181,7 @@ function checkAlertmanagerInProcess(dir: string): ToolRun[] {
     const issues = [...amIssues(readFileSync(file, 'utf8')), ...bundledTemplateIssues(join(dir, 'alertmanager/templates'))];
     out.push({ tool: 'obsgen check alertmanager config', ok: issues.length === 0, output: issues.length ? issues.join('\n') : 'SUCCESS', note });
   }
-  for (const s of kubernetesObjects(dir, 'Secret')) {
+  for (const s of objectsOfKind(dir, 'Secret')) {
     const text = (s.object.stringData as Record<string, unknown> | undefined)?.['alertmanager.yaml'];
     if (typeof text !== 'string') continue;
     const issues = amIssues(text);

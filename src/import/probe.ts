@@ -9,6 +9,7 @@
  * import's round trip runs the scenarios through `obsgen test` and promtool.
  */
 import type { DurationNode, Expr, LabelMatcherNode } from '../promql/ast.ts';
+import { matcherMatches } from '../core/re2.ts';
 import { engineFactory } from '../ruletest/engine.ts';
 import { ruleQuery } from '../ruletest/evaluator.ts';
 
@@ -83,28 +84,7 @@ function example(re: string): string | undefined {
     .replace(/\./g, '0')
     .replace(/[()^$?*+]/g, '')
     .replace(/\\(.)/g, '$1');
-  return full(re, s) ? s : undefined;
-}
-
-function full(re: string, s: string): boolean {
-  try {
-    return new RegExp(`^(?:${re})$`, 's').test(s);
-  } catch {
-    return false;
-  }
-}
-
-function matches(m: LabelMatcherNode, v: string): boolean {
-  switch (m.op) {
-    case '=':
-      return v === m.value;
-    case '!=':
-      return v !== m.value;
-    case '=~':
-      return full(m.value, v);
-    case '!~':
-      return !full(m.value, v);
-  }
+  return matcherMatches({ name: '', op: '=~', value: re }, s) ? s : undefined;
 }
 
 /** The label set of one series a selector selects, with `fill` for labels the templates read. */
@@ -122,7 +102,7 @@ function seriesFor(sel: Selector, fill: Labels): Labels | undefined {
     }
   }
   // `!=` and `!~` matchers hold for an absent label unless they exclude the empty value.
-  for (const m of sel.matchers) if (!matches(m, labels[m.name] ?? '')) return undefined;
+  for (const m of sel.matchers) if (!matcherMatches(m, labels[m.name] ?? '')) return undefined;
   return labels;
 }
 

@@ -136,17 +136,9 @@ export function alertScenarios(rule: { expr: string; for?: string; queryOffset?:
   if (!shape) return probedScenarios(checked.ast, rule);
 
   // Labels the templates read get a value in the series, unless a matcher fixes or forbids one.
-  const read = new Set<string>();
-  for (const text of [...Object.values(rule.labels), ...Object.values(rule.annotations)]) {
-    try {
-      const t = inspectTemplate(text);
-      // A template that queries Prometheus needs results the scenario cannot state.
-      if (t.functions.includes('query')) return undefined;
-      for (const l of t.labels) read.add(l);
-    } catch {
-      return undefined;
-    }
-  }
+  // A template that queries Prometheus needs results the scenario cannot state.
+  const read = templateReads(rule);
+  if (!read) return undefined;
   const labels = { ...shape.series.labels };
   for (const l of read) {
     if (l === '__name__' || l in labels) continue;

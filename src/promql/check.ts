@@ -5,6 +5,7 @@
  * refuse what Prometheus refuses, with its wording. Results are cached per expression.
  */
 import type { SyntaxNode } from '@lezer/common';
+import { editDistance } from '../core/nearest.ts';
 import { parsePromQL } from '../core/promql.ts';
 import { COMPARISON_OPS, SET_OPS, type BinaryOp, type DurationNode, type Expr, type LabelMatcherNode, type Modifiers, type VectorMatching } from './ast.ts';
 import { AGGREGATIONS, documentedType, FUNCTIONS, METRICSQL_FUNCTIONS, REMOVED_FUNCTIONS, type ValueType } from './functions.ts';
@@ -47,26 +48,13 @@ const KEYWORDS = new Set(['by', 'without', 'on', 'ignoring', 'group_left', 'grou
 function nearestName(name: string, names: Iterable<string>): string | undefined {
   let best: string | undefined;
   let bestD = Math.max(2, Math.floor(name.length / 4)) + 1;
+  const bound = bestD;
   for (const n of names) {
     // On a tie, a name that extends the given one wins (rat -> rate, not rad).
-    const d = editDistance(name, n) - (n.startsWith(name) ? 0.5 : 0);
+    const d = editDistance(name, n, bound) - (n.startsWith(name) ? 0.5 : 0);
     if (d < bestD) [best, bestD] = [n, d];
   }
   return best;
-}
-
-function editDistance(a: string, b: string): number {
-  const row = Array.from({ length: b.length + 1 }, (_, j) => j);
-  for (let i = 1; i <= a.length; i++) {
-    let prev = row[0]!;
-    row[0] = i;
-    for (let j = 1; j <= b.length; j++) {
-      const tmp = row[j]!;
-      row[j] = Math.min(row[j]! + 1, row[j - 1]! + 1, prev + (a[i - 1] === b[j - 1] ? 0 : 1));
-      prev = tmp;
-    }
-  }
-  return row[b.length]!;
 }
 
 /** The message for a call of a function Prometheus does not have. */

@@ -5,6 +5,7 @@
  * emitted object is walked against the fields its kind declares (fields.generated.ts, read
  * from the models' interfaces by scripts/kubernetes-fields.ts).
  */
+import { editDistance } from '../../core/nearest.ts';
 import { FIELD_TREE } from './fields.generated.ts';
 
 /** A field's type: a named object type, an array or map of one, an inline object, or a leaf (0). */
@@ -65,22 +66,8 @@ function join(path: string, key: string): string {
 export function nearestField(name: string, known: string[]): string | undefined {
   let best: { field: string; d: number } | undefined;
   for (const k of known) {
-    const d = distance(name.toLowerCase(), k.toLowerCase());
+    const d = editDistance(name.toLowerCase(), k.toLowerCase(), 3);
     if (d <= 3 && (!best || d < best.d)) best = { field: k, d };
   }
   return best?.field;
-}
-
-function distance(a: string, b: string): number {
-  const row = Array.from({ length: b.length + 1 }, (_, j) => j);
-  for (let i = 1; i <= a.length; i++) {
-    let prev = row[0]!;
-    row[0] = i;
-    for (let j = 1; j <= b.length; j++) {
-      const cur = row[j]!;
-      row[j] = Math.min(row[j]! + 1, row[j - 1]! + 1, prev + (a[i - 1] === b[j - 1] ? 0 : 1));
-      prev = cur;
-    }
-  }
-  return row[b.length]!;
 }

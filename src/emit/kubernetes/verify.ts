@@ -18,7 +18,8 @@ interface ToolRun {
   output: string;
 }
 
-function objectsOfKind(dir: string, kind: string): { file: string; object: Record<string, unknown> }[] {
+/** The Kubernetes target's objects of one kind, by file, sorted. */
+export function objectsOfKind(dir: string, kind: string): { file: string; object: Record<string, unknown> }[] {
   const k8s = join(dir, KUBERNETES_DIR);
   if (!existsSync(k8s)) return [];
   return readdirSync(k8s)
