@@ -11,19 +11,7 @@ import { buildStack, defineStack, trySynth } from 'obsgen';
 import { alertmanagerToTypeScript, importAlertmanager } from '../../src/import/alertmanager.ts';
 import { templateReader } from '../../src/cli/import.ts';
 import { checkName, tempDir } from '../helpers.ts';
-
-const TITLE = '{{ define "shop.title" }}[{{ .Status | toUpper }}] {{ .CommonLabels.alertname }}{{ end }}';
-const stack = (templates: unknown[], extra: Record<string, unknown> = {}) =>
-  defineStack({
-    name: 'tmpl',
-    scrapeJobs: [{ name: 'node', targets: ['localhost:9100'] }],
-    alerting: {
-      receivers: { team: { slack: { apiUrlFile: '/run/secrets/slack_url', channel: '#alerts', title: '{{ template "shop.title" . }}' } } },
-      routes: [{ match: { severity: 'critical' }, receiver: 'team' }],
-      templates: templates as never,
-    },
-    ...extra,
-  });
+import { stack, TITLE } from './templates.fixture.ts';
 
 describe('alerting.templates', () => {
   it('writes a bundled template next to alertmanager.yml, references it relatively, and the Alertmanager check accepts it (templates-amtool.test.ts: amtool loads it)', () => {
